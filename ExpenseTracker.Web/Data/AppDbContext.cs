@@ -1,0 +1,118 @@
+using System.Linq.Expressions;
+using ExpenseTracker.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpenseTracker.Web.Data;
+
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options, HouseholdScope scope)
+    : IdentityDbContext<AppUser>(options)
+{
+    public const string HouseholdFilter = "Household";
+    public const string SoftDeleteFilter = "SoftDelete";
+
+    public HouseholdScope Scope { get; } = scope;
+
+    /// <summary>Read by the query filters on every query; -1 matches nothing, so no household means no rows.</summary>
+    internal long CurrentHouseholdId => Scope.HouseholdId ?? -1;
+
+    public DbSet<Household> Households => Set<Household>();
+    public DbSet<Member> Members => Set<Member>();
+    public DbSet<PaymentAccount> Accounts => Set<PaymentAccount>();
+    public DbSet<Category> Categories => Set<Category>();
+    public DbSet<Payee> Payees => Set<Payee>();
+    public DbSet<Tag> Tags => Set<Tag>();
+    public DbSet<Transaction> Transactions => Set<Transaction>();
+    public DbSet<TransactionLine> TransactionLines => Set<TransactionLine>();
+    public DbSet<TransactionTag> TransactionTags => Set<TransactionTag>();
+    public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
+    public DbSet<InstanceSetting> InstanceSettings => Set<InstanceSetting>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+
+        // Foreign keys never cascade into household data: deleting a user or a household is explicit code.
+        foreach (var foreignKey in builder.Model.GetEntityTypes().SelectMany(e => e.GetForeignKeys()))
+        {
+            if (foreignKey.DeleteBehavior == DeleteBehavior.Cascade && !IsIdentityOwned(foreignKey.DeclaringEntityType.ClrType))
+            {
+                foreignKey.DeleteBehavior = DeleteBehavior.Restrict;
+            }
+        }
+
+        ApplyHouseholdFilter<Member>(builder);
+        ApplyHouseholdFilter<PaymentAccount>(builder);
+        ApplyHouseholdFilter<Category>(builder);
+        ApplyHouseholdFilter<Payee>(builder);
+        ApplyHouseholdFilter<Tag>(builder);
+        ApplyHouseholdFilter<TransactionLine>(builder);
+        ApplyHouseholdFilter<TransactionTag>(builder);
+        builder.Entity<Household>().HasQueryFilter(HouseholdFilter, h => h.Id == CurrentHouseholdId);
+        builder.Entity<Transaction>()
+            .HasQueryFilter(HouseholdFilter, t => t.HouseholdId == CurrentHouseholdId)
+            .HasQueryFilter(SoftDeleteFilter, t => t.DeletedAt == null);
+    }
+
+    private void ApplyHouseholdFilter<T>(ModelBuilder builder)
+        where T : class, IHouseholdOwned
+    {
+        Expression<Func<T, bool>> filter = e => e.HouseholdId == CurrentHouseholdId;
+        builder.Entity<T>().HasQueryFilter(HouseholdFilter, filter);
+    }
+
+    private static bool IsIdentityOwned(Type type) =>
+        type.Namespace?.StartsWith("Microsoft.AspNetCore.Identity", StringComparison.Ordinal) == true;
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        PrepareForSave();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        PrepareForSave();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>Every write is checked against the current household, and transactions get their version bumped.</summary>
+    private void PrepareForSave()
+    {
+        foreach (var entry in ChangeTracker.Entries<IHouseholdOwned>())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached)
+            {
+                continue;
+            }
+
+            var current = Scope.HouseholdId
+                ?? throw new HouseholdAccessException("Writes need a current household.");
+            if (entry.State == EntityState.Added && entry.Entity.HouseholdId == 0)
+            {
+                entry.Entity.HouseholdId = current;
+            }
+
+            var original = entry.State == EntityState.Added
+                ? entry.Entity.HouseholdId
+                : entry.Property(e => e.HouseholdId).OriginalValue;
+            if (entry.Entity.HouseholdId != current || original != current)
+            {
+                throw new HouseholdAccessException("That belongs to another household.");
+            }
+        }
+
+        foreach (var entry in ChangeTracker.Entries<Transaction>())
+        {
+            if (entry.State == EntityState.Modified)
+            {
+                entry.Entity.Version = entry.Property(t => t.Version).OriginalValue + 1;
+            }
+            else if (entry.State == EntityState.Added && entry.Entity.Version == 0)
+            {
+                entry.Entity.Version = 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ExpenseTracker.Web.Data.Configurations;
+
+internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
+{
+    public void Configure(EntityTypeBuilder<AppUser> builder)
+    {
+        builder.HasOne<Household>().WithMany().HasForeignKey(u => u.CurrentHouseholdId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class HouseholdConfiguration : IEntityTypeConfiguration<Household>
+{
+    public void Configure(EntityTypeBuilder<Household> builder)
+    {
+        builder.Property(h => h.Name).HasMaxLength(100);
+        builder.Property(h => h.BaseCurrency).HasMaxLength(3);
+        builder.Property(h => h.TimeZoneId).HasMaxLength(64);
+        builder.Property(h => h.Culture).HasMaxLength(16);
+    }
+}
+
+internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
+{
+    public void Configure(EntityTypeBuilder<Member> builder)
+    {
+        builder.Property(m => m.DisplayName).HasMaxLength(60);
+        builder.Property(m => m.Color).HasMaxLength(9);
+        builder.HasOne(m => m.Household).WithMany().HasForeignKey(m => m.HouseholdId);
+        builder.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(m => new { m.HouseholdId, m.UserId });
+        builder.HasIndex(m => m.UserId);
+    }
+}
+
+internal sealed class PaymentAccountConfiguration : IEntityTypeConfiguration<PaymentAccount>
+{
+    public void Configure(EntityTypeBuilder<PaymentAccount> builder)
+    {
+        builder.ToTable("Accounts");
+        builder.Property(a => a.Name).HasMaxLength(60);
+        builder.Property(a => a.Currency).HasMaxLength(3);
+        builder.Property(a => a.MaskedNumber).HasMaxLength(40);
+        builder.HasOne<Household>().WithMany().HasForeignKey(a => a.HouseholdId);
+        builder.HasIndex(a => new { a.HouseholdId, a.Name });
+    }
+}
+
+internal sealed class CategoryConfiguration : IEntityTypeConfiguration<Category>
+{
+    public void Configure(EntityTypeBuilder<Category> builder)
+    {
+        builder.Property(c => c.Name).HasMaxLength(60);
+        builder.Property(c => c.Color).HasMaxLength(9);
+        builder.Property(c => c.Icon).HasMaxLength(60);
+        builder.HasOne<Household>().WithMany().HasForeignKey(c => c.HouseholdId);
+        builder.HasIndex(c => new { c.HouseholdId, c.Name });
+    }
+}
+
+internal sealed class PayeeConfiguration : IEntityTypeConfiguration<Payee>
+{
+    public void Configure(EntityTypeBuilder<Payee> builder)
+    {
+        builder.Property(p => p.Name).HasMaxLength(200);
+        builder.Property(p => p.Key).HasMaxLength(200);
+        builder.HasOne<Household>().WithMany().HasForeignKey(p => p.HouseholdId);
+        builder.HasIndex(p => new { p.HouseholdId, p.Key }).IsUnique();
+    }
+}
+
+internal sealed class TagConfiguration : IEntityTypeConfiguration<Tag>
+{
+    public void Configure(EntityTypeBuilder<Tag> builder)
+    {
+        builder.Property(t => t.Name).HasMaxLength(40);
+        builder.Property(t => t.Key).HasMaxLength(40);
+        builder.HasOne<Household>().WithMany().HasForeignKey(t => t.HouseholdId);
+        builder.HasIndex(t => new { t.HouseholdId, t.Key }).IsUnique();
+    }
+}
+
+internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transaction>
+{
+    public void Configure(EntityTypeBuilder<Transaction> builder)
+    {
+        builder.Property(t => t.Currency).HasMaxLength(3);
+        builder.Property(t => t.OriginalCurrency).HasMaxLength(3);
+        builder.Property(t => t.Notes).HasMaxLength(1000);
+        builder.Property(t => t.NotesKey).HasMaxLength(1000);
+        builder.Property(t => t.Version).IsConcurrencyToken();
+        builder.HasOne<Household>().WithMany().HasForeignKey(t => t.HouseholdId);
+        builder.HasOne(t => t.Payee).WithMany().HasForeignKey(t => t.PayeeId);
+        builder.HasOne(t => t.Account).WithMany().HasForeignKey(t => t.AccountId);
+        builder.HasOne(t => t.ToAccount).WithMany().HasForeignKey(t => t.ToAccountId);
+        builder.HasOne(t => t.PaidBy).WithMany().HasForeignKey(t => t.PaidByMemberId);
+        builder.HasOne<Member>().WithMany().HasForeignKey(t => t.CreatedByMemberId);
+        builder.HasOne<Member>().WithMany().HasForeignKey(t => t.UpdatedByMemberId);
+        builder.HasOne<Member>().WithMany().HasForeignKey(t => t.DeletedByMemberId);
+        builder.HasMany(t => t.Lines).WithOne(l => l.Transaction!).HasForeignKey(l => l.TransactionId);
+        builder.HasMany(t => t.Tags).WithOne(l => l.Transaction!).HasForeignKey(l => l.TransactionId);
+        builder.HasIndex(t => new { t.HouseholdId, t.Date });
+        builder.HasIndex(t => new { t.HouseholdId, t.AccountId, t.Date });
+        builder.HasIndex(t => new { t.HouseholdId, t.PayeeId });
+        builder.HasIndex(t => t.ImportBatchId);
+    }
+}
+
+internal sealed class TransactionLineConfiguration : IEntityTypeConfiguration<TransactionLine>
+{
+    public void Configure(EntityTypeBuilder<TransactionLine> builder)
+    {
+        builder.Property(l => l.Note).HasMaxLength(200);
+        builder.HasOne(l => l.Category).WithMany().HasForeignKey(l => l.CategoryId);
+        builder.HasIndex(l => new { l.HouseholdId, l.CategoryId });
+        builder.HasIndex(l => l.TransactionId);
+    }
+}
+
+internal sealed class TransactionTagConfiguration : IEntityTypeConfiguration<TransactionTag>
+{
+    public void Configure(EntityTypeBuilder<TransactionTag> builder)
+    {
+        builder.HasKey(t => new { t.TransactionId, t.TagId });
+        builder.HasOne(t => t.Tag).WithMany().HasForeignKey(t => t.TagId);
+        builder.HasIndex(t => new { t.HouseholdId, t.TagId });
+    }
+}
+
+internal sealed class ChangeLogEntryConfiguration : IEntityTypeConfiguration<ChangeLogEntry>
+{
+    public void Configure(EntityTypeBuilder<ChangeLogEntry> builder)
+    {
+        builder.Property(c => c.Entity).HasMaxLength(60);
+        builder.Property(c => c.EntityId).HasMaxLength(60);
+        builder.Property(c => c.Action).HasMaxLength(20);
+        builder.HasIndex(c => new { c.HouseholdId, c.At });
+        builder.HasIndex(c => new { c.Entity, c.EntityId });
+    }
+}
+
+internal sealed class InstanceSettingConfiguration : IEntityTypeConfiguration<InstanceSetting>
+{
+    public void Configure(EntityTypeBuilder<InstanceSetting> builder)
+    {
+        builder.HasKey(s => s.Key);
+        builder.Property(s => s.Key).HasMaxLength(100);
+        builder.Property(s => s.Value).HasMaxLength(2000);
+    }
+}

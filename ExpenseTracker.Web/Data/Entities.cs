@@ -1,0 +1,206 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace ExpenseTracker.Web.Data;
+
+/// <summary>Marks a row that belongs to exactly one household; the DbContext filters and checks it.</summary>
+public interface IHouseholdOwned
+{
+    long HouseholdId { get; set; }
+}
+
+public sealed class AppUser : IdentityUser
+{
+    public bool IsAdministrator { get; set; }
+    public bool DarkMode { get; set; }
+    public long? CurrentHouseholdId { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class Household
+{
+    public long Id { get; set; }
+    public required string Name { get; set; }
+    /// <summary>ISO 4217 code; locked once any transaction exists.</summary>
+    public required string BaseCurrency { get; set; }
+    /// <summary>IANA time zone id, e.g. Europe/Berlin.</summary>
+    public required string TimeZoneId { get; set; }
+    public DayOfWeek FirstDayOfWeek { get; set; } = DayOfWeek.Monday;
+    /// <summary>Day of month (1–28) on which a budget month starts.</summary>
+    public int MonthStartDay { get; set; } = 1;
+    /// <summary>Culture for number and date display, e.g. en-US.</summary>
+    public required string Culture { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public enum MemberRole
+{
+    Owner = 0,
+    Member = 1,
+    Viewer = 2,
+    Child = 3,
+}
+
+public sealed class Member : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public Household? Household { get; set; }
+    /// <summary>Null once the person left or deleted their account; the name stays on history.</summary>
+    public string? UserId { get; set; }
+    public AppUser? User { get; set; }
+    public MemberRole Role { get; set; }
+    public required string DisplayName { get; set; }
+    public required string Color { get; set; }
+    public DateTime JoinedAt { get; set; }
+    public DateTime? LeftAt { get; set; }
+}
+
+public enum AccountKind
+{
+    Cash = 0,
+    Checking = 1,
+    Savings = 2,
+    CreditCard = 3,
+}
+
+public sealed class PaymentAccount : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public required string Name { get; set; }
+    public AccountKind Kind { get; set; }
+    public required string Currency { get; set; }
+    /// <summary>Masked bank account number (e.g. ****1234) used to match statements.</summary>
+    public string? MaskedNumber { get; set; }
+    public bool Archived { get; set; }
+}
+
+public sealed class Category : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public required string Name { get; set; }
+    public required string Color { get; set; }
+    /// <summary>A Material icon name, e.g. ShoppingCart.</summary>
+    public required string Icon { get; set; }
+    public int SortOrder { get; set; }
+    public bool Archived { get; set; }
+}
+
+public sealed class Payee : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public required string Name { get; set; }
+    /// <summary>Case-folded, accent-stripped name: SQLite's NOCASE folds ASCII only.</summary>
+    public required string Key { get; set; }
+}
+
+public sealed class Tag : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public required string Name { get; set; }
+    public required string Key { get; set; }
+}
+
+public enum TransactionKind
+{
+    Expense = 0,
+    Refund = 1,
+    Income = 2,
+    Transfer = 3,
+    Settlement = 4,
+}
+
+public enum TransactionSource
+{
+    Manual = 0,
+    Import = 1,
+    BankSync = 2,
+    Bill = 3,
+    Api = 4,
+}
+
+/// <summary>What the UI calls an expense. Spending = Expense − Refund; the other kinds never count as spending.</summary>
+public sealed class Transaction : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public TransactionKind Kind { get; set; }
+    /// <summary>Always positive, in minor units of the household currency; the kind gives the direction.</summary>
+    public long AmountMinor { get; set; }
+    public required string Currency { get; set; }
+    public long? OriginalAmountMinor { get; set; }
+    public string? OriginalCurrency { get; set; }
+    /// <summary>Household currency per one unit of the original currency, as entered (never summed).</summary>
+    public decimal? ExchangeRate { get; set; }
+    public DateOnly Date { get; set; }
+    public long? PayeeId { get; set; }
+    public Payee? Payee { get; set; }
+    public string? Notes { get; set; }
+    /// <summary>Folded copy of Notes for accent- and case-insensitive search.</summary>
+    public string? NotesKey { get; set; }
+    public long AccountId { get; set; }
+    public PaymentAccount? Account { get; set; }
+    /// <summary>The receiving account of a transfer.</summary>
+    public long? ToAccountId { get; set; }
+    public PaymentAccount? ToAccount { get; set; }
+    public long? PaidByMemberId { get; set; }
+    public Member? PaidBy { get; set; }
+    public TransactionSource Source { get; set; }
+    public long? ImportBatchId { get; set; }
+    public long? BillId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public long? CreatedByMemberId { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public long? UpdatedByMemberId { get; set; }
+    public DateTime? DeletedAt { get; set; }
+    public long? DeletedByMemberId { get; set; }
+    /// <summary>Concurrency token, bumped on every save.</summary>
+    public long Version { get; set; }
+    public List<TransactionLine> Lines { get; set; } = [];
+    public List<TransactionTag> Tags { get; set; } = [];
+}
+
+public sealed class TransactionLine : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public long TransactionId { get; set; }
+    public Transaction? Transaction { get; set; }
+    public long CategoryId { get; set; }
+    public Category? Category { get; set; }
+    public long AmountMinor { get; set; }
+    public string? Note { get; set; }
+}
+
+public sealed class TransactionTag : IHouseholdOwned
+{
+    public long HouseholdId { get; set; }
+    public long TransactionId { get; set; }
+    public Transaction? Transaction { get; set; }
+    public long TagId { get; set; }
+    public Tag? Tag { get; set; }
+}
+
+public sealed class ChangeLogEntry
+{
+    public long Id { get; set; }
+    public long? HouseholdId { get; set; }
+    public required string Entity { get; set; }
+    public required string EntityId { get; set; }
+    /// <summary>Added, Modified, Deleted, SoftDeleted, Restored or Bulk.</summary>
+    public required string Action { get; set; }
+    public string? BeforeJson { get; set; }
+    public string? AfterJson { get; set; }
+    public string? UserId { get; set; }
+    public DateTime At { get; set; }
+}
+
+/// <summary>Instance-wide settings the administrator changes at run time (e.g. Registration:Enabled).</summary>
+public sealed class InstanceSetting
+{
+    public required string Key { get; set; }
+    public required string Value { get; set; }
+}

@@ -1,0 +1,361 @@
+using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpenseTracker.Web.Features.Expenses;
+
+/// <summary>
+/// Reads and writes expenses of the current household. Every query runs under the household filter; every id
+/// from outside is checked to belong to the household ("not yours" is NotFound).
+/// </summary>
+public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, TimeProvider time)
+{
+    public const int MaxPageSize = 200;
+
+    public async Task<ExpensePage> ListAsync(ExpensePageRequest request, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = Apply(db.Transactions.AsNoTracking(), request.Filter);
+
+        var total = await query.CountAsync(cancellationToken);
+        var spending = await SpendingAsync(db, query, request.Filter, cancellationToken);
+
+        query = (request.Sort, request.Descending) switch
+        {
+            (ExpenseSort.Amount, true) => query.OrderByDescending(t => t.AmountMinor).ThenByDescending(t => t.Id),
+            (ExpenseSort.Amount, false) => query.OrderBy(t => t.AmountMinor).ThenBy(t => t.Id),
+            (ExpenseSort.Payee, true) => query.OrderByDescending(t => t.Payee!.Key).ThenByDescending(t => t.Id),
+            (ExpenseSort.Payee, false) => query.OrderBy(t => t.Payee!.Key).ThenBy(t => t.Id),
+            (_, true) => query.OrderByDescending(t => t.Date).ThenByDescending(t => t.Id),
+            (_, false) => query.OrderBy(t => t.Date).ThenBy(t => t.Id),
+        };
+
+        var take = Math.Clamp(request.Take, 1, MaxPageSize);
+        var rows = await query.Skip(Math.Max(0, request.Skip)).Take(take)
+            .Select(t => new ExpenseRow(
+                t.Id, t.Version, t.Date, t.Kind, t.AmountMinor,
+                t.Payee == null ? null : t.Payee.Name,
+                t.Notes,
+                t.Account!.Name,
+                t.ToAccount == null ? null : t.ToAccount.Name,
+                t.PaidBy == null ? null : t.PaidBy.DisplayName,
+                t.Lines.OrderByDescending(l => l.AmountMinor)
+                    .Select(l => new CategoryChip(l.CategoryId, l.Category!.Name, l.Category.Color, l.Category.Icon)).ToList(),
+                t.Tags.Select(x => x.Tag!.Name).ToList()))
+            .ToListAsync(cancellationToken);
+        return new ExpensePage(rows, total, spending);
+    }
+
+    /// <summary>Spending = Expense − Refund, summed in SQL. With a category filter only the matching lines count.</summary>
+    private static async Task<long> SpendingAsync(AppDbContext db, IQueryable<Transaction> filtered, ExpenseFilter filter, CancellationToken cancellationToken)
+    {
+        if (filter.CategoryIds.Count > 0)
+        {
+            var ids = filter.CategoryIds.ToArray();
+            return await db.TransactionLines.AsNoTracking()
+                .Where(l => ids.Contains(l.CategoryId) && filtered.Any(t => t.Id == l.TransactionId))
+                .Where(l => l.Transaction!.Kind == TransactionKind.Expense || l.Transaction.Kind == TransactionKind.Refund)
+                .SumAsync(l => l.Transaction!.Kind == TransactionKind.Refund ? -l.AmountMinor : l.AmountMinor, cancellationToken);
+        }
+
+        return await filtered
+            .Where(t => t.Kind == TransactionKind.Expense || t.Kind == TransactionKind.Refund)
+            .SumAsync(t => t.Kind == TransactionKind.Refund ? -t.AmountMinor : t.AmountMinor, cancellationToken);
+    }
+
+    internal static IQueryable<Transaction> Apply(IQueryable<Transaction> query, ExpenseFilter filter)
+    {
+        if (filter.From is { } from)
+        {
+            query = query.Where(t => t.Date >= from);
+        }
+
+        if (filter.To is { } to)
+        {
+            query = query.Where(t => t.Date <= to);
+        }
+
+        if (filter.CategoryIds.Count > 0)
+        {
+            var ids = filter.CategoryIds.ToArray();
+            query = query.Where(t => t.Lines.Any(l => ids.Contains(l.CategoryId)));
+        }
+
+        if (filter.TagIds.Count > 0)
+        {
+            var ids = filter.TagIds.ToArray();
+            query = query.Where(t => t.Tags.Any(x => ids.Contains(x.TagId)));
+        }
+
+        if (filter.MemberIds.Count > 0)
+        {
+            var ids = filter.MemberIds.ToArray();
+            query = query.Where(t => t.PaidByMemberId != null && ids.Contains(t.PaidByMemberId.Value));
+        }
+
+        if (filter.AccountIds.Count > 0)
+        {
+            var ids = filter.AccountIds.ToArray();
+            query = query.Where(t => ids.Contains(t.AccountId) || (t.ToAccountId != null && ids.Contains(t.ToAccountId.Value)));
+        }
+
+        if (filter.Kinds.Count > 0)
+        {
+            var kinds = filter.Kinds.ToArray();
+            query = query.Where(t => kinds.Contains(t.Kind));
+        }
+
+        if (TextKey.Fold(filter.Text) is { Length: > 0 } key)
+        {
+            query = query.Where(t => (t.Payee != null && t.Payee.Key.Contains(key)) || (t.NotesKey != null && t.NotesKey.Contains(key)));
+        }
+
+        if (filter.MinAmountMinor is { } min)
+        {
+            query = query.Where(t => t.AmountMinor >= min);
+        }
+
+        if (filter.MaxAmountMinor is { } max)
+        {
+            query = query.Where(t => t.AmountMinor <= max);
+        }
+
+        return query;
+    }
+
+    public async Task<ExpenseDetails> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var details = await db.Transactions.AsNoTracking()
+            .Where(t => t.Id == id)
+            .Select(t => new ExpenseDetails(
+                t.Id, t.Version, t.Kind, t.AmountMinor, t.Currency, t.Date,
+                t.Payee == null ? null : t.Payee.Name, t.Notes, t.AccountId, t.ToAccountId, t.PaidByMemberId,
+                t.Tags.Select(x => x.Tag!.Name).ToList(),
+                t.Lines.OrderBy(l => l.Id).Select(l => new LineInput(l.CategoryId, l.AmountMinor, l.Note)).ToList(),
+                t.OriginalAmountMinor, t.OriginalCurrency, t.ExchangeRate))
+            .FirstOrDefaultAsync(cancellationToken);
+        return details ?? throw new NotFoundException("That expense");
+    }
+
+    public async Task<ExpenseLookups> GetLookupsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var categories = await db.Categories.AsNoTracking().OrderBy(c => c.SortOrder).ThenBy(c => c.Name)
+            .Select(c => new LookupItem(c.Id, c.Name, c.Color, c.Icon, c.Archived)).ToListAsync(cancellationToken);
+        var accounts = await db.Accounts.AsNoTracking().OrderBy(a => a.Name)
+            .Select(a => new LookupItem(a.Id, a.Name, null, null, a.Archived)).ToListAsync(cancellationToken);
+        var members = await db.Members.AsNoTracking().OrderBy(m => m.Id)
+            .Select(m => new LookupItem(m.Id, m.DisplayName, m.Color, null, m.LeftAt != null)).ToListAsync(cancellationToken);
+        var tags = await db.Tags.AsNoTracking().OrderBy(t => t.Key)
+            .Select(t => new LookupItem(t.Id, t.Name)).ToListAsync(cancellationToken);
+        return new ExpenseLookups(categories, accounts, members, tags);
+    }
+
+    public async Task<long> CreateAsync(ExpenseInput input, CancellationToken cancellationToken = default)
+    {
+        RequireWrite();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var household = await db.Households.AsNoTracking().FirstOrDefaultAsync(cancellationToken)
+            ?? throw new HouseholdAccessException("No current household.");
+        await ValidateAsync(db, input, household.BaseCurrency, cancellationToken);
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var transaction = new Transaction
+        {
+            Currency = household.BaseCurrency,
+            CreatedAt = now,
+            CreatedByMemberId = scope.MemberId,
+            Source = input.Source,
+        };
+        await MapAsync(db, transaction, input, now, cancellationToken);
+        db.Transactions.Add(transaction);
+        await db.SaveChangesAsync(cancellationToken);
+        return transaction.Id;
+    }
+
+    /// <summary>Saves an edit made to version <paramref name="expectedVersion"/>; a newer save by someone else is a conflict.</summary>
+    public async Task<long> UpdateAsync(long id, long expectedVersion, ExpenseInput input, CancellationToken cancellationToken = default)
+    {
+        RequireWrite();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var transaction = await db.Transactions
+            .Include(t => t.Lines)
+            .Include(t => t.Tags)
+            .FirstOrDefaultAsync(t => t.Id == id, cancellationToken)
+            ?? throw new NotFoundException("That expense");
+        if (transaction.Version != expectedVersion)
+        {
+            throw new ConcurrencyConflictException();
+        }
+
+        await ValidateAsync(db, input, transaction.Currency, cancellationToken);
+        db.Entry(transaction).Property(t => t.Version).OriginalValue = expectedVersion;
+        var now = time.GetUtcNow().UtcDateTime;
+        db.TransactionLines.RemoveRange(transaction.Lines);
+        db.TransactionTags.RemoveRange(transaction.Tags);
+        transaction.Lines.Clear();
+        transaction.Tags.Clear();
+        await MapAsync(db, transaction, input, now, cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConcurrencyConflictException();
+        }
+
+        return transaction.Version;
+    }
+
+    /// <summary>Soft delete: hidden everywhere, restorable with <see cref="RestoreAsync"/>.</summary>
+    public async Task DeleteAsync(long id, CancellationToken cancellationToken = default)
+    {
+        RequireWrite();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var transaction = await db.Transactions.FirstOrDefaultAsync(t => t.Id == id, cancellationToken)
+            ?? throw new NotFoundException("That expense");
+        transaction.DeletedAt = time.GetUtcNow().UtcDateTime;
+        transaction.DeletedByMemberId = scope.MemberId;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task RestoreAsync(long id, CancellationToken cancellationToken = default)
+    {
+        RequireWrite();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var transaction = await db.Transactions.IgnoreQueryFilters([AppDbContext.SoftDeleteFilter])
+            .FirstOrDefaultAsync(t => t.Id == id && t.DeletedAt != null, cancellationToken)
+            ?? throw new NotFoundException("That deleted expense");
+        transaction.DeletedAt = null;
+        transaction.DeletedByMemberId = null;
+        transaction.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        transaction.UpdatedByMemberId = scope.MemberId;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Copies an expense to today (in the household's time zone) and returns the new id.</summary>
+    public async Task<long> DuplicateAsync(long id, DateOnly date, CancellationToken cancellationToken = default)
+    {
+        var source = await GetAsync(id, cancellationToken);
+        return await CreateAsync(source.ToInput() with { Date = date, Source = TransactionSource.Manual }, cancellationToken);
+    }
+
+    private void RequireWrite()
+    {
+        if (!scope.IsSet)
+        {
+            throw new HouseholdAccessException("No current household.");
+        }
+
+        if (!scope.CanWrite)
+        {
+            throw new HouseholdAccessException("Viewers can look but not change expenses.");
+        }
+    }
+
+    private static async Task ValidateAsync(AppDbContext db, ExpenseInput input, string currency, CancellationToken cancellationToken)
+    {
+        var errors = ExpenseValidator.Validate(input, currency);
+
+        // Everything referenced must belong to this household; the query filter hides other households' rows.
+        var accountIds = new[] { input.AccountId, input.ToAccountId ?? input.AccountId }.Distinct().ToArray();
+        var foundAccounts = await db.Accounts.CountAsync(a => accountIds.Contains(a.Id), cancellationToken);
+        if (input.AccountId > 0 && foundAccounts != accountIds.Length)
+        {
+            errors.TryAdd(nameof(input.AccountId), ["That account does not exist in this household."]);
+        }
+
+        var categoryIds = input.Lines.Select(l => l.CategoryId).Distinct().ToArray();
+        if (categoryIds.Length > 0 && await db.Categories.CountAsync(c => categoryIds.Contains(c.Id), cancellationToken) != categoryIds.Length)
+        {
+            errors.TryAdd(nameof(input.Lines), ["That category does not exist in this household."]);
+        }
+
+        if (input.PaidByMemberId is { } memberId && !await db.Members.AnyAsync(m => m.Id == memberId, cancellationToken))
+        {
+            errors.TryAdd(nameof(input.PaidByMemberId), ["That member does not belong to this household."]);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ExpenseValidationException(errors);
+        }
+    }
+
+    private async Task MapAsync(AppDbContext db, Transaction transaction, ExpenseInput input, DateTime now, CancellationToken cancellationToken)
+    {
+        transaction.Kind = input.Kind;
+        transaction.AmountMinor = input.AmountMinor;
+        transaction.Date = input.Date;
+        transaction.Notes = string.IsNullOrWhiteSpace(input.Notes) ? null : input.Notes.Trim();
+        transaction.NotesKey = transaction.Notes is null ? null : TextKey.Fold(transaction.Notes);
+        transaction.AccountId = input.AccountId;
+        transaction.ToAccountId = input.Kind == TransactionKind.Transfer ? input.ToAccountId : null;
+        transaction.PaidByMemberId = input.PaidByMemberId ?? scope.MemberId;
+        transaction.OriginalAmountMinor = input.OriginalCurrency is null ? null : input.OriginalAmountMinor;
+        transaction.OriginalCurrency = input.OriginalCurrency;
+        transaction.ExchangeRate = input.OriginalCurrency is null ? null : input.ExchangeRate;
+        transaction.UpdatedAt = now;
+        transaction.UpdatedByMemberId = scope.MemberId;
+        transaction.Payee = await FindOrCreatePayeeAsync(db, input.Payee, cancellationToken);
+        transaction.PayeeId = transaction.Payee?.Id;
+        foreach (var line in input.Lines)
+        {
+            transaction.Lines.Add(new TransactionLine { CategoryId = line.CategoryId, AmountMinor = line.AmountMinor, Note = line.Note });
+        }
+
+        foreach (var tag in await FindOrCreateTagsAsync(db, input.Tags, cancellationToken))
+        {
+            transaction.Tags.Add(new TransactionTag { Tag = tag });
+        }
+    }
+
+    internal static async Task<Payee?> FindOrCreatePayeeAsync(AppDbContext db, string? name, CancellationToken cancellationToken)
+    {
+        var key = TextKey.Fold(name);
+        if (key.Length == 0)
+        {
+            return null;
+        }
+
+        var payee = db.Payees.Local.FirstOrDefault(p => p.Key == key)
+            ?? await db.Payees.FirstOrDefaultAsync(p => p.Key == key, cancellationToken);
+        if (payee is null)
+        {
+            payee = new Payee { Name = name!.Trim(), Key = key };
+            db.Payees.Add(payee);
+        }
+
+        return payee;
+    }
+
+    internal static async Task<List<Tag>> FindOrCreateTagsAsync(AppDbContext db, IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        var wanted = names.Where(n => !string.IsNullOrWhiteSpace(n))
+            .Select(n => (Name: n.Trim(), Key: TextKey.Fold(n)))
+            .DistinctBy(n => n.Key)
+            .ToList();
+        if (wanted.Count == 0)
+        {
+            return [];
+        }
+
+        var keys = wanted.Select(w => w.Key).ToArray();
+        var existing = await db.Tags.Where(t => keys.Contains(t.Key)).ToDictionaryAsync(t => t.Key, cancellationToken);
+        var result = new List<Tag>();
+        foreach (var (name, key) in wanted)
+        {
+            if (!existing.TryGetValue(key, out var tag))
+            {
+                tag = new Tag { Name = name, Key = key };
+                db.Tags.Add(tag);
+            }
+
+            result.Add(tag);
+        }
+
+        return result;
+    }
+}

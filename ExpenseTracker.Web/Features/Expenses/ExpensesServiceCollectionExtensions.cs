@@ -1,0 +1,10 @@
+namespace ExpenseTracker.Web.Features.Expenses;
+
+public static class ExpensesServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddExpenses(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<ExpenseService>();
+        return builder;
+    }
+}

@@ -1,0 +1,10 @@
+namespace ExpenseTracker.Web.Features.Settings;
+
+public static class SettingsServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddSettings(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<InstanceSettingsService>();
+        return builder;
+    }
+}

@@ -1,0 +1,46 @@
+using ExpenseTracker.Web.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpenseTracker.Web.Infrastructure;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>The data folder, Data Protection keys in it, and the clock.</summary>
+    public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
+    {
+        var storage = StorageOptions.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddSingleton(storage);
+        builder.Services.TryAddSingletonTimeProvider();
+        builder.Services.AddDataProtection()
+            .SetApplicationName("ExpenseTracker")
+            .PersistKeysToFileSystem(new DirectoryInfo(storage.KeysDirectory));
+        return builder;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(s => s.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    /// <summary>
+    /// EF Core over SQLite. The context factory is scoped (not the default singleton) so every context it makes
+    /// sees this request's or circuit's <see cref="HouseholdScope"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<HouseholdScope>();
+        builder.Services.AddScoped<CurrentHousehold>();
+        builder.Services.AddSingleton<ChangeLogInterceptor>();
+        builder.Services.AddDbContextFactory<AppDbContext>((services, options) =>
+        {
+            var storage = services.GetRequiredService<StorageOptions>();
+            options.UseSqlite(storage.ConnectionString)
+                .AddInterceptors(services.GetRequiredService<ChangeLogInterceptor>(), new SqlitePragmaInterceptor());
+        }, ServiceLifetime.Scoped);
+        return builder;
+    }
+}

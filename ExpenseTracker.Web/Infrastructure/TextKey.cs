@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+
+namespace ExpenseTracker.Web.Infrastructure;
+
+/// <summary>Case-folded, accent-stripped keys for search and de-duplication (SQLite's NOCASE folds ASCII only).</summary>
+public static class TextKey
+{
+    public static string Fold(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return string.Empty;
+        }
+
+        var decomposed = text.Trim().Normalize(NormalizationForm.FormD);
+        var builder = new StringBuilder(decomposed.Length);
+        var lastWasSpace = false;
+        foreach (var c in decomposed)
+        {
+            var category = CharUnicodeInfo.GetUnicodeCategory(c);
+            if (category == UnicodeCategory.NonSpacingMark)
+            {
+                continue;
+            }
+
+            if (char.IsWhiteSpace(c))
+            {
+                if (!lastWasSpace)
+                {
+                    builder.Append(' ');
+                }
+
+                lastWasSpace = true;
+                continue;
+            }
+
+            lastWasSpace = false;
+            builder.Append(c switch
+            {
+                'ß' => "ss",
+                'æ' or 'Æ' => "ae",
+                'ø' or 'Ø' => "o",
+                'œ' or 'Œ' => "oe",
+                'ł' or 'Ł' => "l",
+                'đ' or 'Đ' => "d",
+                _ => char.ToLowerInvariant(c).ToString(),
+            });
+        }
+
+        return builder.ToString().Normalize(NormalizationForm.FormC);
+    }
+}

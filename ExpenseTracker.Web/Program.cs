@@ -1,0 +1,53 @@
+using ExpenseTracker.Web.Components;
+using ExpenseTracker.Web.Features.Demo;
+using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Features.Identity;
+using ExpenseTracker.Web.Features.Settings;
+using ExpenseTracker.Web.Infrastructure;
+using MudBlazor.Services;
+
+// Our own switches are not configuration keys: keep them away from the command-line configuration provider.
+var hostArgs = args.Where(a => a != DemoSeeder.Flag).ToArray();
+var builder = WebApplication.CreateBuilder(AdminCommands.IsCommand(args) ? [] : hostArgs);
+
+builder.AddStorage();
+builder.AddData();
+builder.AddIdentityAccounts();
+builder.AddExpenses();
+builder.AddSettings();
+builder.Services.AddMudServices();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+
+var app = builder.Build();
+
+await DatabaseSetup.MigrateAsync(app.Services);
+if (AdminCommands.IsCommand(args))
+{
+    return await AdminCommands.RunAsync(app.Services, args, Console.In, Console.Out);
+}
+
+await FirstRunSetup.EnsureSetupCodeAsync(app.Services);
+if (args.Contains(DemoSeeder.Flag))
+{
+    await DemoSeeder.SeedOnceAsync(app.Services, Console.Out);
+}
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+}
+
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapRazorPages();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point, visible to the test host.</summary>
+public partial class Program;
