@@ -1,0 +1,101 @@
+using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Households;
+using ExpenseTracker.Web.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ExpenseTracker.Tests.Infrastructure;
+
+/// <summary>
+/// The whole app over a real SQLite file in a fresh temporary data folder, with a fake clock.
+/// <see cref="StartServer"/> (or <see cref="UseRealPort"/>) serves it on a free loopback port for browsers.
+/// </summary>
+public sealed class TestApp : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> settings = new(StringComparer.Ordinal);
+
+    public TestApp(bool realPort = false)
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "et-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDirectory);
+        if (realPort)
+        {
+            UseKestrel(0);
+        }
+    }
+
+    public string DataDirectory { get; }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 15, 10, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Extra configuration, set before the first request.</summary>
+    public TestApp With(string key, string? value)
+    {
+        settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+
+    /// <summary>A scope bound to a household, as a request or circuit of that member would be.</summary>
+    public AsyncServiceScope ScopeFor(long householdId, long? memberId = null, MemberRole role = MemberRole.Owner, string? userId = null)
+    {
+        var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<HouseholdScope>().Set(householdId, memberId, userId, role);
+        return scope;
+    }
+
+    /// <summary>Creates a user with their own household, exactly as registration does.</summary>
+    public async Task<(AppUser User, Household Household, long MemberId)> CreateUserWithHouseholdAsync(
+        string email, string currency = "EUR", string password = "correct horse battery staple", string culture = "en-US")
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = Time.GetUtcNow().UtcDateTime };
+        var result = await users.CreateAsync(user, password);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
+
+        var provisioning = scope.ServiceProvider.GetRequiredService<HouseholdProvisioning>();
+        var household = await provisioning.CreateAsync(user, new NewHousehold(email + "'s household", currency, "Europe/Berlin", culture, email.Split('@')[0]));
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        scope.ServiceProvider.GetRequiredService<HouseholdScope>().Set(household.Id);
+        var memberId = db.Members.Where(m => m.UserId == user.Id).Select(m => m.Id).Single();
+        return (user, household, memberId);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open on a slow machine: the temp folder is cleaned by the OS.
+        }
+    }
+}

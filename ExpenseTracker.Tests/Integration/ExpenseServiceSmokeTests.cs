@@ -1,0 +1,36 @@
+using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Features.Expenses;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExpenseTracker.Tests.Integration;
+
+public sealed class ExpenseServiceSmokeTests : IAsyncLifetime
+{
+    private readonly TestApp app = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task AnExpenseLoggedInAHouseholdShowsUpInItsListWithTheRightTotal()
+    {
+        var (_, household, memberId) = await app.CreateUserWithHouseholdAsync("ana@example.com");
+        await using var scope = app.ScopeFor(household.Id, memberId);
+        var expenses = scope.ServiceProvider.GetRequiredService<ExpenseService>();
+        var lookups = await expenses.GetLookupsAsync();
+        var groceries = lookups.Categories.Single(c => c.Name == "Groceries").Id;
+        var cash = lookups.Accounts.Single().Id;
+
+        await expenses.CreateAsync(new ExpenseInput { AmountMinor = 1250, Date = new DateOnly(2026, 11, 3), AccountId = cash, Payee = "Café Zürich", Lines = [new LineInput(groceries, 1250)] });
+        await expenses.CreateAsync(new ExpenseInput { AmountMinor = 750, Date = new DateOnly(2026, 11, 4), AccountId = cash, Payee = "Bakery", Lines = [new LineInput(groceries, 750)] });
+
+        var page = await expenses.ListAsync(new ExpensePageRequest(new ExpenseFilter { Text = "cafe zurich" }, 0, 50));
+        Assert.Single(page.Items);
+        Assert.Equal("Café Zürich", page.Items[0].Payee);
+
+        var all = await expenses.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50));
+        Assert.Equal(2, all.TotalCount);
+        Assert.Equal(2000, all.SpendingMinor);
+    }
+}
