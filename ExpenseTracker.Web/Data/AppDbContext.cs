@@ -25,6 +25,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
     public DbSet<Transaction> Transactions => Set<Transaction>();
     public DbSet<TransactionLine> TransactionLines => Set<TransactionLine>();
     public DbSet<TransactionTag> TransactionTags => Set<TransactionTag>();
+    public DbSet<MemberShare> MemberShares => Set<MemberShare>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
     public DbSet<InstanceSetting> InstanceSettings => Set<InstanceSetting>();
 
@@ -49,6 +51,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
         ApplyHouseholdFilter<Tag>(builder);
         ApplyHouseholdFilter<TransactionLine>(builder);
         ApplyHouseholdFilter<TransactionTag>(builder);
+        ApplyHouseholdFilter<MemberShare>(builder);
+        ApplyHouseholdFilter<Invitation>(builder);
         builder.Entity<Household>().HasQueryFilter(HouseholdFilter, h => h.Id == CurrentHouseholdId);
         builder.Entity<Transaction>()
             .HasQueryFilter(HouseholdFilter, t => t.HouseholdId == CurrentHouseholdId)

@@ -159,8 +159,39 @@ public sealed class Transaction : IHouseholdOwned
     public long? DeletedByMemberId { get; set; }
     /// <summary>Concurrency token, bumped on every save.</summary>
     public long Version { get; set; }
+    /// <summary>Visible in detail to its author only; others see it folded into "private (n items)".</summary>
+    public bool IsPrivate { get; set; }
     public List<TransactionLine> Lines { get; set; } = [];
     public List<TransactionTag> Tags { get; set; } = [];
+    /// <summary>Who owes what; no rows means the transaction is not shared.</summary>
+    public List<MemberShare> Shares { get; set; } = [];
+}
+
+/// <summary>A member's share of a shared transaction, in minor units; the shares add up to the amount.</summary>
+public sealed class MemberShare : IHouseholdOwned
+{
+    public long HouseholdId { get; set; }
+    public long TransactionId { get; set; }
+    public Transaction? Transaction { get; set; }
+    public long MemberId { get; set; }
+    public Member? Member { get; set; }
+    public long AmountMinor { get; set; }
+}
+
+/// <summary>An invitation link to join a household: single use, expiring, only its hash is stored.</summary>
+public sealed class Invitation : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public required string Email { get; set; }
+    public MemberRole Role { get; set; }
+    public required string TokenHash { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime ExpiresAt { get; set; }
+    public long? CreatedByMemberId { get; set; }
+    public DateTime? AcceptedAt { get; set; }
+    public string? AcceptedByUserId { get; set; }
+    public DateTime? RevokedAt { get; set; }
 }
 
 public sealed class TransactionLine : IHouseholdOwned

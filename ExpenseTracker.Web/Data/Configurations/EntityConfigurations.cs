@@ -101,6 +101,7 @@ internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transa
         builder.HasOne<Member>().WithMany().HasForeignKey(t => t.DeletedByMemberId);
         builder.HasMany(t => t.Lines).WithOne(l => l.Transaction!).HasForeignKey(l => l.TransactionId);
         builder.HasMany(t => t.Tags).WithOne(l => l.Transaction!).HasForeignKey(l => l.TransactionId);
+        builder.HasMany(t => t.Shares).WithOne(s => s.Transaction!).HasForeignKey(s => s.TransactionId);
         builder.HasIndex(t => new { t.HouseholdId, t.Date });
         builder.HasIndex(t => new { t.HouseholdId, t.AccountId, t.Date });
         builder.HasIndex(t => new { t.HouseholdId, t.PayeeId });
@@ -126,6 +127,30 @@ internal sealed class TransactionTagConfiguration : IEntityTypeConfiguration<Tra
         builder.HasKey(t => new { t.TransactionId, t.TagId });
         builder.HasOne(t => t.Tag).WithMany().HasForeignKey(t => t.TagId);
         builder.HasIndex(t => new { t.HouseholdId, t.TagId });
+    }
+}
+
+internal sealed class MemberShareConfiguration : IEntityTypeConfiguration<MemberShare>
+{
+    public void Configure(EntityTypeBuilder<MemberShare> builder)
+    {
+        builder.HasKey(s => new { s.TransactionId, s.MemberId });
+        builder.HasOne(s => s.Member).WithMany().HasForeignKey(s => s.MemberId);
+        builder.HasIndex(s => new { s.HouseholdId, s.MemberId });
+    }
+}
+
+internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitation>
+{
+    public void Configure(EntityTypeBuilder<Invitation> builder)
+    {
+        builder.Property(i => i.Email).HasMaxLength(256);
+        builder.Property(i => i.TokenHash).HasMaxLength(128);
+        builder.HasOne<Household>().WithMany().HasForeignKey(i => i.HouseholdId);
+        builder.HasOne<Member>().WithMany().HasForeignKey(i => i.CreatedByMemberId);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(i => i.AcceptedByUserId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(i => i.TokenHash).IsUnique();
+        builder.HasIndex(i => new { i.HouseholdId, i.Email });
     }
 }
 

@@ -233,6 +233,60 @@ namespace ExpenseTracker.Web.Data.Migrations
                     b.ToTable("InstanceSettings");
                 });
 
+            modelBuilder.Entity("ExpenseTracker.Web.Data.Invitation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("AcceptedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AcceptedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CreatedByMemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AcceptedByUserId");
+
+                    b.HasIndex("CreatedByMemberId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("HouseholdId", "Email");
+
+                    b.ToTable("Invitations");
+                });
+
             modelBuilder.Entity("ExpenseTracker.Web.Data.Member", b =>
                 {
                     b.Property<long>("Id")
@@ -271,6 +325,29 @@ namespace ExpenseTracker.Web.Data.Migrations
                     b.HasIndex("HouseholdId", "UserId");
 
                     b.ToTable("Members");
+                });
+
+            modelBuilder.Entity("ExpenseTracker.Web.Data.MemberShare", b =>
+                {
+                    b.Property<long>("TransactionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TransactionId", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("HouseholdId", "MemberId");
+
+                    b.ToTable("MemberShares");
                 });
 
             modelBuilder.Entity("ExpenseTracker.Web.Data.Payee", b =>
@@ -405,6 +482,9 @@ namespace ExpenseTracker.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("ImportBatchId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsPrivate")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Kind")
@@ -672,6 +752,24 @@ namespace ExpenseTracker.Web.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ExpenseTracker.Web.Data.Invitation", b =>
+                {
+                    b.HasOne("ExpenseTracker.Web.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("AcceptedByUserId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ExpenseTracker.Web.Data.Member", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedByMemberId");
+
+                    b.HasOne("ExpenseTracker.Web.Data.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ExpenseTracker.Web.Data.Member", b =>
                 {
                     b.HasOne("ExpenseTracker.Web.Data.Household", "Household")
@@ -688,6 +786,25 @@ namespace ExpenseTracker.Web.Data.Migrations
                     b.Navigation("Household");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("ExpenseTracker.Web.Data.MemberShare", b =>
+                {
+                    b.HasOne("ExpenseTracker.Web.Data.Member", "Member")
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("ExpenseTracker.Web.Data.Transaction", "Transaction")
+                        .WithMany("Shares")
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Member");
+
+                    b.Navigation("Transaction");
                 });
 
             modelBuilder.Entity("ExpenseTracker.Web.Data.Payee", b =>
@@ -856,6 +973,8 @@ namespace ExpenseTracker.Web.Data.Migrations
             modelBuilder.Entity("ExpenseTracker.Web.Data.Transaction", b =>
                 {
                     b.Navigation("Lines");
+
+                    b.Navigation("Shares");
 
                     b.Navigation("Tags");
                 });

@@ -339,6 +339,45 @@ namespace ExpenseTracker.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Invitations",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    HouseholdId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Role = table.Column<int>(type: "INTEGER", nullable: false),
+                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedByMemberId = table.Column<long>(type: "INTEGER", nullable: true),
+                    AcceptedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AcceptedByUserId = table.Column<string>(type: "TEXT", nullable: true),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Invitations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Invitations_AspNetUsers_AcceptedByUserId",
+                        column: x => x.AcceptedByUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Invitations_Households_HouseholdId",
+                        column: x => x.HouseholdId,
+                        principalTable: "Households",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Invitations_Members_CreatedByMemberId",
+                        column: x => x.CreatedByMemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Transactions",
                 columns: table => new
                 {
@@ -367,7 +406,8 @@ namespace ExpenseTracker.Web.Data.Migrations
                     UpdatedByMemberId = table.Column<long>(type: "INTEGER", nullable: true),
                     DeletedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     DeletedByMemberId = table.Column<long>(type: "INTEGER", nullable: true),
-                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                    Version = table.Column<long>(type: "INTEGER", nullable: false),
+                    IsPrivate = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -414,6 +454,32 @@ namespace ExpenseTracker.Web.Data.Migrations
                         column: x => x.PayeeId,
                         principalTable: "Payees",
                         principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MemberShares",
+                columns: table => new
+                {
+                    TransactionId = table.Column<long>(type: "INTEGER", nullable: false),
+                    MemberId = table.Column<long>(type: "INTEGER", nullable: false),
+                    HouseholdId = table.Column<long>(type: "INTEGER", nullable: false),
+                    AmountMinor = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MemberShares", x => new { x.TransactionId, x.MemberId });
+                    table.ForeignKey(
+                        name: "FK_MemberShares_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_MemberShares_Transactions_TransactionId",
+                        column: x => x.TransactionId,
+                        principalTable: "Transactions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -533,6 +599,27 @@ namespace ExpenseTracker.Web.Data.Migrations
                 columns: new[] { "HouseholdId", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Invitations_AcceptedByUserId",
+                table: "Invitations",
+                column: "AcceptedByUserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invitations_CreatedByMemberId",
+                table: "Invitations",
+                column: "CreatedByMemberId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invitations_HouseholdId_Email",
+                table: "Invitations",
+                columns: new[] { "HouseholdId", "Email" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invitations_TokenHash",
+                table: "Invitations",
+                column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Members_HouseholdId_UserId",
                 table: "Members",
                 columns: new[] { "HouseholdId", "UserId" });
@@ -541,6 +628,16 @@ namespace ExpenseTracker.Web.Data.Migrations
                 name: "IX_Members_UserId",
                 table: "Members",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MemberShares_HouseholdId_MemberId",
+                table: "MemberShares",
+                columns: new[] { "HouseholdId", "MemberId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MemberShares_MemberId",
+                table: "MemberShares",
+                column: "MemberId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Payees_HouseholdId_Key",
@@ -658,6 +755,12 @@ namespace ExpenseTracker.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "InstanceSettings");
+
+            migrationBuilder.DropTable(
+                name: "Invitations");
+
+            migrationBuilder.DropTable(
+                name: "MemberShares");
 
             migrationBuilder.DropTable(
                 name: "TransactionLines");
