@@ -4,6 +4,7 @@ using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Identity;
 using ExpenseTracker.Web.Features.Settings;
 using ExpenseTracker.Web.Infrastructure;
+using Microsoft.AspNetCore.HttpOverrides;
 using MudBlazor.Services;
 
 // Our own switches are not configuration keys: keep them away from the command-line configuration provider.
@@ -31,6 +32,12 @@ if (args.Contains(DemoSeeder.Flag))
 {
     await DemoSeeder.SeedOnceAsync(app.Services, Console.Out);
 }
+
+// Behind a reverse proxy on this box (loopback is trusted by default) cookies and redirects follow its https.
+app.UseForwardedHeaders(new ForwardedHeadersOptions
+{
+    ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+});
 
 if (!app.Environment.IsDevelopment())
 {
