@@ -29,9 +29,10 @@ internal sealed partial class AccountForms(TestApp app)
     }
 
     /// <summary>GETs <paramref name="url"/> for its antiforgery token, then POSTs <paramref name="fields"/> to it.</summary>
-    public async Task<HttpResponseMessage> PostAsync(string url, IEnumerable<KeyValuePair<string, string>> fields)
+    /// <param name="tokenFrom">Another page to take the token from, when <paramref name="url"/> shows no form.</param>
+    public async Task<HttpResponseMessage> PostAsync(string url, IEnumerable<KeyValuePair<string, string>> fields, string? tokenFrom = null)
     {
-        var form = await Client.GetAsync(url);
+        var form = await Client.GetAsync(tokenFrom ?? url);
         var html = await form.Content.ReadAsStringAsync();
         var token = TokenPattern().Match(html);
         Assert.True(token.Success, $"No antiforgery token on {url} (status {(int)form.StatusCode}).");

@@ -39,7 +39,7 @@ public sealed class EmailTests : IAsyncLifetime
         var mail = Directory.GetFiles(Path.Combine(app.DataDirectory, "mail"), "*.eml");
         var eml = await File.ReadAllTextAsync(Assert.Single(mail));
         Assert.Contains("To: ana@example.com", eml);
-        Assert.Contains("Subject: Reset Password", eml);
+        Assert.Contains("Subject: Reset your password", eml);
         Assert.Equal(0, smtp.ReceivedEmailCount);
     }
 
@@ -54,7 +54,7 @@ public sealed class EmailTests : IAsyncLifetime
 
         var message = Assert.Single(await ReceivedAsync(1));
         Assert.Equal("ana@example.com", message.ToAddresses.Single().Address);
-        Assert.Contains("Reset Password", message.Subject);
+        Assert.Contains("Reset your password", message.Subject);
         Assert.False(Directory.Exists(Path.Combine(app.DataDirectory, "mail")) && Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "mail")).Any());
     }
 

@@ -95,7 +95,7 @@ public sealed class RegistrationTests : IAsyncLifetime
         {
             ["Input.DisplayName"] = "Ben", ["Input.Email"] = "ben@example.com", ["Input.Password"] = AccountForms.Password,
             ["Input.ConfirmPassword"] = AccountForms.Password, ["Input.HouseholdName"] = "Ben's", ["Input.Currency"] = "EUR", ["Input.Culture"] = "en-US",
-        });
+        }, tokenFrom: "/Identity/Account/Login");
         Assert.Contains("Registration is closed", await AccountForms.TextOf(refused));
         Assert.Null(await FindUserAsync("ben@example.com"));
 

@@ -24,14 +24,24 @@ public sealed class AccountDeletion(
 {
     public async Task<IReadOnlyList<SoleOwnedHousehold>> FindSoleOwnedHouseholdsAsync(string userId, CancellationToken cancellationToken = default)
     {
-        var active = db.Members.IgnoreQueryFilters().Where(m => m.UserId != null && m.LeftAt == null);
-        return await active
-            .Where(m => m.UserId == userId && m.Role == MemberRole.Owner)
-            .Where(m => !active.Any(o => o.HouseholdId == m.HouseholdId && o.Role == MemberRole.Owner && o.UserId != userId))
-            .Join(db.Households.IgnoreQueryFilters(), m => m.HouseholdId, h => h.Id, (m, h) => new SoleOwnedHousehold(
-                h.Id, h.Name, active.Count(o => o.HouseholdId == h.Id && o.UserId != userId)))
-            .OrderBy(h => h.Name)
+        var owned = await db.Members.IgnoreQueryFilters()
+            .Where(m => m.UserId == userId && m.LeftAt == null && m.Role == MemberRole.Owner)
+            .Select(m => m.HouseholdId)
             .ToListAsync(cancellationToken);
+        // A person belongs to a handful of households: the other active members of those few are read in one go.
+        var others = await db.Members.IgnoreQueryFilters()
+            .Where(m => owned.Contains(m.HouseholdId) && m.UserId != null && m.UserId != userId && m.LeftAt == null)
+            .Select(m => new { m.HouseholdId, m.Role })
+            .ToListAsync(cancellationToken);
+        var households = await db.Households.IgnoreQueryFilters()
+            .Where(h => owned.Contains(h.Id))
+            .Select(h => new { h.Id, h.Name })
+            .ToListAsync(cancellationToken);
+        return households
+            .Where(h => !others.Any(o => o.HouseholdId == h.Id && o.Role == MemberRole.Owner))
+            .Select(h => new SoleOwnedHousehold(h.Id, h.Name, others.Count(o => o.HouseholdId == h.Id)))
+            .OrderBy(h => h.Name, StringComparer.CurrentCultureIgnoreCase)
+            .ToList();
     }
 
     /// <param name="typedHouseholdNames">What the person typed to confirm deleting each sole-owned household, by its id.</param>
