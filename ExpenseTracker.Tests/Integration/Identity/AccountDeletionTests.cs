@@ -131,7 +131,11 @@ public sealed class AccountDeletionTests : IAsyncLifetime
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var member = new Member
         {
-            HouseholdId = householdId, UserId = userId, Role = MemberRole.Member, DisplayName = name, Color = "#43A047",
+            HouseholdId = householdId,
+            UserId = userId,
+            Role = MemberRole.Member,
+            DisplayName = name,
+            Color = "#43A047",
             JoinedAt = app.Time.GetUtcNow().UtcDateTime,
         };
         db.Members.Add(member);

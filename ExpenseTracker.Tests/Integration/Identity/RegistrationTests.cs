@@ -93,8 +93,13 @@ public sealed class RegistrationTests : IAsyncLifetime
 
         var refused = await stranger.PostAsync("/Identity/Account/Register", new Dictionary<string, string>
         {
-            ["Input.DisplayName"] = "Ben", ["Input.Email"] = "ben@example.com", ["Input.Password"] = AccountForms.Password,
-            ["Input.ConfirmPassword"] = AccountForms.Password, ["Input.HouseholdName"] = "Ben's", ["Input.Currency"] = "EUR", ["Input.Culture"] = "en-US",
+            ["Input.DisplayName"] = "Ben",
+            ["Input.Email"] = "ben@example.com",
+            ["Input.Password"] = AccountForms.Password,
+            ["Input.ConfirmPassword"] = AccountForms.Password,
+            ["Input.HouseholdName"] = "Ben's",
+            ["Input.Currency"] = "EUR",
+            ["Input.Culture"] = "en-US",
         }, tokenFrom: "/Identity/Account/Login");
         Assert.Contains("Registration is closed", await AccountForms.TextOf(refused));
         Assert.Null(await FindUserAsync("ben@example.com"));
