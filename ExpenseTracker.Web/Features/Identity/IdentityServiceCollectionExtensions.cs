@@ -1,5 +1,10 @@
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Households;
+using ExpenseTracker.Web.Infrastructure.Email;
+using ExpenseTracker.Web.Infrastructure.Passwords;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.UI.Services;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ExpenseTracker.Web.Features.Identity;
 
@@ -23,6 +28,21 @@ public static class IdentityServiceCollectionExtensions
                 options.SignIn.RequireConfirmedAccount = false;
             })
             .AddEntityFrameworkStores<AppDbContext>();
+
+        // Confirming an email needs mail: without Smtp:Host (mail goes to .eml files) a newcomer could never sign in.
+        builder.Services.AddOptions<IdentityOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+                options.SignIn.RequireConfirmedAccount = SmtpOptions.IsConfiguredIn(configuration));
+        builder.Services.AddSingleton<IPasswordValidator<AppUser>, CommonPasswordValidator>();
+
+        builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
+        builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
+
+        builder.Services.AddSingleton<FirstRunSetup>();
+        builder.Services.TryAddScoped<HouseholdProvisioning>();
+        builder.Services.TryAddScoped<HouseholdDeletion>();
+        builder.Services.AddScoped<AccountDeletion>();
+
         builder.Services.AddRazorPages();
         builder.Services.AddCascadingAuthenticationState();
         return builder;

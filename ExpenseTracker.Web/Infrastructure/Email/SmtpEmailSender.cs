@@ -1,0 +1,88 @@
+using System.Globalization;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.AspNetCore.Identity.UI.Services;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace ExpenseTracker.Web.Infrastructure.Email;
+
+public enum SmtpSecurity
+{
+    None,
+    StartTls,
+    SslOnConnect,
+    Auto,
+}
+
+/// <summary>Configuration section <c>Smtp</c>. The password comes from <c>Smtp__Password</c> or user-secrets, never appsettings.json.</summary>
+public sealed class SmtpOptions
+{
+    public const string Section = "Smtp";
+
+    public string? Host { get; set; }
+    public int Port { get; set; } = 587;
+    public SmtpSecurity Security { get; set; } = SmtpSecurity.StartTls;
+    public string? User { get; set; }
+    public string? Password { get; set; }
+    public string From { get; set; } = "ExpenseTracker <expenses@localhost>";
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
+
+    public static bool IsConfiguredIn(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{Section}:{nameof(Host)}"]);
+}
+
+/// <summary>
+/// The one way the app sends mail: over SMTP with MailKit, or, with no <c>Smtp:Host</c>, into <c>mail/</c> in the
+/// data folder as .eml files (open them with any mail client) so a box without mail still works.
+/// </summary>
+public sealed class SmtpEmailSender(
+    IOptions<SmtpOptions> options, StorageOptions storage, TimeProvider time, ILogger<SmtpEmailSender> logger) : IEmailSender
+{
+    public async Task SendEmailAsync(string email, string subject, string htmlMessage)
+    {
+        var settings = options.Value;
+        using var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(settings.From));
+        message.To.Add(MailboxAddress.Parse(email));
+        message.Subject = subject;
+        message.Date = time.GetUtcNow();
+        message.Body = new BodyBuilder { HtmlBody = htmlMessage }.ToMessageBody();
+
+        if (string.IsNullOrWhiteSpace(settings.Host))
+        {
+            var path = await WriteToMailDirectoryAsync(message);
+            logger.LogInformation("No Smtp:Host configured: wrote the email \"{Subject}\" to {Recipient} as {Path}", subject, email, path);
+            return;
+        }
+
+        using var client = new SmtpClient();
+        await client.ConnectAsync(settings.Host, settings.Port, ToMailKit(settings.Security));
+        if (!string.IsNullOrEmpty(settings.User))
+        {
+            await client.AuthenticateAsync(settings.User, settings.Password ?? string.Empty);
+        }
+
+        await client.SendAsync(message);
+        await client.DisconnectAsync(quit: true);
+        logger.LogInformation("Sent the email \"{Subject}\" to {Recipient} via {Host}", subject, email, settings.Host);
+    }
+
+    private async Task<string> WriteToMailDirectoryAsync(MimeMessage message)
+    {
+        Directory.CreateDirectory(storage.MailDirectory);
+        var stamp = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
+        var path = Path.Combine(storage.MailDirectory, $"{stamp}-{Guid.NewGuid().ToString("N")[..8]}.eml");
+        await message.WriteToAsync(path);
+        return path;
+    }
+
+    private static SecureSocketOptions ToMailKit(SmtpSecurity security) => security switch
+    {
+        SmtpSecurity.None => SecureSocketOptions.None,
+        SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+        SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        _ => SecureSocketOptions.Auto,
+    };
+}
