@@ -4,25 +4,24 @@ using ExpenseTracker.Web.Features.Expenses;
 
 namespace ExpenseTracker.Tests.Integration.Expenses;
 
-/// <summary>
-/// One household with a small, varied history: each filter of the expense list must pick exactly the expected
-/// rows, and the spending total must count Expense − Refund (never income or transfers).
-/// </summary>
-public sealed class ExpenseFilterTests : IAsyncLifetime
+/// <summary>One household with a small, varied history, shared by the read-only filter tests.</summary>
+public sealed class FilterHousehold : IAsyncLifetime
 {
     private readonly TestApp app = new();
-    private TestHousehold home = null!;
-    private long visa;
-    private long checking;
-    private long sam;
-    private readonly Dictionary<string, long> ids = new(StringComparer.Ordinal);
+
+    public TestHousehold Home { get; private set; } = null!;
+    public long Visa { get; private set; }
+    public long Checking { get; private set; }
+    public long Sam { get; private set; }
+    public Dictionary<string, long> Ids { get; } = new(StringComparer.Ordinal);
 
     public async Task InitializeAsync()
     {
-        home = await TestHousehold.CreateAsync(app, "ana@example.com");
-        visa = await home.AddAccountAsync("Visa", AccountKind.CreditCard);
-        checking = await home.AddAccountAsync("Checking", AccountKind.Checking);
-        sam = await home.AddMemberAsync("Sam");
+        var home = Home = await TestHousehold.CreateAsync(app, "ana@example.com");
+        var visa = Visa = await home.AddAccountAsync("Visa", AccountKind.CreditCard);
+        var checking = Checking = await home.AddAccountAsync("Checking", AccountKind.Checking);
+        var sam = Sam = await home.AddMemberAsync("Sam");
+        var ids = Ids;
         var groceries = home.Categories["Groceries"];
 
         ids["cafe"] = await home.AddExpenseAsync(home.Expense(1_000, date: new DateOnly(2026, 10, 1), payee: "Café Zürich") with { Tags = ["weekly"] });
@@ -42,12 +41,24 @@ public sealed class ExpenseFilterTests : IAsyncLifetime
         ids["split"] = await home.AddExpenseAsync(new ExpenseInput
         {
             AmountMinor = 6_000, Date = new DateOnly(2026, 11, 2), AccountId = visa, Payee = "SuperSave",
-            Lines = [new LineInput(groceries, 4_000), new LineInput(home.Categories["Shopping"], 2_000)],
+            Lines = [new LineInput(home.Categories["Shopping"], 2_000), new LineInput(groceries, 4_000)],
         });
         ids["bus"] = await home.AddExpenseAsync(home.Expense(1_500, "Transport", new DateOnly(2026, 9, 30), "City Transit"));
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
+}
+
+/// <summary>
+/// Each filter of the expense list must pick exactly the expected rows, and the spending total must count
+/// Expense − Refund (never income or transfers). These tests only read, so they share one household.
+/// </summary>
+public sealed class ExpenseFilterTests(FilterHousehold data) : IClassFixture<FilterHousehold>
+{
+    private readonly TestHousehold home = data.Home;
+    private readonly long visa = data.Visa;
+    private readonly long sam = data.Sam;
+    private readonly Dictionary<string, long> ids = data.Ids;
 
     private async Task<(string[] Names, long Spending, int Count)> ListAsync(ExpenseFilter filter)
     {
@@ -199,6 +210,20 @@ public sealed class ExpenseFilterTests : IAsyncLifetime
         var row = Assert.Single(page.Items);
         Assert.Equal(("Checking", "Visa"), (row.Account, row.ToAccount!));
         Assert.Empty(row.Categories);
+    }
+
+    [Fact]
+    public async Task AListRowShowsItsSplitCategoriesLargestFirstAndItsTags()
+    {
+        var page = await home.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50)));
+
+        var split = page.Items.Single(i => i.Id == ids["split"]);
+        Assert.Equal(["Groceries", "Shopping"], split.Categories.Select(c => c.Name));
+        Assert.Equal(home.Categories["Groceries"], split.Categories[0].Id);
+        Assert.False(string.IsNullOrEmpty(split.Categories[0].Color));
+        Assert.Empty(split.Tags);
+        Assert.Equal(["weekly"], page.Items.Single(i => i.Id == ids["cafe"]).Tags);
+        Assert.Equal(("Luigi's", "Sam", "Visa"), (page.Items.Single(i => i.Id == ids["dinner"]).Payee!, page.Items.Single(i => i.Id == ids["dinner"]).PaidBy!, page.Items.Single(i => i.Id == ids["dinner"]).Account));
     }
 
     private async Task<long> TagIdAsync(string name) =>
