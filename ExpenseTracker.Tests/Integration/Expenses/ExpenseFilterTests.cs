@@ -27,20 +27,33 @@ public sealed class FilterHousehold : IAsyncLifetime
         ids["cafe"] = await home.AddExpenseAsync(home.Expense(1_000, date: new DateOnly(2026, 10, 1), payee: "Café Zürich") with { Tags = ["weekly"] });
         ids["dinner"] = await home.AddExpenseAsync(home.Expense(5_000, "Dining out", new DateOnly(2026, 10, 15), "Luigi's") with
         {
-            AccountId = visa, PaidByMemberId = sam, Notes = "Birthday dinner with Crème brûlée",
+            AccountId = visa,
+            PaidByMemberId = sam,
+            Notes = "Birthday dinner with Crème brûlée",
         });
         ids["refund"] = await home.AddExpenseAsync(home.Expense(800, date: new DateOnly(2026, 10, 20), payee: "Corner shop") with { Kind = TransactionKind.Refund });
         ids["salary"] = await home.AddExpenseAsync(new ExpenseInput
         {
-            Kind = TransactionKind.Income, AmountMinor = 300_000, Date = new DateOnly(2026, 10, 25), AccountId = checking, Payee = "Employer",
+            Kind = TransactionKind.Income,
+            AmountMinor = 300_000,
+            Date = new DateOnly(2026, 10, 25),
+            AccountId = checking,
+            Payee = "Employer",
         });
         ids["transfer"] = await home.AddExpenseAsync(new ExpenseInput
         {
-            Kind = TransactionKind.Transfer, AmountMinor = 20_000, Date = new DateOnly(2026, 10, 27), AccountId = checking, ToAccountId = visa,
+            Kind = TransactionKind.Transfer,
+            AmountMinor = 20_000,
+            Date = new DateOnly(2026, 10, 27),
+            AccountId = checking,
+            ToAccountId = visa,
         });
         ids["split"] = await home.AddExpenseAsync(new ExpenseInput
         {
-            AmountMinor = 6_000, Date = new DateOnly(2026, 11, 2), AccountId = visa, Payee = "SuperSave",
+            AmountMinor = 6_000,
+            Date = new DateOnly(2026, 11, 2),
+            AccountId = visa,
+            Payee = "SuperSave",
             Lines = [new LineInput(home.Categories["Shopping"], 2_000), new LineInput(groceries, 4_000)],
         });
         ids["bus"] = await home.AddExpenseAsync(home.Expense(1_500, "Transport", new DateOnly(2026, 9, 30), "City Transit"));
@@ -174,7 +187,11 @@ public sealed class ExpenseFilterTests(FilterHousehold data) : IClassFixture<Fil
     {
         var (names, spending, _) = await ListAsync(new ExpenseFilter
         {
-            From = new DateOnly(2026, 10, 1), To = new DateOnly(2026, 11, 30), AccountIds = [visa], Kinds = [TransactionKind.Expense], MinAmountMinor = 5_500,
+            From = new DateOnly(2026, 10, 1),
+            To = new DateOnly(2026, 11, 30),
+            AccountIds = [visa],
+            Kinds = [TransactionKind.Expense],
+            MinAmountMinor = 5_500,
         });
         Assert.Equal(["split"], names);
         Assert.Equal(6_000, spending);

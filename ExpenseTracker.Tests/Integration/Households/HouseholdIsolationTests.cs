@@ -98,7 +98,11 @@ public sealed class HouseholdIsolationTests : IAsyncLifetime
     {
         await AssertRefusedAsync(new ExpenseInput
         {
-            Kind = TransactionKind.Transfer, AmountMinor = 500, Date = new DateOnly(2026, 11, 1), AccountId = ben.CashAccountId, ToAccountId = ana.CashAccountId,
+            Kind = TransactionKind.Transfer,
+            AmountMinor = 500,
+            Date = new DateOnly(2026, 11, 1),
+            AccountId = ben.CashAccountId,
+            ToAccountId = ana.CashAccountId,
         }, nameof(ExpenseInput.AccountId));
     }
 

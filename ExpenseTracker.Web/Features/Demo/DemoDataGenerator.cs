@@ -36,18 +36,18 @@ public sealed record DemoTransaction(
         IReadOnlyDictionary<string, long> categoryIds,
         IReadOnlyDictionary<DemoAccount, long> accountIds,
         IReadOnlyDictionary<DemoMember, long> memberIds) => new()
-    {
-        Kind = Kind,
-        AmountMinor = AmountMinor,
-        Date = Date,
-        Payee = Payee,
-        Notes = Notes,
-        AccountId = accountIds[Account],
-        ToAccountId = ToAccount is { } to ? accountIds[to] : null,
-        PaidByMemberId = memberIds[PaidBy],
-        Tags = Tags,
-        Lines = Lines.Select(l => new LineInput(categoryIds[l.Category], l.AmountMinor)).ToList(),
-    };
+        {
+            Kind = Kind,
+            AmountMinor = AmountMinor,
+            Date = Date,
+            Payee = Payee,
+            Notes = Notes,
+            AccountId = accountIds[Account],
+            ToAccountId = ToAccount is { } to ? accountIds[to] : null,
+            PaidByMemberId = memberIds[PaidBy],
+            Tags = Tags,
+            Lines = Lines.Select(l => new LineInput(categoryIds[l.Category], l.AmountMinor)).ToList(),
+        };
 }
 
 /// <summary>A bill paid every month on the same day of the month.</summary>

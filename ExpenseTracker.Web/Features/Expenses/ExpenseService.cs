@@ -34,7 +34,11 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         var page = await query.Skip(Math.Max(0, request.Skip)).Take(take)
             .Select(t => new
             {
-                t.Id, t.Version, t.Date, t.Kind, t.AmountMinor,
+                t.Id,
+                t.Version,
+                t.Date,
+                t.Kind,
+                t.AmountMinor,
                 Payee = t.Payee == null ? null : t.Payee.Name,
                 t.Notes,
                 Account = t.Account!.Name,
