@@ -31,18 +31,41 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         };
 
         var take = Math.Clamp(request.Take, 1, MaxPageSize);
-        var rows = await query.Skip(Math.Max(0, request.Skip)).Take(take)
-            .Select(t => new ExpenseRow(
-                t.Id, t.Version, t.Date, t.Kind, t.AmountMinor,
-                t.Payee == null ? null : t.Payee.Name,
+        var page = await query.Skip(Math.Max(0, request.Skip)).Take(take)
+            .Select(t => new
+            {
+                t.Id,
+                t.Version,
+                t.Date,
+                t.Kind,
+                t.AmountMinor,
+                Payee = t.Payee == null ? null : t.Payee.Name,
                 t.Notes,
-                t.Account!.Name,
-                t.ToAccount == null ? null : t.ToAccount.Name,
-                t.PaidBy == null ? null : t.PaidBy.DisplayName,
-                t.Lines.OrderByDescending(l => l.AmountMinor)
-                    .Select(l => new CategoryChip(l.CategoryId, l.Category!.Name, l.Category.Color, l.Category.Icon)).ToList(),
-                t.Tags.Select(x => x.Tag!.Name).ToList()))
+                Account = t.Account!.Name,
+                ToAccount = t.ToAccount == null ? null : t.ToAccount.Name,
+                PaidBy = t.PaidBy == null ? null : t.PaidBy.DisplayName,
+            })
             .ToListAsync(cancellationToken);
+
+        // Categories and tags of this page only, one indexed query each. Projected inside the page query, EF joins
+        // them as household-filtered derived tables that SQLite materialises for the whole household on every page.
+        var ids = page.Select(r => r.Id).ToArray();
+        var lines = (await db.TransactionLines.AsNoTracking()
+                .Where(l => ids.Contains(l.TransactionId))
+                .OrderByDescending(l => l.AmountMinor).ThenBy(l => l.Id)
+                .Select(l => new { l.TransactionId, Chip = new CategoryChip(l.CategoryId, l.Category!.Name, l.Category.Color, l.Category.Icon) })
+                .ToListAsync(cancellationToken))
+            .ToLookup(l => l.TransactionId, l => l.Chip);
+        var tags = (await db.TransactionTags.AsNoTracking()
+                .Where(x => ids.Contains(x.TransactionId))
+                .OrderBy(x => x.Tag!.Key)
+                .Select(x => new { x.TransactionId, x.Tag!.Name })
+                .ToListAsync(cancellationToken))
+            .ToLookup(x => x.TransactionId, x => x.Name);
+        var rows = page.Select(t => new ExpenseRow(
+                t.Id, t.Version, t.Date, t.Kind, t.AmountMinor, t.Payee, t.Notes, t.Account, t.ToAccount, t.PaidBy,
+                lines[t.Id].ToList(), tags[t.Id].ToList()))
+            .ToList();
         return new ExpensePage(rows, total, spending);
     }
 
