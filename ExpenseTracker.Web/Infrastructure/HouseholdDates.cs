@@ -14,3 +14,8 @@ public static class HouseholdDates
 
     public static (DateOnly From, DateOnly To) YearOf(DateOnly day) => (new DateOnly(day.Year, 1, 1), new DateOnly(day.Year, 12, 31));
 }
+
+public static class HouseholdInfoExtensions
+{
+    public static bool IsOwner(this HouseholdInfo household) => household.Role == Data.MemberRole.Owner;
+}
