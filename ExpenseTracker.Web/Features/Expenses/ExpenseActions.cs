@@ -17,7 +17,7 @@ public sealed class ExpenseActions(ExpenseService expenses, ExpenseEvents events
             { d => d.Household, household },
             { d => d.ExpenseId, expenseId },
         };
-        var options = new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, BackdropClick = false };
+        var options = new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, BackdropClick = false, DefaultFocus = DefaultFocus.FirstChild };
         var dialog = await dialogs.ShowAsync<ExpenseEditorDialog>(expenseId is null ? "Add expense" : "Edit expense", parameters, options);
         var result = await dialog.Result;
         return result is { Canceled: false };
