@@ -12,10 +12,24 @@ public sealed class ExpenseActions(ExpenseService expenses, ExpenseEvents events
     /// <summary>Opens the editor for a new expense (<paramref name="expenseId"/> null) or an existing one; true when something was saved.</summary>
     public async Task<bool> OpenEditorAsync(HouseholdInfo household, long? expenseId)
     {
+        ExpenseDetails? details = null;
+        try
+        {
+            details = expenseId is { } id ? await expenses.GetAsync(id) : null;
+        }
+        catch (NotFoundException e)
+        {
+            snackbar.Add(e.Message, Severity.Error);
+            return false;
+        }
+
         var parameters = new DialogParameters<ExpenseEditorDialog>
         {
             { d => d.Household, household },
             { d => d.ExpenseId, expenseId },
+            { d => d.Lookups, await expenses.GetLookupsAsync() },
+            { d => d.Details, details },
+            { d => d.Payees, await expenses.SearchPayeesAsync(null, 200) },
         };
         var options = new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, BackdropClick = false, DefaultFocus = DefaultFocus.FirstChild };
         var dialog = await dialogs.ShowAsync<ExpenseEditorDialog>(expenseId is null ? "Add expense" : "Edit expense", parameters, options);

@@ -4,6 +4,10 @@ window.expenseTracker = {
     markInteractive() {
         document.documentElement.dataset.interactive = "true";
     },
+    // Focuses an element once the current render (and any dialog focus handling) has settled.
+    focusSoon(id) {
+        setTimeout(() => document.getElementById(id)?.focus(), 30);
+    },
 };
 
 // Keyboard shortcut for quick add: "n" (or "+") anywhere outside a text field opens the quick-add dialog.
