@@ -66,7 +66,8 @@ public sealed class ExpenseActions(ExpenseService expenses, ExpenseEvents events
         snackbar.Add("Expense deleted.", Severity.Normal, options =>
         {
             options.Action = "Undo";
-            options.ActionColor = Color.Primary;
+            options.ActionColor = Color.Inherit;
+            options.ActionVariant = Variant.Outlined;
             options.VisibleStateDuration = 10_000;
             options.OnClick = _ => RestoreAsync(id);
         });
