@@ -81,6 +81,26 @@ public sealed class ExpenseEditorDialogTests : MudComponentTest
         Assert.Equal("Cash", saved.Account);
     }
 
+    [Fact]
+    public async Task SavingAnEditAfterSomeoneElseChangedTheExpenseShowsTheConflictInsteadOfOverwriting()
+    {
+        var expenses = AppServices.GetRequiredService<ExpenseService>();
+        var groceries = await CategoryIdAsync("Groceries");
+        var cash = (await expenses.GetLookupsAsync()).Accounts[0].Id;
+        var input = new ExpenseInput { AmountMinor = 500, Date = new DateOnly(2026, 11, 10), AccountId = cash, Payee = "Bakery", Lines = [new LineInput(groceries, 500)] };
+        var id = await expenses.CreateAsync(input);
+
+        var dialog = await ShowDialogAsync(new DialogParameters<ExpenseEditorDialog> { { d => d.Household, Household }, { d => d.ExpenseId, id } });
+        dialog.WaitForElement("#expense-form");
+        await expenses.UpdateAsync(id, 1, input with { Payee = "Their bakery" });
+
+        dialog.Find("input#expense-payee").Input("My bakery");
+        dialog.Find("#expense-form").Submit();
+
+        dialog.WaitForAssertion(() => Assert.Contains("Someone else changed this expense", dialog.Find("[data-testid=expense-conflict]").TextContent, StringComparison.Ordinal));
+        Assert.Equal("Their bakery", (await expenses.GetAsync(id)).Payee);
+    }
+
     private async Task<long> CategoryIdAsync(string name) =>
         (await AppServices.GetRequiredService<ExpenseService>().GetLookupsAsync()).Categories.Single(c => c.Name == name).Id;
 }
