@@ -76,8 +76,13 @@ public sealed class ExpensesPageTests : MudComponentTest
             var payee = new Payee { Name = $"Payee {i}", Key = $"payee {i}" };
             db.Transactions.Add(new Transaction
             {
-                Kind = TransactionKind.Expense, AmountMinor = i * 100L, Currency = Household.BaseCurrency, Date = start.AddDays(i),
-                Payee = payee, AccountId = account.Id, Lines = [new TransactionLine { CategoryId = category.Id, AmountMinor = i * 100L }],
+                Kind = TransactionKind.Expense,
+                AmountMinor = i * 100L,
+                Currency = Household.BaseCurrency,
+                Date = start.AddDays(i),
+                Payee = payee,
+                AccountId = account.Id,
+                Lines = [new TransactionLine { CategoryId = category.Id, AmountMinor = i * 100L }],
             });
         }
 

@@ -33,21 +33,21 @@ public sealed record ExpenseQuery
 
     public static ExpenseQuery Parse(string? range, string? from, string? to, string? cat, string? tag, string? member, string? account,
         string? kind, string? q, string? min, string? max) => new()
-    {
-        Range = Ranges.Any(r => r.Key == range) ? range! : All,
-        From = ParseDate(from),
-        To = ParseDate(to),
-        Categories = ParseIds(cat),
-        Tags = ParseIds(tag),
-        Members = ParseIds(member),
-        Accounts = ParseIds(account),
-        Kinds = (kind ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        {
+            Range = Ranges.Any(r => r.Key == range) ? range! : All,
+            From = ParseDate(from),
+            To = ParseDate(to),
+            Categories = ParseIds(cat),
+            Tags = ParseIds(tag),
+            Members = ParseIds(member),
+            Accounts = ParseIds(account),
+            Kinds = (kind ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(k => Enum.TryParse<TransactionKind>(k, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed : (TransactionKind?)null)
             .OfType<TransactionKind>().Distinct().ToArray(),
-        Text = string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
-        Min = ParseAmount(min),
-        Max = ParseAmount(max),
-    };
+            Text = string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
+            Min = ParseAmount(min),
+            Max = ParseAmount(max),
+        };
 
     /// <summary>The query-string values; null removes a parameter.</summary>
     public IReadOnlyDictionary<string, object?> ToQueryParameters() => new Dictionary<string, object?>(StringComparer.Ordinal)
