@@ -1,7 +1,9 @@
 using ExpenseTracker.Web.Components;
+using ExpenseTracker.Web.Features.Categories;
 using ExpenseTracker.Web.Features.Demo;
 using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Identity;
+using ExpenseTracker.Web.Features.PaymentAccounts;
 using ExpenseTracker.Web.Features.Settings;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -15,6 +17,8 @@ builder.AddStorage();
 builder.AddData();
 builder.AddIdentityAccounts();
 builder.AddExpenses();
+builder.AddCategories();
+builder.AddPaymentAccounts();
 builder.AddSettings();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
