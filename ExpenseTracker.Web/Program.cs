@@ -20,7 +20,13 @@ builder.AddExpenses();
 builder.AddCategories();
 builder.AddPaymentAccounts();
 builder.AddSettings();
-builder.Services.AddMudServices();
+builder.Services.AddMudServices(options =>
+{
+    options.SnackbarConfiguration.VisibleStateDuration = 4000;
+    options.SnackbarConfiguration.ShowTransitionDuration = 200;
+    options.SnackbarConfiguration.HideTransitionDuration = 200;
+    options.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
+});
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
 var app = builder.Build();
