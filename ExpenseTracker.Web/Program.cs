@@ -1,6 +1,7 @@
 using ExpenseTracker.Web.Components;
 using ExpenseTracker.Web.Features.Demo;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Features.Identity;
 using ExpenseTracker.Web.Features.Settings;
 using ExpenseTracker.Web.Infrastructure;
@@ -15,6 +16,7 @@ builder.AddStorage();
 builder.AddData();
 builder.AddIdentityAccounts();
 builder.AddExpenses();
+builder.AddHouseholds();
 builder.AddSettings();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
