@@ -1,6 +1,8 @@
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Households;
+using ExpenseTracker.Web.Features.Identity;
+using Microsoft.AspNetCore.Identity;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -138,5 +140,20 @@ public sealed class MembershipTests : IAsyncLifetime
         Assert.False(await context.Households.IgnoreQueryFilters().AnyAsync(h => h.Id == family.HouseholdId));
         Assert.False(await context.Invitations.IgnoreQueryFilters().AnyAsync());
         Assert.False(await context.Transactions.IgnoreQueryFilters().AnyAsync());
+    }
+
+    [Fact]
+    public async Task SomeoneWhoJoinedByInvitationCanDeleteTheirAccountAndStaysOnHistoryAsAFormerMember()
+    {
+        await family.AddAsync("Ben", 999);
+        await using var scope = app.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByIdAsync(family.People["Ben"].UserId);
+
+        var result = await scope.ServiceProvider.GetRequiredService<AccountDeletion>().DeleteAsync(user!, new Dictionary<long, string?>());
+
+        Assert.True(result.Succeeded, result.Error);
+        await using var owner = family.As("Ana");
+        var ben = (await Members(owner).ListMembersAsync()).Single(m => m.DisplayName == "Ben");
+        Assert.True(ben.IsFormer);
     }
 }
