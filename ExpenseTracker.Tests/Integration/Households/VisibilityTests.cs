@@ -80,4 +80,24 @@ public sealed class VisibilityTests : IAsyncLifetime
         var db = job.ServiceProvider.GetRequiredService<AppDbContext>();
         Assert.Equal([open], await db.Transactions.VisibleTo(job.ServiceProvider.GetRequiredService<HouseholdScope>()).Select(t => t.Id).ToListAsync());
     }
+
+    [Fact]
+    public async Task MembersMayEditWhatTheySeeChildrenOnlyTheirOwnAndViewersNothing()
+    {
+        var shared = await family.AddAsync("Ana", 1000);
+        var kims = await family.AddAsync("Kim", 300);
+        var secret = await family.AddAsync("Ben", 4200, isPrivate: true);
+
+        async Task<List<long>> EditableAsync(string who)
+        {
+            await using var scope = family.As(who);
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            return await db.Transactions.EditableBy(scope.ServiceProvider.GetRequiredService<HouseholdScope>()).Select(t => t.Id).OrderBy(id => id).ToListAsync();
+        }
+
+        Assert.Equal([shared, kims], await EditableAsync("Ana"));
+        Assert.Equal([shared, kims, secret], await EditableAsync("Ben"));
+        Assert.Equal([kims], await EditableAsync("Kim"));
+        Assert.Empty(await EditableAsync("Vic"));
+    }
 }

@@ -42,6 +42,20 @@ public static class TransactionVisibility
     }
 
     /// <summary>
+    /// The transactions this member may edit, delete or restore: owners and members whatever they can see, children
+    /// only their own, viewers none. Apply it in every write that loads a transaction by id ("not yours" is NotFound).
+    /// </summary>
+    public static IQueryable<Transaction> EditableBy(this IQueryable<Transaction> query, HouseholdScope scope) =>
+        scope.Role switch
+        {
+            // A child's visible set is exactly their own transactions.
+            MemberRole.Owner or MemberRole.Member or MemberRole.Child => query.VisibleTo(scope),
+            MemberRole.Viewer => query.Where(t => false),
+            // A job or tool without a member: everything it can see.
+            _ => query.VisibleTo(scope),
+        };
+
+    /// <summary>
     /// Other people's private transactions within <paramref name="query"/>: the rows <see cref="VisibleTo"/> hides
     /// from an adult but that still belong in the household's totals. Children get none: they see no household totals.
     /// </summary>
