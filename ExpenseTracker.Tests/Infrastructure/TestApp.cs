@@ -13,7 +13,8 @@ namespace ExpenseTracker.Tests.Infrastructure;
 
 /// <summary>
 /// The whole app over a real SQLite file in a fresh temporary data folder, with a fake clock.
-/// <see cref="StartServer"/> (or <see cref="UseRealPort"/>) serves it on a free loopback port for browsers.
+/// With <c>realPort: true</c>, <see cref="StartServer"/> (or <see cref="StartLive"/>) serves it on a free loopback port
+/// for browsers, and <see cref="WebApplicationFactoryClientOptions.BaseAddress"/> is then that real address.
 /// </summary>
 public sealed class TestApp : WebApplicationFactory<Program>
 {
@@ -30,6 +31,21 @@ public sealed class TestApp : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>
+    /// Starts the app on a free loopback port (Kestrel, not the in-memory test server) and returns it; its
+    /// <see cref="LiveAddress"/> is e.g. http://127.0.0.1:34289/. Configure (With, Time) in <paramref name="configure"/>.
+    /// </summary>
+    public static TestApp StartLive(Action<TestApp>? configure = null)
+    {
+        var app = new TestApp(realPort: true);
+        configure?.Invoke(app);
+        app.StartServer();
+        return app;
+    }
+
+    /// <summary>The real http://127.0.0.1:port/ address once the server has started.</summary>
+    public Uri LiveAddress => ClientOptions.BaseAddress;
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 15, 10, 0, 0, TimeSpan.Zero));
 

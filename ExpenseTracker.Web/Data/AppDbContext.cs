@@ -27,6 +27,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
     public DbSet<TransactionTag> TransactionTags => Set<TransactionTag>();
     public DbSet<MemberShare> MemberShares => Set<MemberShare>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<Budget> Budgets => Set<Budget>();
+    public DbSet<BudgetAmount> BudgetAmounts => Set<BudgetAmount>();
     public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
     public DbSet<InstanceSetting> InstanceSettings => Set<InstanceSetting>();
 
@@ -53,6 +55,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
         ApplyHouseholdFilter<TransactionTag>(builder);
         ApplyHouseholdFilter<MemberShare>(builder);
         ApplyHouseholdFilter<Invitation>(builder);
+        ApplyHouseholdFilter<Budget>(builder);
+        ApplyHouseholdFilter<BudgetAmount>(builder);
         builder.Entity<Household>().HasQueryFilter(HouseholdFilter, h => h.Id == CurrentHouseholdId);
         builder.Entity<Transaction>()
             .HasQueryFilter(HouseholdFilter, t => t.HouseholdId == CurrentHouseholdId)

@@ -15,7 +15,7 @@ public sealed class ChangeLogInterceptor(TimeProvider time) : SaveChangesInterce
     private static readonly HashSet<Type> Logged =
     [
         typeof(Household), typeof(Member), typeof(PaymentAccount), typeof(Category), typeof(Payee), typeof(Tag),
-        typeof(Transaction), typeof(TransactionLine), typeof(TransactionTag), typeof(MemberShare), typeof(Invitation), typeof(InstanceSetting),
+        typeof(Transaction), typeof(TransactionLine), typeof(TransactionTag), typeof(MemberShare), typeof(Invitation), typeof(Budget), typeof(BudgetAmount), typeof(InstanceSetting),
     ];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)

@@ -235,3 +235,42 @@ public sealed class InstanceSetting
     public required string Key { get; set; }
     public required string Value { get; set; }
 }
+
+/// <summary>
+/// A monthly budget for one category, or the overall budget when <see cref="CategoryId"/> is null. A child's
+/// allowance is a budget with <see cref="MemberId"/> set. Its amount comes from <see cref="BudgetAmount"/> rows.
+/// </summary>
+public sealed class Budget : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public long? CategoryId { get; set; }
+    public Category? Category { get; set; }
+    /// <summary>Set for a child's allowance budget: counts only that member's spending.</summary>
+    public long? MemberId { get; set; }
+    public Member? Member { get; set; }
+    /// <summary>Unspent money carries into next month, overspending carries as a deficit.</summary>
+    public bool Rollover { get; set; }
+    /// <summary>Alert thresholds in percent of the budget (defaults 80 and 100); the notifications feature sends them.</summary>
+    public int WarnPercent { get; set; } = 80;
+    public int AlertPercent { get; set; } = 100;
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ArchivedAt { get; set; }
+    public List<BudgetAmount> Amounts { get; set; } = [];
+}
+
+/// <summary>
+/// A budget amount from a month on (repeating until the next non-override row), or for that one month only
+/// when <see cref="IsOverride"/> is set ("December: Gifts 400"). <see cref="Month"/> is the first day of the
+/// budget month as the household counts months (its month start day).
+/// </summary>
+public sealed class BudgetAmount : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public long BudgetId { get; set; }
+    public Budget? Budget { get; set; }
+    public DateOnly Month { get; set; }
+    public long AmountMinor { get; set; }
+    public bool IsOverride { get; set; }
+}

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text;
 
 namespace ExpenseTracker.Web.Infrastructure;
 
@@ -63,40 +64,100 @@ public static class Money
 
     public static decimal ToMajor(long minor, string currency) => minor / Pow10(Currencies.Exponent(currency));
 
-    /// <summary>Parses what a person typed ("1.234,56" in de-DE, "1,234.56" in en-US, "¥1,235" in ja-JP).</summary>
+    /// <summary>
+    /// Parses what a person typed ("1.234,56" in de-DE, "1,234.56" in en-US, "1 234,56" in fr-FR, "¥1,235" in ja-JP).
+    /// Currency symbols and the ISO code are ignored. Group separators must sit where the culture puts them, so a
+    /// European "12,50" typed into an en-US field is refused instead of becoming 1,250.
+    /// </summary>
     public static bool TryParse(string? text, CultureInfo culture, string currency, out long minor)
     {
         minor = 0;
+        var exponent = Currencies.Exponent(currency);
         if (string.IsNullOrWhiteSpace(text))
         {
             return false;
         }
 
-        var cleaned = text.Trim()
+        var format = culture.NumberFormat;
+        var group = format.NumberGroupSeparator;
+
+        // fr-FR groups with U+202F, others with U+00A0; people type a plain space. All mean "group" there.
+        var spaceGrouped = group.Length == 1 && char.IsWhiteSpace(group[0]);
+        var withoutSymbols = text
             .Replace(currency, string.Empty, StringComparison.OrdinalIgnoreCase)
-            .Replace(culture.NumberFormat.CurrencySymbol, string.Empty, StringComparison.Ordinal)
-            .Replace('\u00A0', ' ')
-            .Replace('\u202F', ' ')
-            .Trim();
-        const NumberStyles styles = NumberStyles.Number | NumberStyles.AllowLeadingSign;
-        var format = (NumberFormatInfo)culture.NumberFormat.Clone();
-        if (culture.NumberFormat.NumberGroupSeparator is "\u00A0" or "\u202F")
+            .Replace(format.CurrencySymbol, string.Empty, StringComparison.Ordinal);
+        var builder = new StringBuilder(withoutSymbols.Length);
+        foreach (var c in withoutSymbols)
         {
-            cleaned = cleaned.Replace(" ", string.Empty, StringComparison.Ordinal);
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.CurrencySymbol)
+            {
+                continue;
+            }
+
+            builder.Append(char.IsWhiteSpace(c) && spaceGrouped ? group[0] : c);
         }
 
+        var cleaned = builder.ToString().Trim();
+        if (cleaned.Length == 0 || !HasValidGrouping(cleaned, format))
+        {
+            return false;
+        }
+
+        const NumberStyles styles = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowThousands;
         if (!decimal.TryParse(cleaned, styles, format, out var value))
         {
             return false;
         }
 
-        var exponent = Currencies.Exponent(currency);
         if (decimal.Round(value, exponent) != value || Math.Abs(value) > MaxMajorAmount)
         {
             return false;
         }
 
         minor = ToMinor(value, currency);
+        return true;
+    }
+
+    /// <summary>True when every group separator in the integer part sits where the culture's group sizes put it.</summary>
+    private static bool HasValidGrouping(string number, NumberFormatInfo format)
+    {
+        var group = format.NumberGroupSeparator;
+        if (group.Length == 0)
+        {
+            return true;
+        }
+
+        var decimalIndex = number.IndexOf(format.NumberDecimalSeparator, StringComparison.Ordinal);
+        if (decimalIndex >= 0 && number.IndexOf(group, decimalIndex, StringComparison.Ordinal) >= 0)
+        {
+            return false;
+        }
+
+        var integerPart = (decimalIndex >= 0 ? number[..decimalIndex] : number).TrimStart('-', '+', ' ');
+        if (!integerPart.Contains(group, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var groups = integerPart.Split(group);
+        var sizes = format.NumberGroupSizes.Length > 0 ? format.NumberGroupSizes : [3];
+        for (var i = 0; i < groups.Length; i++)
+        {
+            var index = groups.Length - 1 - i;
+            var expected = sizes[Math.Min(i, sizes.Length - 1)];
+            var current = groups[index];
+            if (expected == 0)
+            {
+                return false;
+            }
+
+            var valid = index == 0 ? current.Length >= 1 && current.Length <= expected : current.Length == expected;
+            if (!valid || !current.All(char.IsAsciiDigit))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 

@@ -38,7 +38,7 @@ public static class TextKey
             lastWasSpace = false;
             builder.Append(c switch
             {
-                'ß' => "ss",
+                'ß' or 'ẞ' => "ss",
                 'æ' or 'Æ' => "ae",
                 'ø' or 'Ø' => "o",
                 'œ' or 'Œ' => "oe",

@@ -1,95 +1,233 @@
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Expenses;
-using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Households;
 
-/// <summary>A member of household A reaches nothing of household B through any household service.</summary>
+/// <summary>Ana's household (A) and Ben's (B) share one database; neither may see or change the other's data.</summary>
 public sealed class HouseholdIsolationTests : IAsyncLifetime
 {
     private readonly TestApp app = new();
-    private Family a = null!;
-    private Family b = null!;
-    private long bExpense;
-    private long bInvitation;
+    private TestHousehold ana = null!;
+    private TestHousehold ben = null!;
+    private long anasExpense;
 
     public async Task InitializeAsync()
     {
-        a = await Family.CreateAsync(app, "a.");
-        b = await Family.CreateAsync(app, "b.");
-        bExpense = await b.AddAsync("Ben", 7700);
-        await using var scope = b.As("Ana");
-        bInvitation = (await scope.ServiceProvider.GetRequiredService<InvitationService>().InviteAsync("someone@example.com", MemberRole.Member, Family.BaseUri)).Id;
-        await scope.ServiceProvider.GetRequiredService<BalanceService>().ShareAsync(bExpense, SplitMethod.Equal, [new SplitPart(b.Id("Ana")), new SplitPart(b.Id("Ben"))]);
+        ana = await TestHousehold.CreateAsync(app, "ana@example.com");
+        ben = await TestHousehold.CreateAsync(app, "ben@example.com");
+        anasExpense = await ana.AddExpenseAsync(ana.Expense(4_200, payee: "Ana's bakery") with { Notes = "private" });
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    public static TheoryData<string> Attempts() =>
-    [
-        "GetShares", "Share", "Unshare", "ChangeRole", "Remove", "Transfer", "Revoke", "Switch", "SettleUpWithB", "SplitWithB",
-    ];
+    public static TheoryData<string> ServiceMethods => ["Get", "Update", "Delete", "Restore", "Duplicate"];
+
+    private static Task CallAsync(ExpenseService service, string method, long id, ExpenseInput input) => method switch
+    {
+        "Get" => service.GetAsync(id),
+        "Update" => service.UpdateAsync(id, 1, input),
+        "Delete" => service.DeleteAsync(id),
+        "Restore" => service.RestoreAsync(id),
+        "Duplicate" => service.DuplicateAsync(id, new DateOnly(2026, 11, 15)),
+        _ => throw new ArgumentOutOfRangeException(nameof(method)),
+    };
 
     [Theory]
-    [MemberData(nameof(Attempts))]
-    public async Task TheOwnerOfAReachesNothingOfBByItsIds(string attempt)
+    [MemberData(nameof(ServiceMethods))]
+    public async Task AnotherHouseholdsExpenseIsNotFoundForEveryMethodThatTakesAnId(string method)
     {
-        await using var scope = a.As("Ana");
-        var members = scope.ServiceProvider.GetRequiredService<MembershipService>();
-        var balances = scope.ServiceProvider.GetRequiredService<BalanceService>();
-        var invitations = scope.ServiceProvider.GetRequiredService<InvitationService>();
-        Func<Task> act = attempt switch
-        {
-            "GetShares" => () => balances.GetSharesAsync(bExpense),
-            "Share" => () => balances.ShareAsync(bExpense, SplitMethod.Equal, [new SplitPart(a.Id("Ana"))]),
-            "Unshare" => () => balances.UnshareAsync(bExpense),
-            "ChangeRole" => () => members.ChangeRoleAsync(b.Id("Ben"), MemberRole.Viewer),
-            "Remove" => () => members.RemoveMemberAsync(b.Id("Ben")),
-            "Transfer" => () => members.TransferOwnershipAsync(b.Id("Ben")),
-            "Revoke" => () => invitations.RevokeAsync(bInvitation),
-            "Switch" => () => members.SwitchAsync(b.HouseholdId),
-            "SettleUpWithB" => () => balances.SettleUpAsync(a.Id("Ana"), b.Id("Ben"), 100),
-            _ => async () =>
-            {
-                var own = await a.AddAsync("Ana", 100);
-                await balances.ShareAsync(own, SplitMethod.Equal, [new SplitPart(a.Id("Ana")), new SplitPart(b.Id("Ben"))]);
-            }
-            ,
-        };
+        await using var scope = ben.Scope();
+        var service = scope.ServiceProvider.GetRequiredService<ExpenseService>();
 
-        var refusal = await Record.ExceptionAsync(act);
+        await Assert.ThrowsAsync<NotFoundException>(() => CallAsync(service, method, anasExpense, ben.Expense(1)));
 
-        Assert.NotNull(refusal);
-        Assert.True(refusal is NotFoundException or HouseholdValidationException, refusal.ToString());
-        await using var check = b.As("Ana");
-        var db = check.ServiceProvider.GetRequiredService<AppDbContext>();
-        Assert.Equal(2, await db.MemberShares.CountAsync());
-        Assert.Equal(MemberRole.Member, (await db.Members.SingleAsync(m => m.Id == b.Id("Ben"))).Role);
-        Assert.Null((await db.Members.SingleAsync(m => m.Id == b.Id("Ben"))).LeftAt);
-        Assert.Null((await db.Invitations.SingleAsync(i => i.Id == bInvitation)).RevokedAt);
+        var untouched = await ana.AsOwnerAsync(s => s.GetAsync(anasExpense));
+        Assert.Equal((4_200L, "Ana's bakery", 1L), (untouched.AmountMinor, untouched.Payee!, untouched.Version));
+        Assert.Equal(0, (await ben.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50)))).TotalCount);
     }
 
     [Fact]
-    public async Task ListsInAShowNothingOfB()
+    public async Task AnotherHouseholdsDeletedExpenseCannotBeRestored()
     {
-        await using var scope = a.As("Ana");
-        var members = await scope.ServiceProvider.GetRequiredService<MembershipService>().ListMembersAsync();
-        var sheet = await scope.ServiceProvider.GetRequiredService<BalanceService>().GetBalancesAsync();
-        var settlements = await scope.ServiceProvider.GetRequiredService<BalanceService>().ListSettlementsAsync();
-        var pending = await scope.ServiceProvider.GetRequiredService<InvitationService>().ListPendingAsync();
-        var feed = await scope.ServiceProvider.GetRequiredService<ActivityService>().ListAsync(0, 100);
-        var households = await scope.ServiceProvider.GetRequiredService<MembershipService>().ListMyHouseholdsAsync();
+        await ana.AsOwnerAsync(async s => { await s.DeleteAsync(anasExpense); return 0; });
 
-        Assert.All(members, m => Assert.StartsWith("a.", m.Email ?? "a."));
-        Assert.DoesNotContain(members, m => b.People.Values.Any(p => p.MemberId == m.Id));
-        Assert.True(sheet.IsSettled);
-        Assert.Empty(settlements);
-        Assert.Empty(pending);
-        Assert.DoesNotContain(feed.Items, e => e.Summary.Contains("b.", StringComparison.Ordinal) || e.Summary.Contains("€77", StringComparison.Ordinal));
-        Assert.Equal([a.HouseholdId], households.Select(h => h.Id));
+        await using var scope = ben.Scope();
+        await Assert.ThrowsAsync<NotFoundException>(() => scope.ServiceProvider.GetRequiredService<ExpenseService>().RestoreAsync(anasExpense));
+
+        await Assert.ThrowsAsync<NotFoundException>(() => ana.AsOwnerAsync(s => s.GetAsync(anasExpense)));
+    }
+
+    [Fact]
+    public async Task AnotherHouseholdsExpensesNeverAppearInTheListOrTotalsEvenWhenSearchedFor()
+    {
+        await ben.AddExpenseAsync(ben.Expense(100, payee: "Ben's kiosk"));
+
+        var page = await ben.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter { Text = "bakery" }, 0, 50)));
+        Assert.Empty(page.Items);
+        var all = await ben.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50)));
+        Assert.Equal((1, 100L), (all.TotalCount, all.SpendingMinor));
+        var lookups = await ben.AsOwnerAsync(s => s.GetLookupsAsync());
+        Assert.DoesNotContain(lookups.Accounts, a => a.Id == ana.CashAccountId);
+        Assert.DoesNotContain(lookups.Categories, c => ana.Categories.Values.Contains(c.Id));
+    }
+
+    [Fact]
+    public async Task AnExpenseCannotUseAnotherHouseholdsAccount()
+    {
+        await AssertRefusedAsync(ben.Expense(500) with { AccountId = ana.CashAccountId }, nameof(ExpenseInput.AccountId));
+    }
+
+    [Fact]
+    public async Task AnExpenseCannotUseAnotherHouseholdsCategory()
+    {
+        await AssertRefusedAsync(ben.Expense(500) with { Lines = [new LineInput(ana.Categories["Groceries"], 500)] }, nameof(ExpenseInput.Lines));
+    }
+
+    [Fact]
+    public async Task AnExpenseCannotBePaidByAnotherHouseholdsMember()
+    {
+        await AssertRefusedAsync(ben.Expense(500) with { PaidByMemberId = ana.OwnerMemberId }, nameof(ExpenseInput.PaidByMemberId));
+    }
+
+    [Fact]
+    public async Task ATransferCannotGoIntoAnotherHouseholdsAccount()
+    {
+        await AssertRefusedAsync(new ExpenseInput
+        {
+            Kind = TransactionKind.Transfer,
+            AmountMinor = 500,
+            Date = new DateOnly(2026, 11, 1),
+            AccountId = ben.CashAccountId,
+            ToAccountId = ana.CashAccountId,
+        }, nameof(ExpenseInput.AccountId));
+    }
+
+    [Fact]
+    public async Task AnEditCannotMoveAnExpenseOntoAnotherHouseholdsAccount()
+    {
+        var bens = await ben.AddExpenseAsync(ben.Expense(500));
+        await using var scope = ben.Scope();
+        var service = scope.ServiceProvider.GetRequiredService<ExpenseService>();
+        var error = await Assert.ThrowsAsync<ExpenseValidationException>(() => service.UpdateAsync(bens, 1, ben.Expense(500) with { AccountId = ana.CashAccountId }));
+        Assert.Contains(nameof(ExpenseInput.AccountId), error.Errors.Keys);
+        Assert.Equal(ben.CashAccountId, (await service.GetAsync(bens)).AccountId);
+    }
+
+    private async Task AssertRefusedAsync(ExpenseInput input, string field)
+    {
+        var before = await CountAllRowsAsync();
+        await using var scope = ben.Scope();
+        var error = await Assert.ThrowsAsync<ExpenseValidationException>(() => scope.ServiceProvider.GetRequiredService<ExpenseService>().CreateAsync(input));
+        Assert.Contains(field, error.Errors.Keys);
+        Assert.Equal(before, await CountAllRowsAsync());
+    }
+
+    [Fact]
+    public async Task WritingAnotherHouseholdsRowThroughTheDbContextIsRefused()
+    {
+        await using var scope = ben.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var foreign = await db.Transactions.IgnoreQueryFilters().SingleAsync(t => t.Id == anasExpense);
+        foreign.Notes = "hijacked";
+
+        await Assert.ThrowsAsync<HouseholdAccessException>(() => db.SaveChangesAsync());
+
+        Assert.Equal("private", (await ana.AsOwnerAsync(s => s.GetAsync(anasExpense))).Notes);
+    }
+
+    [Fact]
+    public async Task AddingARowForAnotherHouseholdThroughTheDbContextIsRefused()
+    {
+        await using var scope = ben.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        db.Categories.Add(new Category { HouseholdId = ana.Id, Name = "Planted", Color = "#000000", Icon = "Category" });
+
+        await Assert.ThrowsAsync<HouseholdAccessException>(() => db.SaveChangesAsync());
+
+        Assert.Equal(12, (await ana.AsOwnerAsync(s => s.GetLookupsAsync())).Categories.Count);
+    }
+
+    [Fact]
+    public async Task DeletingOrMovingAnotherHouseholdsRowThroughTheDbContextIsRefused()
+    {
+        await using (var scope = ben.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.Categories.Remove(await db.Categories.IgnoreQueryFilters().FirstAsync(c => c.HouseholdId == ana.Id));
+            await Assert.ThrowsAsync<HouseholdAccessException>(() => db.SaveChangesAsync());
+        }
+
+        await using (var scope = ben.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var stolen = await db.Accounts.IgnoreQueryFilters().SingleAsync(a => a.Id == ana.CashAccountId);
+            stolen.HouseholdId = ben.Id;
+            await Assert.ThrowsAsync<HouseholdAccessException>(() => db.SaveChangesAsync());
+        }
+
+        Assert.Equal(12, (await ana.AsOwnerAsync(s => s.GetLookupsAsync())).Categories.Count);
+        Assert.Contains((await ana.AsOwnerAsync(s => s.GetLookupsAsync())).Accounts, a => a.Id == ana.CashAccountId);
+    }
+
+    [Fact]
+    public async Task WithNoCurrentHouseholdNothingIsListedAndNothingCanBeWritten()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var householdScope = scope.ServiceProvider.GetRequiredService<HouseholdScope>();
+        householdScope.Set(ana.Id, ana.OwnerMemberId, ana.OwnerUserId, MemberRole.Owner);
+        householdScope.Clear();
+        var service = scope.ServiceProvider.GetRequiredService<ExpenseService>();
+
+        var page = await service.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50));
+        Assert.Equal((0, 0L), (page.TotalCount, page.SpendingMinor));
+        Assert.Empty(page.Items);
+        Assert.Empty((await service.GetLookupsAsync()).Categories);
+        await Assert.ThrowsAsync<NotFoundException>(() => service.GetAsync(anasExpense));
+        await Assert.ThrowsAsync<HouseholdAccessException>(() => service.CreateAsync(ana.Expense(100)));
+        await Assert.ThrowsAsync<HouseholdAccessException>(() => service.UpdateAsync(anasExpense, 1, ana.Expense(100)));
+        await Assert.ThrowsAsync<HouseholdAccessException>(() => service.DeleteAsync(anasExpense));
+        await Assert.ThrowsAsync<HouseholdAccessException>(() => service.RestoreAsync(anasExpense));
+
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.Equal(0, await db.Transactions.CountAsync());
+        db.Payees.Add(new Payee { HouseholdId = ana.Id, Name = "Sneaky", Key = "sneaky" });
+        await Assert.ThrowsAsync<HouseholdAccessException>(() => db.SaveChangesAsync());
+        Assert.Equal(1, (await ana.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50)))).TotalCount);
+    }
+
+    [Fact]
+    public async Task AViewerCanReadButNotWrite()
+    {
+        var viewer = await ana.AddMemberAsync("Grandpa", MemberRole.Viewer);
+        await using var scope = ana.Scope(MemberRole.Viewer, viewer);
+        var service = scope.ServiceProvider.GetRequiredService<ExpenseService>();
+
+        Assert.Equal(1, (await service.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50))).TotalCount);
+        Assert.Equal(4_200, (await service.GetAsync(anasExpense)).AmountMinor);
+        var refused = await Assert.ThrowsAsync<HouseholdAccessException>(() => service.CreateAsync(ana.Expense(100)));
+        Assert.Contains("Viewers", refused.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<HouseholdAccessException>(() => service.UpdateAsync(anasExpense, 1, ana.Expense(100)));
+        await Assert.ThrowsAsync<HouseholdAccessException>(() => service.DeleteAsync(anasExpense));
+        await Assert.ThrowsAsync<HouseholdAccessException>(() => service.RestoreAsync(anasExpense));
+        await Assert.ThrowsAsync<HouseholdAccessException>(() => service.DuplicateAsync(anasExpense, new DateOnly(2026, 11, 15)));
+
+        var unchanged = await ana.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50)));
+        Assert.Equal((1, 4_200L), (unchanged.TotalCount, unchanged.SpendingMinor));
+    }
+
+    private async Task<(int, int, int, int, int)> CountAllRowsAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return (
+            await db.Transactions.IgnoreQueryFilters().CountAsync(),
+            await db.TransactionLines.IgnoreQueryFilters().CountAsync(),
+            await db.Payees.IgnoreQueryFilters().CountAsync(),
+            await db.Tags.IgnoreQueryFilters().CountAsync(),
+            await db.ChangeLog.CountAsync());
     }
 }

@@ -103,6 +103,10 @@ internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transa
         builder.HasMany(t => t.Tags).WithOne(l => l.Transaction!).HasForeignKey(l => l.TransactionId);
         builder.HasMany(t => t.Shares).WithOne(s => s.Transaction!).HasForeignKey(s => s.TransactionId);
         builder.HasIndex(t => new { t.HouseholdId, t.Date });
+        // Lets SQLite count and total a household's live transactions from the index alone (no table reads).
+        builder.HasIndex(t => new { t.HouseholdId, t.Date, t.Kind, t.AmountMinor })
+            .HasDatabaseName("IX_Transactions_Live_Covering")
+            .HasFilter("\"DeletedAt\" IS NULL");
         builder.HasIndex(t => new { t.HouseholdId, t.AccountId, t.Date });
         builder.HasIndex(t => new { t.HouseholdId, t.PayeeId });
         builder.HasIndex(t => t.ImportBatchId);
@@ -151,6 +155,27 @@ internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitat
         builder.HasOne<AppUser>().WithMany().HasForeignKey(i => i.AcceptedByUserId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(i => i.TokenHash).IsUnique();
         builder.HasIndex(i => new { i.HouseholdId, i.Email });
+    }
+}
+
+internal sealed class BudgetConfiguration : IEntityTypeConfiguration<Budget>
+{
+    public void Configure(EntityTypeBuilder<Budget> builder)
+    {
+        builder.HasOne<Household>().WithMany().HasForeignKey(b => b.HouseholdId);
+        builder.HasOne(b => b.Category).WithMany().HasForeignKey(b => b.CategoryId);
+        builder.HasOne(b => b.Member).WithMany().HasForeignKey(b => b.MemberId);
+        builder.HasMany(b => b.Amounts).WithOne(a => a.Budget!).HasForeignKey(a => a.BudgetId);
+        builder.HasIndex(b => new { b.HouseholdId, b.CategoryId, b.MemberId });
+    }
+}
+
+internal sealed class BudgetAmountConfiguration : IEntityTypeConfiguration<BudgetAmount>
+{
+    public void Configure(EntityTypeBuilder<BudgetAmount> builder)
+    {
+        builder.HasIndex(a => new { a.BudgetId, a.Month, a.IsOverride }).IsUnique();
+        builder.HasIndex(a => a.HouseholdId);
     }
 }
 

@@ -31,18 +31,41 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         };
 
         var take = Math.Clamp(request.Take, 1, MaxPageSize);
-        var rows = await query.Skip(Math.Max(0, request.Skip)).Take(take)
-            .Select(t => new ExpenseRow(
-                t.Id, t.Version, t.Date, t.Kind, t.AmountMinor,
-                t.Payee == null ? null : t.Payee.Name,
+        var page = await query.Skip(Math.Max(0, request.Skip)).Take(take)
+            .Select(t => new
+            {
+                t.Id,
+                t.Version,
+                t.Date,
+                t.Kind,
+                t.AmountMinor,
+                Payee = t.Payee == null ? null : t.Payee.Name,
                 t.Notes,
-                t.Account!.Name,
-                t.ToAccount == null ? null : t.ToAccount.Name,
-                t.PaidBy == null ? null : t.PaidBy.DisplayName,
-                t.Lines.OrderByDescending(l => l.AmountMinor)
-                    .Select(l => new CategoryChip(l.CategoryId, l.Category!.Name, l.Category.Color, l.Category.Icon)).ToList(),
-                t.Tags.Select(x => x.Tag!.Name).ToList()))
+                Account = t.Account!.Name,
+                ToAccount = t.ToAccount == null ? null : t.ToAccount.Name,
+                PaidBy = t.PaidBy == null ? null : t.PaidBy.DisplayName,
+            })
             .ToListAsync(cancellationToken);
+
+        // Categories and tags of this page only, one indexed query each. Projected inside the page query, EF joins
+        // them as household-filtered derived tables that SQLite materialises for the whole household on every page.
+        var ids = page.Select(r => r.Id).ToArray();
+        var lines = (await db.TransactionLines.AsNoTracking()
+                .Where(l => ids.Contains(l.TransactionId))
+                .OrderByDescending(l => l.AmountMinor).ThenBy(l => l.Id)
+                .Select(l => new { l.TransactionId, Chip = new CategoryChip(l.CategoryId, l.Category!.Name, l.Category.Color, l.Category.Icon) })
+                .ToListAsync(cancellationToken))
+            .ToLookup(l => l.TransactionId, l => l.Chip);
+        var tags = (await db.TransactionTags.AsNoTracking()
+                .Where(x => ids.Contains(x.TransactionId))
+                .OrderBy(x => x.Tag!.Key)
+                .Select(x => new { x.TransactionId, x.Tag!.Name })
+                .ToListAsync(cancellationToken))
+            .ToLookup(x => x.TransactionId, x => x.Name);
+        var rows = page.Select(t => new ExpenseRow(
+                t.Id, t.Version, t.Date, t.Kind, t.AmountMinor, t.Payee, t.Notes, t.Account, t.ToAccount, t.PaidBy,
+                lines[t.Id].ToList(), tags[t.Id].ToList()))
+            .ToList();
         return new ExpensePage(rows, total, spending);
     }
 
@@ -150,6 +173,49 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         var tags = await db.Tags.AsNoTracking().OrderBy(t => t.Key)
             .Select(t => new LookupItem(t.Id, t.Name)).ToListAsync(cancellationToken);
         return new ExpenseLookups(categories, accounts, members, tags);
+    }
+
+    /// <summary>Payee names for autocomplete: those containing the typed text (accent- and case-insensitive).</summary>
+    public async Task<IReadOnlyList<string>> SearchPayeesAsync(string? text, int take = 20, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var key = TextKey.Fold(text);
+        var query = db.Payees.AsNoTracking();
+        if (key.Length > 0)
+        {
+            query = query.Where(p => p.Key.Contains(key));
+        }
+
+        return await query.OrderBy(p => p.Key).Take(Math.Clamp(take, 1, 200)).Select(p => p.Name).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Spending (Expense − Refund) between two dates, in total and by category — summed by SQLite, not in memory.</summary>
+    public async Task<SpendingSummary> GetSpendingSummaryAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var byCategory = await db.TransactionLines.AsNoTracking()
+            .Where(l => l.Transaction!.Date >= from && l.Transaction.Date <= to && l.Transaction.DeletedAt == null
+                        && (l.Transaction.Kind == TransactionKind.Expense || l.Transaction.Kind == TransactionKind.Refund))
+            .GroupBy(l => l.CategoryId)
+            .Select(g => new
+            {
+                CategoryId = g.Key,
+                Sum = g.Sum(l => l.Transaction!.Kind == TransactionKind.Refund ? -l.AmountMinor : l.AmountMinor),
+            })
+            .ToListAsync(cancellationToken);
+        var ids = byCategory.Select(c => c.CategoryId).ToArray();
+        var categories = await db.Categories.AsNoTracking().Where(c => ids.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, cancellationToken);
+        var rows = byCategory
+            .Where(c => categories.ContainsKey(c.CategoryId))
+            .Select(c => new CategorySpending(c.CategoryId, categories[c.CategoryId].Name, categories[c.CategoryId].Color, categories[c.CategoryId].Icon, c.Sum))
+            .OrderByDescending(c => c.SpendingMinor)
+            .ToList();
+        var total = await Apply(db.Transactions.AsNoTracking(), new ExpenseFilter { From = from, To = to })
+            .Where(t => t.Kind == TransactionKind.Expense || t.Kind == TransactionKind.Refund)
+            .SumAsync(t => t.Kind == TransactionKind.Refund ? -t.AmountMinor : t.AmountMinor, cancellationToken);
+        var any = await db.Transactions.AsNoTracking().AnyAsync(cancellationToken);
+        return new SpendingSummary(from, to, total, rows, any);
     }
 
     public async Task<long> CreateAsync(ExpenseInput input, CancellationToken cancellationToken = default)

@@ -24,6 +24,8 @@ public sealed class HouseholdDeletion(AppDbContext db, TimeProvider time, ILogge
             var tags = await db.TransactionTags.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             var lines = await db.TransactionLines.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             var transactions = await db.Transactions.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
+            await db.BudgetAmounts.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
+            await db.Budgets.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             await db.Tags.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             await db.Payees.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             await db.Categories.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);

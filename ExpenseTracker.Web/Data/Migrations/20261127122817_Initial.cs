@@ -339,6 +339,42 @@ namespace ExpenseTracker.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Budgets",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    HouseholdId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CategoryId = table.Column<long>(type: "INTEGER", nullable: true),
+                    MemberId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Rollover = table.Column<bool>(type: "INTEGER", nullable: false),
+                    WarnPercent = table.Column<int>(type: "INTEGER", nullable: false),
+                    AlertPercent = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ArchivedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Budgets", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Budgets_Categories_CategoryId",
+                        column: x => x.CategoryId,
+                        principalTable: "Categories",
+                        principalColumn: "Id");
+                    table.ForeignKey(
+                        name: "FK_Budgets_Households_HouseholdId",
+                        column: x => x.HouseholdId,
+                        principalTable: "Households",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Budgets_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Invitations",
                 columns: table => new
                 {
@@ -454,6 +490,29 @@ namespace ExpenseTracker.Web.Data.Migrations
                         column: x => x.PayeeId,
                         principalTable: "Payees",
                         principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "BudgetAmounts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    HouseholdId = table.Column<long>(type: "INTEGER", nullable: false),
+                    BudgetId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Month = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    AmountMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    IsOverride = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BudgetAmounts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_BudgetAmounts_Budgets_BudgetId",
+                        column: x => x.BudgetId,
+                        principalTable: "Budgets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -584,6 +643,32 @@ namespace ExpenseTracker.Web.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_BudgetAmounts_BudgetId_Month_IsOverride",
+                table: "BudgetAmounts",
+                columns: new[] { "BudgetId", "Month", "IsOverride" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BudgetAmounts_HouseholdId",
+                table: "BudgetAmounts",
+                column: "HouseholdId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Budgets_CategoryId",
+                table: "Budgets",
+                column: "CategoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Budgets_HouseholdId_CategoryId_MemberId",
+                table: "Budgets",
+                columns: new[] { "HouseholdId", "CategoryId", "MemberId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Budgets_MemberId",
+                table: "Budgets",
+                column: "MemberId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Categories_HouseholdId_Name",
                 table: "Categories",
                 columns: new[] { "HouseholdId", "Name" });
@@ -702,6 +787,12 @@ namespace ExpenseTracker.Web.Data.Migrations
                 column: "ImportBatchId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Transactions_Live_Covering",
+                table: "Transactions",
+                columns: new[] { "HouseholdId", "Date", "Kind", "AmountMinor" },
+                filter: "\"DeletedAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Transactions_PaidByMemberId",
                 table: "Transactions",
                 column: "PaidByMemberId");
@@ -751,6 +842,9 @@ namespace ExpenseTracker.Web.Data.Migrations
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "BudgetAmounts");
+
+            migrationBuilder.DropTable(
                 name: "ChangeLog");
 
             migrationBuilder.DropTable(
@@ -772,13 +866,16 @@ namespace ExpenseTracker.Web.Data.Migrations
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "Categories");
+                name: "Budgets");
 
             migrationBuilder.DropTable(
                 name: "Tags");
 
             migrationBuilder.DropTable(
                 name: "Transactions");
+
+            migrationBuilder.DropTable(
+                name: "Categories");
 
             migrationBuilder.DropTable(
                 name: "Accounts");

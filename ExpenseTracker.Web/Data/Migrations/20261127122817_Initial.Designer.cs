@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ExpenseTracker.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261127115338_Initial")]
+    [Migration("20261127122817_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -96,6 +96,78 @@ namespace ExpenseTracker.Web.Data.Migrations
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("ExpenseTracker.Web.Data.Budget", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AlertPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CategoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Rollover")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WarnPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CategoryId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("HouseholdId", "CategoryId", "MemberId");
+
+                    b.ToTable("Budgets");
+                });
+
+            modelBuilder.Entity("ExpenseTracker.Web.Data.BudgetAmount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BudgetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsOverride")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HouseholdId");
+
+                    b.HasIndex("BudgetId", "Month", "IsOverride")
+                        .IsUnique();
+
+                    b.ToTable("BudgetAmounts");
                 });
 
             modelBuilder.Entity("ExpenseTracker.Web.Data.Category", b =>
@@ -554,6 +626,10 @@ namespace ExpenseTracker.Web.Data.Migrations
 
                     b.HasIndex("HouseholdId", "AccountId", "Date");
 
+                    b.HasIndex("HouseholdId", "Date", "Kind", "AmountMinor")
+                        .HasDatabaseName("IX_Transactions_Live_Covering")
+                        .HasFilter("\"DeletedAt\" IS NULL");
+
                     b.ToTable("Transactions");
                 });
 
@@ -744,6 +820,38 @@ namespace ExpenseTracker.Web.Data.Migrations
                         .WithMany()
                         .HasForeignKey("CurrentHouseholdId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("ExpenseTracker.Web.Data.Budget", b =>
+                {
+                    b.HasOne("ExpenseTracker.Web.Data.Category", "Category")
+                        .WithMany()
+                        .HasForeignKey("CategoryId");
+
+                    b.HasOne("ExpenseTracker.Web.Data.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("ExpenseTracker.Web.Data.Member", "Member")
+                        .WithMany()
+                        .HasForeignKey("MemberId");
+
+                    b.Navigation("Category");
+
+                    b.Navigation("Member");
+                });
+
+            modelBuilder.Entity("ExpenseTracker.Web.Data.BudgetAmount", b =>
+                {
+                    b.HasOne("ExpenseTracker.Web.Data.Budget", "Budget")
+                        .WithMany("Amounts")
+                        .HasForeignKey("BudgetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Budget");
                 });
 
             modelBuilder.Entity("ExpenseTracker.Web.Data.Category", b =>
@@ -971,6 +1079,11 @@ namespace ExpenseTracker.Web.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ExpenseTracker.Web.Data.Budget", b =>
+                {
+                    b.Navigation("Amounts");
                 });
 
             modelBuilder.Entity("ExpenseTracker.Web.Data.Transaction", b =>

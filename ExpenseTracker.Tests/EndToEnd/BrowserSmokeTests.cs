@@ -1,0 +1,56 @@
+using ExpenseTracker.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace ExpenseTracker.Tests.EndToEnd;
+
+/// <summary>Proves the browser fixture end to end; the full user flow builds on it.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class BrowserSmokeTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private TestApp? app;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private async Task<IPage> OpenAsync(string path, int width = 1280)
+    {
+        browser.RequireBrowser();
+        app = TestApp.StartLive();
+        var page = await browser.NewPageAsync(app.LiveAddress, width);
+        await page.GotoAsync(path);
+        return page;
+    }
+
+    [SkippableFact]
+    public async Task AnAnonymousVisitorToTheDashboardLandsOnTheSignInPage()
+    {
+        var page = await OpenAsync("/");
+
+        Assert.Equal("/Identity/Account/Login", new Uri(page.Url).AbsolutePath);
+        await Assertions.Expect(page.Locator("h1").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("input[type=password]")).ToBeVisibleAsync();
+        await BrowserHelpers.ScreenshotAsync(page, "sign-in-desktop");
+        await BrowserHelpers.AssertNoSeriousAccessibilityViolationsAsync(page);
+    }
+
+    [SkippableFact]
+    public async Task TheSignInPageWorksOnAPhoneWithoutSeriousAccessibilityProblems()
+    {
+        var page = await OpenAsync("/Identity/Account/Login", width: 360);
+
+        await Assertions.Expect(page.Locator("input[type=password]")).ToBeVisibleAsync();
+        Assert.StartsWith("http://127.0.0.1:", page.Url, StringComparison.Ordinal);
+        var scrollsSideways = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > document.documentElement.clientWidth");
+        Assert.False(scrollsSideways, "The sign-in page scrolls sideways at 360 px.");
+        var shot = await BrowserHelpers.ScreenshotAsync(page, "sign-in-phone");
+        Assert.True(new FileInfo(shot).Length > 0);
+        await BrowserHelpers.AssertNoSeriousAccessibilityViolationsAsync(page);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace ExpenseTracker.Tests.Infrastructure;
+
+/// <summary>What browser tests do over and over: wait for the circuit, take screenshots, scan with axe.</summary>
+public static class BrowserHelpers
+{
+    /// <summary>
+    /// Waits until the layout marks the page interactive (&lt;html data-interactive="true"&gt; after its first
+    /// interactive render). Prerendered buttons drop clicks until then; never sleep or retry instead.
+    /// </summary>
+    public static Task WaitForInteractiveAsync(IPage page, float timeoutMs = 15_000) =>
+        page.Locator("html[data-interactive='true']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = timeoutMs });
+
+    /// <summary>
+    /// Where screenshots go: $ET_SCREENSHOTS, else TestResults/screenshots at the repository root (beside the TRX
+    /// log of .ci/run), else screenshots/ in the test output folder.
+    /// </summary>
+    public static string ScreenshotDirectory
+    {
+        get
+        {
+            var configured = Environment.GetEnvironmentVariable("ET_SCREENSHOTS");
+            if (!string.IsNullOrWhiteSpace(configured))
+            {
+                return Path.GetFullPath(configured);
+            }
+
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "ExpenseTracker.sln")))
+                {
+                    return Path.Combine(dir.FullName, "TestResults", "screenshots");
+                }
+            }
+
+            return Path.Combine(AppContext.BaseDirectory, "screenshots");
+        }
+    }
+
+    /// <summary>Saves a full-page PNG named <paramref name="name"/> and returns its path.</summary>
+    public static async Task<string> ScreenshotAsync(IPage page, string name)
+    {
+        var directory = ScreenshotDirectory;
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, name.EndsWith(".png", StringComparison.Ordinal) ? name : name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+
+    /// <summary>Runs axe on the page and fails, listing each problem readably, if any is serious or critical.</summary>
+    public static async Task AssertNoSeriousAccessibilityViolationsAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        if (serious.Count > 0)
+        {
+            Assert.Fail($"axe found {serious.Count} serious or critical accessibility violation(s) on {page.Url}:\n{Describe(serious)}");
+        }
+    }
+
+    public static string Describe(IEnumerable<AxeResultItem> violations)
+    {
+        var text = new StringBuilder();
+        foreach (var violation in violations)
+        {
+            text.Append("- [").Append(violation.Impact).Append("] ").Append(violation.Id).Append(": ").Append(violation.Help)
+                .Append(" (").Append(violation.HelpUrl).AppendLine(")");
+            foreach (var node in violation.Nodes.Take(5))
+            {
+                text.Append("    at ").Append(node.Target?.ToString()).Append(": ").AppendLine(Shorten(node.Html));
+            }
+
+            if (violation.Nodes.Length > 5)
+            {
+                text.Append("    … and ").Append(violation.Nodes.Length - 5).AppendLine(" more");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string Shorten(string? html) =>
+        html is null ? string.Empty : html.Length <= 200 ? html : string.Concat(html.AsSpan(0, 200), "…");
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Expenses;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExpenseTracker.Tests.Integration.Expenses;
+
+public sealed class SoftDeleteAndHistoryTests : IAsyncLifetime
+{
+    private readonly TestApp app = new();
+    private TestHousehold home = null!;
+
+    public async Task InitializeAsync() => home = await TestHousehold.CreateAsync(app, "ana@example.com");
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private Task<ExpensePage> ListAllAsync() => home.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50)));
+
+    [Fact]
+    public async Task ADeletedExpenseDisappearsFromTheListTotalAndDetails()
+    {
+        var keep = await home.AddExpenseAsync(home.Expense(1_000));
+        var gone = await home.AddExpenseAsync(home.Expense(2_500, payee: "Oops"));
+
+        await home.AsOwnerAsync(async s => { await s.DeleteAsync(gone); return 0; });
+
+        var page = await ListAllAsync();
+        Assert.Equal([keep], page.Items.Select(i => i.Id));
+        Assert.Equal(1_000, page.SpendingMinor);
+        await Assert.ThrowsAsync<NotFoundException>(() => home.AsOwnerAsync(s => s.GetAsync(gone)));
+        await Assert.ThrowsAsync<NotFoundException>(() => home.AsOwnerAsync(s => s.UpdateAsync(gone, 1, home.Expense(3_000))));
+    }
+
+    [Fact]
+    public async Task UndoBringsADeletedExpenseBackUnchanged()
+    {
+        var id = await home.AddExpenseAsync(home.Expense(2_500, payee: "Bakery") with { Tags = ["weekly"], Notes = "Cake" });
+        await home.AsOwnerAsync(async s => { await s.DeleteAsync(id); return 0; });
+
+        await home.AsOwnerAsync(async s => { await s.RestoreAsync(id); return 0; });
+
+        var restored = await home.AsOwnerAsync(s => s.GetAsync(id));
+        Assert.Equal((2_500L, "Bakery", "Cake"), (restored.AmountMinor, restored.Payee!, restored.Notes!));
+        Assert.Equal(["weekly"], restored.Tags);
+        Assert.Equal(home.Categories["Groceries"], Assert.Single(restored.Lines).CategoryId);
+        Assert.Equal(2_500, (await ListAllAsync()).SpendingMinor);
+    }
+
+    [Fact]
+    public async Task RestoringAnExpenseThatIsNotDeletedIsNotFound()
+    {
+        var id = await home.AddExpenseAsync(home.Expense(1_000));
+        await Assert.ThrowsAsync<NotFoundException>(() => home.AsOwnerAsync(async s => { await s.RestoreAsync(id); return 0; }));
+    }
+
+    [Fact]
+    public async Task CreatingEditingDeletingAndRestoringEachLeaveAChangeLogEntryWithBeforeAndAfter()
+    {
+        var id = await home.AddExpenseAsync(home.Expense(1_250, payee: "Bakery"));
+        await home.AsOwnerAsync(s => s.UpdateAsync(id, 1, home.Expense(2_000, payee: "Bakery")));
+        await home.AsOwnerAsync(async s => { await s.DeleteAsync(id); return 0; });
+        await home.AsOwnerAsync(async s => { await s.RestoreAsync(id); return 0; });
+
+        await using var scope = home.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var log = await db.ChangeLog.Where(c => c.Entity == nameof(Transaction) && c.EntityId == key).OrderBy(c => c.Id).ToListAsync();
+
+        Assert.Equal(["Added", "Modified", "SoftDeleted", "Restored"], log.Select(l => l.Action));
+        Assert.All(log, l => Assert.Equal((home.Id, home.OwnerUserId), (l.HouseholdId!.Value, l.UserId!)));
+        Assert.All(log, l => Assert.Equal(app.Time.GetUtcNow().UtcDateTime, l.At));
+
+        var added = log[0];
+        Assert.Null(added.BeforeJson);
+        Assert.Equal(1_250, Field(added.AfterJson, "AmountMinor").GetInt64());
+        Assert.Equal(id, Field(added.AfterJson, "Id").GetInt64());
+
+        var modified = log[1];
+        Assert.Equal(1_250, Field(modified.BeforeJson, "AmountMinor").GetInt64());
+        Assert.Equal(2_000, Field(modified.AfterJson, "AmountMinor").GetInt64());
+        Assert.Equal((1L, 2L), (Field(modified.BeforeJson, "Version").GetInt64(), Field(modified.AfterJson, "Version").GetInt64()));
+
+        var deleted = log[2];
+        Assert.Equal(JsonValueKind.Null, Field(deleted.BeforeJson, "DeletedAt").ValueKind);
+        Assert.Equal(JsonValueKind.String, Field(deleted.AfterJson, "DeletedAt").ValueKind);
+
+        var restored = log[3];
+        Assert.Equal(JsonValueKind.String, Field(restored.BeforeJson, "DeletedAt").ValueKind);
+        Assert.Equal(JsonValueKind.Null, Field(restored.AfterJson, "DeletedAt").ValueKind);
+
+        // The split lines are logged too: the one replaced by the edit as deleted, with its old amount.
+        var lines = await db.ChangeLog.Where(c => c.Entity == nameof(TransactionLine)).OrderBy(c => c.Id).ToListAsync();
+        Assert.Equal(["Added", "Added", "Deleted"], lines.Select(l => l.Action).Order(StringComparer.Ordinal));
+        var replaced = Assert.Single(lines, l => l.Action == "Deleted");
+        Assert.Equal(1_250, Field(replaced.BeforeJson, "AmountMinor").GetInt64());
+        Assert.Null(replaced.AfterJson);
+    }
+
+    private static JsonElement Field(string? json, string name)
+    {
+        Assert.NotNull(json);
+        return JsonDocument.Parse(json).RootElement.GetProperty(name);
+    }
+}
