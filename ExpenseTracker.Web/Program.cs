@@ -1,4 +1,5 @@
 using ExpenseTracker.Web.Components;
+using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Demo;
 using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Identity;
@@ -15,6 +16,7 @@ builder.AddStorage();
 builder.AddData();
 builder.AddIdentityAccounts();
 builder.AddExpenses();
+builder.AddBudgetsAndAnalytics();
 builder.AddSettings();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();

@@ -92,7 +92,11 @@ public static class BudgetMath
     /// What carries into <paramref name="month"/>: for each month from the first one with an amount up to the month before,
     /// available (amount + carried) − spent. <paramref name="spentByMonth"/> needs those earlier months (missing = 0).
     /// </summary>
-    public static long Carried(IReadOnlyCollection<AmountEntry> entries, IReadOnlyDictionary<BudgetMonth, long> spentByMonth, BudgetMonth month)
+    public static long Carried(IReadOnlyCollection<AmountEntry> entries, IReadOnlyDictionary<BudgetMonth, long> spentByMonth, BudgetMonth month) =>
+        Carried(entries, m => spentByMonth.GetValueOrDefault(m), month);
+
+    /// <inheritdoc cref="Carried(IReadOnlyCollection{AmountEntry}, IReadOnlyDictionary{BudgetMonth, long}, BudgetMonth)"/>
+    public static long Carried(IReadOnlyCollection<AmountEntry> entries, Func<BudgetMonth, long> spentIn, BudgetMonth month)
     {
         if (FirstMonth(entries) is not { } first)
         {
@@ -103,7 +107,7 @@ public static class BudgetMath
         for (var m = first; m < month; m = m.Next)
         {
             var amount = AmountFor(entries, m) ?? 0;
-            carried = amount + carried - spentByMonth.GetValueOrDefault(m);
+            carried = amount + carried - spentIn(m);
         }
 
         return carried;
