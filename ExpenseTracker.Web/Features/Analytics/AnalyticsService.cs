@@ -12,7 +12,8 @@ namespace ExpenseTracker.Web.Features.Analytics;
 /// list's total equals the segment to the cent. Months are budget months (household time zone and month start day).
 /// Roles: everyone reads; a child's charts cover only their own transactions (paid or logged by them).
 /// </summary>
-public sealed class AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, TimeProvider time, BudgetService budgets)
+public sealed class AnalyticsService(
+    IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, TimeProvider time, BudgetService budgets, MonthlyAggregateCache cache)
 {
     /// <summary>The longest monthly trend.</summary>
     public const int MaxTrendMonths = 24;
@@ -21,7 +22,10 @@ public sealed class AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, 
     {
         await using var db = await CreateAsync(cancellationToken);
         var baseFilter = filter.ToExpenseFilter();
-        var totals = await SpendingQueries.Matching(db, baseFilter, scope).Lines().ByCategory().ToListAsync(cancellationToken);
+        var household = await HouseholdAsync(db, cancellationToken);
+        var totals = WholeMonths(filter, household.MonthStartDay) is var (first, last)
+            ? Sum(await SpendingQueries.MonthlyAsync(db, scope, cache, MonthlyAggregateCache.ByCategory, baseFilter, household.MonthStartDay, first, last, cancellationToken))
+            : await SpendingQueries.Matching(db, baseFilter, scope).Lines().ByCategory().ToListAsync(cancellationToken);
         var categories = await CategoriesAsync(db, cancellationToken);
         var total = totals.Sum(t => t.AmountMinor);
         var slices = totals
@@ -42,7 +46,7 @@ public sealed class AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, 
         var household = await HouseholdAsync(db, cancellationToken);
         var months = Buckets(filter, household.MonthStartDay, MaxTrendMonths);
         var baseFilter = filter.ToExpenseFilter() with { From = months[0].From, To = months[^1].To };
-        var totals = await SpendingQueries.Matching(db, baseFilter, scope).Lines().ByMonthAndCategory(household.MonthStartDay).ToListAsync(cancellationToken);
+        var totals = await MonthlyOrLiveAsync(db, MonthlyAggregateCache.ByCategory, filter, baseFilter, months, household.MonthStartDay, cancellationToken);
         var categories = await CategoriesAsync(db, cancellationToken);
         var today = BudgetPeriods.Today(time, household.TimeZoneId);
 
@@ -128,7 +132,8 @@ public sealed class AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, 
         {
             var range = BudgetPeriods.RangeOf(months[i], household.MonthStartDay);
             filters[i] = (filter ?? new AnalyticsFilter { From = range.From, To = range.To }).ToExpenseFilter() with { From = range.From, To = range.To };
-            sums[i] = await SpendingQueries.Matching(db, filters[i], scope).Lines().ByCategory().ToDictionaryAsync(t => t.Key, t => t.AmountMinor, cancellationToken);
+            sums[i] = Sum(await SpendingQueries.MonthlyAsync(db, scope, cache, MonthlyAggregateCache.ByCategory, filters[i], household.MonthStartDay, months[i], months[i], cancellationToken))
+                .ToDictionary(t => t.Key, t => t.AmountMinor);
         }
 
         var categories = await CategoriesAsync(db, cancellationToken);
@@ -145,15 +150,35 @@ public sealed class AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, 
     {
         await using var db = await CreateAsync(cancellationToken);
         var baseFilter = filter.ToExpenseFilter();
-        var spending = SpendingQueries.Matching(db, baseFilter, scope).SpendingKinds();
-        var total = await spending.SumAsync(t => t.Kind == TransactionKind.Refund ? -t.AmountMinor : t.AmountMinor, cancellationToken);
-        var rows = await spending
-            .Where(t => t.PayeeId != null)
-            .GroupBy(t => t.PayeeId!.Value)
-            .Select(g => new { PayeeId = g.Key, Amount = g.Sum(t => t.Kind == TransactionKind.Refund ? -t.AmountMinor : t.AmountMinor), Count = g.Count() })
-            .OrderByDescending(x => x.Amount).ThenBy(x => x.PayeeId)
-            .Take(Math.Clamp(top, 1, 100))
-            .ToListAsync(cancellationToken);
+        var household = await HouseholdAsync(db, cancellationToken);
+        var take = Math.Clamp(top, 1, 100);
+        long total;
+        List<(long PayeeId, long Amount, int Count)> rows;
+        if (WholeMonths(filter, household.MonthStartDay) is var (first, last))
+        {
+            var kinds = Sum(await SpendingQueries.MonthlyAsync(db, scope, cache, MonthlyAggregateCache.ByKind, baseFilter, household.MonthStartDay, first, last, cancellationToken));
+            total = kinds.Where(k => k.Key == (long)TransactionKind.Expense).Sum(k => k.AmountMinor) - kinds.Where(k => k.Key == (long)TransactionKind.Refund).Sum(k => k.AmountMinor);
+            rows = Sum(await SpendingQueries.MonthlyAsync(db, scope, cache, MonthlyAggregateCache.ByPayee, baseFilter, household.MonthStartDay, first, last, cancellationToken))
+                .OrderByDescending(x => x.AmountMinor).ThenBy(x => x.Key)
+                .Take(take)
+                .Select(x => (x.Key, x.AmountMinor, x.Count))
+                .ToList();
+        }
+        else
+        {
+            var spending = SpendingQueries.Matching(db, baseFilter, scope).SpendingKinds();
+            total = await spending.SumAsync(t => t.Kind == TransactionKind.Refund ? -t.AmountMinor : t.AmountMinor, cancellationToken);
+            rows = (await spending
+                    .Where(t => t.PayeeId != null)
+                    .GroupBy(t => t.PayeeId!.Value)
+                    .Select(g => new { PayeeId = g.Key, Amount = g.Sum(t => t.Kind == TransactionKind.Refund ? -t.AmountMinor : t.AmountMinor), Count = g.Count() })
+                    .OrderByDescending(x => x.Amount).ThenBy(x => x.PayeeId)
+                    .Take(take)
+                    .ToListAsync(cancellationToken))
+                .Select(x => (x.PayeeId, x.Amount, x.Count))
+                .ToList();
+        }
+
         var ids = rows.Select(r => r.PayeeId).ToArray();
         var names = await db.Payees.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
         return new TopPayees(total, rows
@@ -165,7 +190,10 @@ public sealed class AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, 
     {
         await using var db = await CreateAsync(cancellationToken);
         var baseFilter = filter.ToExpenseFilter();
-        var rows = await SpendingQueries.Matching(db, baseFilter, scope).PerMember().ByMember().ToListAsync(cancellationToken);
+        var household = await HouseholdAsync(db, cancellationToken);
+        var rows = WholeMonths(filter, household.MonthStartDay) is var (first, last)
+            ? Sum(await SpendingQueries.MonthlyAsync(db, scope, cache, MonthlyAggregateCache.ByMember, baseFilter, household.MonthStartDay, first, last, cancellationToken))
+            : await SpendingQueries.Matching(db, baseFilter, scope).PerMember().ByMember().ToListAsync(cancellationToken);
         if (scope.Role == MemberRole.Child)
         {
             rows = rows.Where(r => r.Key == scope.MemberId).ToList();
@@ -189,7 +217,7 @@ public sealed class AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, 
         var spendingFilter = filter.ToExpenseFilter() with { From = months[0].From, To = months[^1].To };
         var incomeFilter = spendingFilter with { Kinds = [TransactionKind.Income] };
         var listFilter = spendingFilter with { Kinds = [TransactionKind.Expense, TransactionKind.Refund, TransactionKind.Income] };
-        var totals = await SpendingQueries.Matching(db, listFilter, scope).ByMonthAndKind(household.MonthStartDay).ToListAsync(cancellationToken);
+        var totals = await MonthlyOrLiveAsync(db, MonthlyAggregateCache.ByKind, filter, listFilter, months, household.MonthStartDay, cancellationToken);
         long Sum(BudgetMonth m, TransactionKind kind) => totals.Where(t => t.Month == m.Index && t.Key == (long)kind).Sum(t => t.AmountMinor);
 
         var result = months.Select(m =>
@@ -203,6 +231,30 @@ public sealed class AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, 
         }).ToList();
         return new IncomeVsSpending(result, result.Sum(m => m.Income.AmountMinor), result.Sum(m => m.Spending.AmountMinor));
     }
+
+    /// <summary>The period as whole budget months, or null when it starts or ends inside a month.</summary>
+    internal static (BudgetMonth First, BudgetMonth Last)? WholeMonths(AnalyticsFilter filter, int monthStartDay)
+    {
+        var first = BudgetPeriods.MonthOf(filter.From, monthStartDay);
+        var last = BudgetPeriods.MonthOf(filter.To, monthStartDay);
+        return BudgetPeriods.RangeOf(first, monthStartDay).From == filter.From && BudgetPeriods.RangeOf(last, monthStartDay).To == filter.To && first <= last
+            ? (first, last)
+            : null;
+    }
+
+    /// <summary>Monthly totals for the buckets: cached whole months when the period is whole months, else one grouped query.</summary>
+    private async Task<IReadOnlyList<KeyedTotal>> MonthlyOrLiveAsync(
+        AppDbContext db, string dimension, AnalyticsFilter filter, ExpenseFilter baseFilter, IReadOnlyList<MonthRange> months, int startDay, CancellationToken cancellationToken)
+    {
+        var whole = BudgetPeriods.RangeOf(months[0].Month, startDay).From == months[0].From && BudgetPeriods.RangeOf(months[^1].Month, startDay).To == months[^1].To;
+        return whole
+            ? await SpendingQueries.MonthlyAsync(db, scope, cache, dimension, baseFilter, startDay, months[0].Month, months[^1].Month, cancellationToken)
+            : await SpendingQueries.Monthly(db, scope, dimension, baseFilter with { From = months[0].From, To = months[^1].To }, startDay).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Monthly rows added up per key.</summary>
+    private static List<KeyedTotal> Sum(IEnumerable<KeyedTotal> monthly) =>
+        monthly.GroupBy(t => t.Key).Select(g => new KeyedTotal { Key = g.Key, AmountMinor = g.Sum(t => t.AmountMinor), Count = g.Sum(t => t.Count) }).ToList();
 
     /// <summary>The budget months a period covers (the latest <paramref name="max"/>), each cut to the period.</summary>
     internal static IReadOnlyList<MonthRange> Buckets(AnalyticsFilter filter, int monthStartDay, int max)

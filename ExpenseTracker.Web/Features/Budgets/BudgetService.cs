@@ -11,7 +11,7 @@ namespace ExpenseTracker.Web.Features.Budgets;
 /// a Child reads only their own allowance. Sums run in SQL (grouped by category, and by month for rollover), never over
 /// a household's rows in memory. A budget's amount rows are few and are read as they are.
 /// </summary>
-public sealed class BudgetService(IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, TimeProvider time)
+public sealed class BudgetService(IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, TimeProvider time, MonthlyAggregateCache cache)
 {
     public const long MaxAmountMinor = 100_000_000_000;
 
@@ -49,7 +49,7 @@ public sealed class BudgetService(IDbContextFactory<AppDbContext> dbFactory, Hou
             .ToListAsync(cancellationToken);
         var members = await db.Members.AsNoTracking().Select(m => new { m.Id, m.DisplayName, m.Color }).ToDictionaryAsync(m => m.Id, cancellationToken);
 
-        var visible = SpendingQueries.VisibleTo(db.Transactions.AsNoTracking(), scope);
+        var visible = SpendingQueries.Matching(db, new ExpenseFilter(), scope).AsNoTracking();
         var spentByCategory = isChild
             ? []
             : await visible.Between(range.From, range.To).Lines().ByCategory().ToDictionaryAsync(t => t.Key, t => t.AmountMinor, cancellationToken);
@@ -69,7 +69,9 @@ public sealed class BudgetService(IDbContextFactory<AppDbContext> dbFactory, Hou
             var to = range.From.AddDays(-1);
             if (rollover.Any(b => b.MemberId is null))
             {
-                foreach (var row in await visible.Between(from, to).Lines().ByMonthAndCategory(startDay).ToListAsync(cancellationToken))
+                var rows = await SpendingQueries.MonthlyAsync(db, scope, cache, MonthlyAggregateCache.ByCategory, new ExpenseFilter(),
+                    startDay, first, month.Previous, cancellationToken);
+                foreach (var row in rows)
                 {
                     history[(BudgetMonth.FromIndex(row.Month), row.Key)] = row.AmountMinor;
                 }

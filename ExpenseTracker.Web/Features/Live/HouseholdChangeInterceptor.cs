@@ -14,7 +14,37 @@ namespace ExpenseTracker.Web.Features.Live;
 /// </summary>
 public sealed class HouseholdChangeInterceptor(IHouseholdChangePublisher publisher, TimeProvider time) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    private readonly ConditionalWeakTable<DbContext, Dictionary<long, HouseholdChangeKind>> pending = [];
+    private readonly ConditionalWeakTable<DbContext, Dictionary<long, Pending>> pending = [];
+
+    /// <summary>What one household's rows went through in this save: kinds, and the transaction dates touched.</summary>
+    private sealed class Pending
+    {
+        public HouseholdChangeKind Kind { get; set; }
+        public DateOnly? From { get; set; }
+        public DateOnly? To { get; set; }
+        public bool DatesUnknown { get; set; }
+
+        public void AddDate(DateOnly date)
+        {
+            From = From is { } from && from < date ? from : date;
+            To = To is { } to && to > date ? to : date;
+        }
+
+        public void Merge(Pending other)
+        {
+            Kind |= other.Kind;
+            DatesUnknown |= other.DatesUnknown;
+            if (other.From is { } from)
+            {
+                AddDate(from);
+            }
+
+            if (other.To is { } to)
+            {
+                AddDate(to);
+            }
+        }
+    }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -93,19 +123,45 @@ public sealed class HouseholdChangeInterceptor(IHouseholdChangePublisher publish
             return;
         }
 
-        Dictionary<long, HouseholdChangeKind>? changes = null;
-        foreach (var entry in context.ChangeTracker.Entries<IHouseholdOwned>())
+        Dictionary<long, Pending>? changes = null;
+        var entries = context.ChangeTracker.Entries<IHouseholdOwned>()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .ToList();
+        var savedTransactions = entries.Where(e => e.Entity is Transaction).Select(e => ((Transaction)e.Entity).Id).ToHashSet();
+        foreach (var entry in entries)
         {
-            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
+            var kind = KindOf(entry.Entity);
+            if (kind == HouseholdChangeKind.None)
             {
                 continue;
             }
 
-            var kind = KindOf(entry.Entity);
-            if (kind != HouseholdChangeKind.None)
+            changes ??= [];
+            var household = entry.Entity.HouseholdId;
+            if (!changes.TryGetValue(household, out var change))
             {
-                changes ??= [];
-                changes[entry.Entity.HouseholdId] = changes.GetValueOrDefault(entry.Entity.HouseholdId) | kind;
+                changes[household] = change = new Pending();
+            }
+
+            change.Kind |= kind;
+            switch (entry.Entity)
+            {
+                case Transaction transaction:
+                    change.AddDate(transaction.Date);
+                    if (entry.State != EntityState.Added)
+                    {
+                        change.AddDate((DateOnly)entry.Property(nameof(Transaction.Date)).OriginalValue!);
+                    }
+
+                    break;
+                case TransactionLine line when savedTransactions.Contains(line.TransactionId):
+                case TransactionTag tag when savedTransactions.Contains(tag.TransactionId):
+                case MemberShare share when savedTransactions.Contains(share.TransactionId):
+                    break;
+                default:
+                    // A line, tag or share saved without its transaction: which dates it touches is not known here.
+                    change.DatesUnknown |= kind == HouseholdChangeKind.Transactions;
+                    break;
             }
         }
 
@@ -117,9 +173,16 @@ public sealed class HouseholdChangeInterceptor(IHouseholdChangePublisher publish
         if (pending.TryGetValue(context, out var earlier))
         {
             // Several saves inside one database transaction: one announcement per household when it commits.
-            foreach (var (householdId, kind) in changes)
+            foreach (var (householdId, change) in changes)
             {
-                earlier[householdId] = earlier.GetValueOrDefault(householdId) | kind;
+                if (earlier.TryGetValue(householdId, out var before))
+                {
+                    before.Merge(change);
+                }
+                else
+                {
+                    earlier[householdId] = change;
+                }
             }
         }
         else
@@ -138,9 +201,10 @@ public sealed class HouseholdChangeInterceptor(IHouseholdChangePublisher publish
 
         pending.Remove(context);
         var at = time.GetUtcNow();
-        foreach (var (householdId, kind) in changes)
+        foreach (var (householdId, change) in changes)
         {
-            publisher.Publish(new HouseholdChange(householdId, kind, at));
+            var known = !change.DatesUnknown && change.Kind.HasFlag(HouseholdChangeKind.Transactions);
+            publisher.Publish(new HouseholdChange(householdId, change.Kind, at, known ? change.From : null, known ? change.To : null));
         }
     }
 

@@ -18,7 +18,9 @@ public enum HouseholdChangeKind
 /// A signal, not data: "something of these kinds changed in this household at this time". Subscribers re-read through
 /// their own scoped, role-checked services, so the channel itself leaks nothing across roles or privacy.
 /// </summary>
-public sealed record HouseholdChange(long HouseholdId, HouseholdChangeKind Kind, DateTimeOffset At);
+/// <param name="From">With <paramref name="To"/>: the range of transaction dates the change touched (both before and after an
+/// edit); null when unknown (then assume any date).</param>
+public sealed record HouseholdChange(long HouseholdId, HouseholdChangeKind Kind, DateTimeOffset At, DateOnly? From = null, DateOnly? To = null);
 
 /// <summary>
 /// Where writers announce changes. In-process today (<see cref="HouseholdChangeNotifier"/>); a cross-instance backplane
@@ -53,10 +55,51 @@ public sealed class HouseholdChangeNotifier(ILogger<HouseholdChangeNotifier> log
     public int SubscriberCount(long householdId) =>
         subscribers.TryGetValue(householdId, out var set) ? set.Count : 0;
 
-    public void Publish(HouseholdChange change) => _ = Task.Run(() => DeliverAsync(change));
+    private readonly List<Action<HouseholdChange>> invalidators = [];
 
-    /// <summary>Runs every subscriber of the household and completes when all are done; never throws.</summary>
-    public async Task DeliverAsync(HouseholdChange change)
+    /// <summary>
+    /// Registers a synchronous, non-throwing hook run on every change before any subscriber (caches of derived figures drop
+    /// what the change made stale, so the pages' reloads read fresh numbers).
+    /// </summary>
+    public void AddInvalidator(Action<HouseholdChange> invalidate)
+    {
+        lock (invalidators)
+        {
+            invalidators.Add(invalidate);
+        }
+    }
+
+    public void Publish(HouseholdChange change)
+    {
+        Invalidate(change);
+        _ = Task.Run(() => DeliverToSubscribersAsync(change));
+    }
+
+    /// <summary>
+    /// Hands a change to this instance: invalidators, then every subscriber of the household; completes when all are done and
+    /// never throws. A backplane's listener calls this for changes published on other instances.
+    /// </summary>
+    public Task DeliverAsync(HouseholdChange change)
+    {
+        Invalidate(change);
+        return DeliverToSubscribersAsync(change);
+    }
+
+    private void Invalidate(HouseholdChange change)
+    {
+        Action<HouseholdChange>[] hooks;
+        lock (invalidators)
+        {
+            hooks = [.. invalidators];
+        }
+
+        foreach (var hook in hooks)
+        {
+            hook(change);
+        }
+    }
+
+    private async Task DeliverToSubscribersAsync(HouseholdChange change)
     {
         if (!subscribers.TryGetValue(change.HouseholdId, out var set) || set.IsEmpty)
         {

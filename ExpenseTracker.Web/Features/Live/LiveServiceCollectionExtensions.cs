@@ -8,6 +8,7 @@ public static class LiveServiceCollectionExtensions
         services.AddSingleton<HouseholdChangeNotifier>();
         services.AddSingleton<IHouseholdChangePublisher>(sp => sp.GetRequiredService<HouseholdChangeNotifier>());
         services.AddSingleton<HouseholdChangeInterceptor>();
+        services.AddSingleton<Analytics.MonthlyAggregateCache>();
         return services;
     }
 }
