@@ -66,36 +66,54 @@ internal static class DashboardBenchmark
             ("income_vs_spending_24", async () => await analytics.IncomeVsSpendingAsync(twoYears)),
         };
 
-        var slowest = 0.0;
-        var slowestName = "";
-        foreach (var (name, run) in queries)
+        // Three states of the per-household monthly cache: warm (nothing changed), after an expense dated today (what every
+        // open dashboard reloads after a live update: the current month is recomputed), and cold (a change of unknown dates,
+        // or the first view after start: every month is recomputed).
+        var notifier = services.GetRequiredService<HouseholdChangeNotifier>();
+        var modes = new (string Suffix, Func<Task> Before)[]
         {
-            for (var i = 0; i < Math.Min(3, iterations); i++)
+            ("", () => Task.CompletedTask),
+            ("_after_change", () => notifier.DeliverAsync(new HouseholdChange(household.Id, HouseholdChangeKind.Transactions, time.GetUtcNow(), today, today))),
+            ("_cold", () => notifier.DeliverAsync(new HouseholdChange(household.Id, HouseholdChangeKind.Transactions, time.GetUtcNow()))),
+        };
+        var slowest = new Dictionary<string, (double Median, string Name)>(StringComparer.Ordinal);
+        foreach (var (suffix, before) in modes)
+        {
+            foreach (var (name, run) in queries)
             {
-                await run();
-            }
+                for (var i = 0; i < Math.Min(3, iterations); i++)
+                {
+                    await before();
+                    await run();
+                }
 
-            var samples = new List<double>(iterations);
-            for (var i = 0; i < iterations; i++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                await run();
-                samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
+                var samples = new List<double>(iterations);
+                for (var i = 0; i < iterations; i++)
+                {
+                    await before();
+                    var started = Stopwatch.GetTimestamp();
+                    await run();
+                    samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
 
-            var median = Percentile(samples, 50);
-            BenchmarkProgram.Report("dashboard", name + "_median_ms", median, "ms");
-            BenchmarkProgram.Report("dashboard", name + "_p95_ms", Percentile(samples, 95), "ms");
-            if (median > slowest)
-            {
-                (slowest, slowestName) = (median, name);
+                var median = Percentile(samples, 50);
+                BenchmarkProgram.Report("dashboard", name + suffix + "_median_ms", median, "ms");
+                BenchmarkProgram.Report("dashboard", name + suffix + "_p95_ms", Percentile(samples, 95), "ms");
+                if (median > slowest.GetValueOrDefault(suffix).Median)
+                {
+                    slowest[suffix] = (median, name);
+                }
             }
         }
 
-        Console.WriteLine($"Slowest: {slowestName}");
+        Console.WriteLine($"Slowest: warm {slowest[""].Name}, after a change {slowest["_after_change"].Name}, cold {slowest["_cold"].Name}.");
         BenchmarkProgram.Report("dashboard", "transactions", total, "count");
         BenchmarkProgram.Report("dashboard", "household_transactions", own, "count");
-        BenchmarkProgram.Report("dashboard", "slowest_query_median_ms", slowest, "ms");
+        BenchmarkProgram.Report("dashboard", "slowest_query_warm_median_ms", slowest[""].Median, "ms");
+        BenchmarkProgram.Report("dashboard", "slowest_query_cold_median_ms", slowest["_cold"].Median, "ms");
+
+        // The headline: what an open dashboard pays on every live update (the household just logged an expense).
+        BenchmarkProgram.Report("dashboard", "slowest_query_median_ms", slowest["_after_change"].Median, "ms");
     }
 
     public static async Task LiveAsync(int iterations)
