@@ -33,7 +33,13 @@ public sealed class BudgetService(IDbContextFactory<AppDbContext> dbFactory, Hou
                 .Where(b => !isChild || b.MemberId == scope.MemberId)
                 .Select(b => new
                 {
-                    b.Id, b.CategoryId, b.MemberId, b.Rollover, b.WarnPercent, b.AlertPercent, b.ArchivedAt,
+                    b.Id,
+                    b.CategoryId,
+                    b.MemberId,
+                    b.Rollover,
+                    b.WarnPercent,
+                    b.AlertPercent,
+                    b.ArchivedAt,
                     Amounts = b.Amounts.Select(a => new { a.Month, a.AmountMinor, a.IsOverride }).ToList(),
                 })
                 .ToListAsync(cancellationToken))
@@ -170,7 +176,13 @@ public sealed class BudgetService(IDbContextFactory<AppDbContext> dbFactory, Hou
             .OrderBy(b => b.CategoryId == null ? 0 : 1).ThenBy(b => b.Category!.SortOrder).ThenBy(b => b.Id)
             .Select(b => new
             {
-                b.Id, b.CategoryId, b.MemberId, b.Rollover, b.WarnPercent, b.AlertPercent, b.ArchivedAt,
+                b.Id,
+                b.CategoryId,
+                b.MemberId,
+                b.Rollover,
+                b.WarnPercent,
+                b.AlertPercent,
+                b.ArchivedAt,
                 Name = b.Category != null ? b.Category.Name : b.Member != null ? b.Member.DisplayName : "Overall",
                 Amounts = b.Amounts.OrderBy(a => a.Month).Select(a => new { a.Month, a.AmountMinor, a.IsOverride }).ToList(),
             })
