@@ -1,8 +1,11 @@
 using ExpenseTracker.Web.Components;
 using ExpenseTracker.Web.Features.Budgets;
+using ExpenseTracker.Web.Features.Categories;
 using ExpenseTracker.Web.Features.Demo;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Features.Identity;
+using ExpenseTracker.Web.Features.PaymentAccounts;
 using ExpenseTracker.Web.Features.Settings;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -16,9 +19,18 @@ builder.AddStorage();
 builder.AddData();
 builder.AddIdentityAccounts();
 builder.AddExpenses();
+builder.AddHouseholds();
+builder.AddCategories();
+builder.AddPaymentAccounts();
 builder.AddBudgetsAndAnalytics();
 builder.AddSettings();
-builder.Services.AddMudServices();
+builder.Services.AddMudServices(options =>
+{
+    options.SnackbarConfiguration.VisibleStateDuration = 4000;
+    options.SnackbarConfiguration.ShowTransitionDuration = 200;
+    options.SnackbarConfiguration.HideTransitionDuration = 200;
+    options.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
+});
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
 var app = builder.Build();

@@ -27,8 +27,20 @@ public sealed class TestApp : WebApplicationFactory<Program>
         if (realPort)
         {
             UseKestrel(0);
+            Clock = new RunningClock(Time.GetUtcNow());
+        }
+        else
+        {
+            Clock = Time;
         }
     }
+
+    /// <summary>
+    /// The clock the app runs on. In-process it is <see cref="Time"/>, which tests advance by hand. On a real port
+    /// (browser tests) it starts at the same instant but runs, so timers fire: MudBlazor's snackbars and transitions
+    /// take their timers from the app's TimeProvider and would otherwise freeze half-way.
+    /// </summary>
+    public TimeProvider Clock { get; }
 
     public string DataDirectory { get; }
 
@@ -68,7 +80,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton(Clock);
         });
     }
 
@@ -86,7 +98,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     {
         await using var scope = Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = Time.GetUtcNow().UtcDateTime };
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = Clock.GetUtcNow().UtcDateTime };
         var result = await users.CreateAsync(user, password);
         if (!result.Succeeded)
         {
@@ -114,4 +126,12 @@ public sealed class TestApp : WebApplicationFactory<Program>
             // A file still open on a slow machine: the temp folder is cleaned by the OS.
         }
     }
+}
+
+/// <summary>The wall clock shifted to start at a fixed instant; timers are the system's.</summary>
+internal sealed class RunningClock(DateTimeOffset start) : TimeProvider
+{
+    private readonly DateTimeOffset startedAt = TimeProvider.System.GetUtcNow();
+
+    public override DateTimeOffset GetUtcNow() => start + (TimeProvider.System.GetUtcNow() - startedAt);
 }

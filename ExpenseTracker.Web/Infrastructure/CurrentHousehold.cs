@@ -51,8 +51,8 @@ public sealed class CurrentHousehold(AppDbContext db, HouseholdScope scope)
             return Info;
         }
 
-        var preferred = await db.Users.Where(u => u.Id == userId).Select(u => u.CurrentHouseholdId).FirstOrDefaultAsync(cancellationToken);
-        var memberships = await db.Members.IgnoreQueryFilters()
+        var preferred = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.CurrentHouseholdId).FirstOrDefaultAsync(cancellationToken);
+        var memberships = await db.Members.AsNoTracking().IgnoreQueryFilters()
             .Where(m => m.UserId == userId && m.LeftAt == null)
             .OrderBy(m => m.Id)
             .Select(m => new { m.Id, m.DisplayName, m.Role, m.Household })

@@ -168,6 +168,11 @@ public static class Money
         var format = (NumberFormatInfo)culture.NumberFormat.Clone();
         format.CurrencyDecimalDigits = exponent;
         format.CurrencySymbol = CurrencySymbol(currency, culture);
+        if (format.CurrencySymbol == currency)
+        {
+            // A code reads better apart from the number: "EUR 1,234.56", "1 234,56 EUR".
+            format.CurrencyPositivePattern = format.CurrencyPositivePattern switch { 0 => 2, 1 => 3, var p => p };
+        }
         return ToMajor(minor, currency).ToString("C", format);
     }
 

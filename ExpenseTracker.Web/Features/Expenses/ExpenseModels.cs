@@ -120,3 +120,8 @@ public sealed class ConcurrencyConflictException()
 
 /// <summary>The id does not exist in the current household (which includes: it belongs to another one).</summary>
 public sealed class NotFoundException(string what) : Exception($"{what} was not found.");
+
+public sealed record CategorySpending(long CategoryId, string Name, string Color, string Icon, long SpendingMinor);
+
+/// <summary>Spending of a period, by category, aggregated in SQL.</summary>
+public sealed record SpendingSummary(DateOnly From, DateOnly To, long SpendingMinor, IReadOnlyList<CategorySpending> ByCategory, bool HouseholdHasExpenses);

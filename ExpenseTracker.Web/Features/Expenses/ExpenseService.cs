@@ -199,6 +199,49 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         return new ExpenseLookups(categories, accounts, members, tags);
     }
 
+    /// <summary>Payee names for autocomplete: those containing the typed text (accent- and case-insensitive).</summary>
+    public async Task<IReadOnlyList<string>> SearchPayeesAsync(string? text, int take = 20, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var key = TextKey.Fold(text);
+        var query = db.Payees.AsNoTracking();
+        if (key.Length > 0)
+        {
+            query = query.Where(p => p.Key.Contains(key));
+        }
+
+        return await query.OrderBy(p => p.Key).Take(Math.Clamp(take, 1, 200)).Select(p => p.Name).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Spending (Expense − Refund) between two dates, in total and by category — summed by SQLite, not in memory.</summary>
+    public async Task<SpendingSummary> GetSpendingSummaryAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var byCategory = await db.TransactionLines.AsNoTracking()
+            .Where(l => l.Transaction!.Date >= from && l.Transaction.Date <= to && l.Transaction.DeletedAt == null
+                        && (l.Transaction.Kind == TransactionKind.Expense || l.Transaction.Kind == TransactionKind.Refund))
+            .GroupBy(l => l.CategoryId)
+            .Select(g => new
+            {
+                CategoryId = g.Key,
+                Sum = g.Sum(l => l.Transaction!.Kind == TransactionKind.Refund ? -l.AmountMinor : l.AmountMinor),
+            })
+            .ToListAsync(cancellationToken);
+        var ids = byCategory.Select(c => c.CategoryId).ToArray();
+        var categories = await db.Categories.AsNoTracking().Where(c => ids.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, cancellationToken);
+        var rows = byCategory
+            .Where(c => categories.ContainsKey(c.CategoryId))
+            .Select(c => new CategorySpending(c.CategoryId, categories[c.CategoryId].Name, categories[c.CategoryId].Color, categories[c.CategoryId].Icon, c.Sum))
+            .OrderByDescending(c => c.SpendingMinor)
+            .ToList();
+        var total = await Apply(db.Transactions.AsNoTracking(), new ExpenseFilter { From = from, To = to })
+            .Where(t => t.Kind == TransactionKind.Expense || t.Kind == TransactionKind.Refund)
+            .SumAsync(t => t.Kind == TransactionKind.Refund ? -t.AmountMinor : t.AmountMinor, cancellationToken);
+        var any = await db.Transactions.AsNoTracking().AnyAsync(cancellationToken);
+        return new SpendingSummary(from, to, total, rows, any);
+    }
+
     public async Task<long> CreateAsync(ExpenseInput input, CancellationToken cancellationToken = default)
     {
         RequireWrite();

@@ -83,6 +83,9 @@ public sealed class AccountDeletion(
             }
 
             scope.Clear();
+            // Accepted invitations keep the fact, not the account (the foreign key would block the deletion).
+            await db.Invitations.IgnoreQueryFilters().Where(i => i.AcceptedByUserId == user.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.AcceptedByUserId, (string?)null), cancellationToken);
             var result = await users.DeleteAsync(user);
             if (!result.Succeeded)
             {

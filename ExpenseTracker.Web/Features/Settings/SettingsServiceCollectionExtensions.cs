@@ -5,6 +5,8 @@ public static class SettingsServiceCollectionExtensions
     public static WebApplicationBuilder AddSettings(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<InstanceSettingsService>();
+        builder.Services.AddScoped<HouseholdSettingsService>();
+        builder.Services.AddScoped<UserPreferencesService>();
         return builder;
     }
 }

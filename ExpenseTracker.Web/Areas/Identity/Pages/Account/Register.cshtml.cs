@@ -18,6 +18,9 @@ namespace ExpenseTracker.Web.Areas.Identity.Pages.Account;
 /// <summary>
 /// Registration creates the person and their own household. Until an administrator exists it needs the first-run
 /// setup code and makes that administrator; afterwards it is open only while the instance switch is on.
+/// With a valid invitation (<c>?invite=TOKEN</c>) it is always open: the person joins the inviting household with
+/// the invited role instead of getting their own. The invitation's email is prefilled, but any address is accepted:
+/// the link itself is the proof of invitation, and people often prefer another address than the one the owner knew.
 /// </summary>
 [AllowAnonymous]
 public sealed class RegisterModel(
@@ -26,6 +29,7 @@ public sealed class RegisterModel(
     HouseholdProvisioning provisioning,
     FirstRunSetup setup,
     InstanceSettingsService settings,
+    InvitationService invitations,
     IEmailSender email,
     TimeProvider time,
     ILogger<RegisterModel> logger) : PageModel
@@ -40,6 +44,15 @@ public sealed class RegisterModel(
 
     /// <summary>An administrator exists and public registration is switched off.</summary>
     public bool Closed { get; private set; }
+
+    /// <summary>The invitation token from the link, carried through the form.</summary>
+    [BindProperty(SupportsGet = true, Name = "invite")]
+    public string? Invite { get; set; }
+
+    /// <summary>What the invitation link leads to; null without one.</summary>
+    public InvitationPreview? Invitation { get; private set; }
+
+    public bool Joining => Invitation is { IsValid: true };
 
     public sealed class InputModel
     {
@@ -94,7 +107,15 @@ public sealed class RegisterModel(
         await LoadStateAsync();
         Input.Culture = HouseholdCultures.FromAcceptLanguage(Request.Headers.AcceptLanguage.ToString());
         Input.Currency = HouseholdCultures.DefaultCurrency(Input.Culture);
-        if (Closed)
+        if (Joining)
+        {
+            Input.Email = Invitation!.Email ?? string.Empty;
+        }
+        else if (Invitation is not null)
+        {
+            Response.StatusCode = StatusCodes.Status410Gone;
+        }
+        else if (Closed)
         {
             Response.StatusCode = StatusCodes.Status403Forbidden;
         }
@@ -105,6 +126,11 @@ public sealed class RegisterModel(
         ReturnUrl = returnUrl;
         returnUrl = Url.IsLocalUrl(returnUrl) ? returnUrl : Url.Content("~/");
         await LoadStateAsync();
+        if (Invitation is not null)
+        {
+            return await JoinAsync(returnUrl);
+        }
+
         if (Closed)
         {
             Response.StatusCode = StatusCodes.Status403Forbidden;
@@ -162,7 +188,54 @@ public sealed class RegisterModel(
         }
     }
 
-    private async Task<IActionResult> CreateAsync(bool administrator, string returnUrl)
+    /// <summary>Registration from an invitation: no household fields, no setup code, open even while registration is off.</summary>
+    private async Task<IActionResult> JoinAsync(string returnUrl)
+    {
+        if (!Joining)
+        {
+            Response.StatusCode = StatusCodes.Status410Gone;
+            return Page();
+        }
+
+        foreach (var key in new[] { "Input.HouseholdName", "Input.Currency", "Input.Culture", "Input.SetupCode" })
+        {
+            ModelState.Remove(key);
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var user = await CreateUserAsync(administrator: false);
+        if (user is null)
+        {
+            return Page();
+        }
+
+        try
+        {
+            await invitations.AcceptAsync(Invite, user.Id, Input.DisplayName, HttpContext.RequestAborted);
+        }
+        catch (InvitationException ex)
+        {
+            // Someone used the link a moment earlier: no account without a household.
+            await users.DeleteAsync(user);
+            Invitation = await invitations.PreviewAsync(Invite, HttpContext.RequestAborted);
+            ModelState.AddModelError(string.Empty, ex.Message);
+            return Page();
+        }
+        catch
+        {
+            await users.DeleteAsync(user);
+            throw;
+        }
+
+        logger.LogInformation("Registered {Email} from an invitation", user.Email);
+        return await FinishAsync(user, returnUrl);
+    }
+
+    private async Task<AppUser?> CreateUserAsync(bool administrator)
     {
         var user = new AppUser
         {
@@ -184,6 +257,17 @@ public sealed class RegisterModel(
                 ModelState.AddModelError(key, error.Description);
             }
 
+            return null;
+        }
+
+        return user;
+    }
+
+    private async Task<IActionResult> CreateAsync(bool administrator, string returnUrl)
+    {
+        var user = await CreateUserAsync(administrator);
+        if (user is null)
+        {
             return Page();
         }
 
@@ -210,6 +294,11 @@ public sealed class RegisterModel(
             logger.LogInformation("Registered {Email}", user.Email);
         }
 
+        return await FinishAsync(user, returnUrl);
+    }
+
+    private async Task<IActionResult> FinishAsync(AppUser user, string returnUrl)
+    {
         if (!user.EmailConfirmed)
         {
             await SendConfirmationAsync(user, returnUrl);
@@ -243,5 +332,6 @@ public sealed class RegisterModel(
         }
 
         Closed = !FirstRun && !await settings.IsRegistrationEnabledAsync(HttpContext.RequestAborted);
+        Invitation = string.IsNullOrEmpty(Invite) ? null : await invitations.PreviewAsync(Invite, HttpContext.RequestAborted);
     }
 }

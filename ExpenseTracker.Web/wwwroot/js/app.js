@@ -1,0 +1,31 @@
+// Small browser helpers for the Blazor shell. Loaded once by App.razor.
+window.expenseTracker = {
+    // Browser tests wait for html[data-interactive=true]: prerendered buttons ignore clicks until the circuit is attached.
+    markInteractive() {
+        document.documentElement.dataset.interactive = "true";
+    },
+    // Focuses an element once the current render (and any dialog focus handling) has settled.
+    focusSoon(id) {
+        setTimeout(() => document.getElementById(id)?.focus(), 30);
+    },
+};
+
+// Keyboard shortcut for quick add: "n" (or "+") anywhere outside a text field opens the quick-add dialog.
+document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) {
+        return;
+    }
+
+    const target = event.target;
+    if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
+        return;
+    }
+
+    if ((event.key === "n" || event.key === "+") && !document.querySelector(".mud-dialog-container")) {
+        const button = document.querySelector('[data-testid="quick-add"]');
+        if (button) {
+            event.preventDefault();
+            button.click();
+        }
+    }
+});
