@@ -11,6 +11,7 @@ using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using HouseholdChange = ExpenseTracker.Web.Features.Live.HouseholdChange;
 
 namespace ExpenseTracker.Benchmarks;
 
