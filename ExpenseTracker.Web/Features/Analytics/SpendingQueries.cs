@@ -141,7 +141,11 @@ public static class SpendingQueries
         Task<List<KeyedTotal>> Compute(DateOnly from, DateOnly to) =>
             Monthly(db, scope, dimension, filter with { From = from, To = to }, monthStartDay).ToListAsync(cancellationToken);
 
-        var wholeHousehold = scope.Role != MemberRole.Child && filter.MemberIds.Count == 0 && filter.AccountIds.Count == 0;
+        // Only the household's whole spending is cached; any narrowing filter (or a child's view) is computed.
+        var wholeHousehold = scope.Role != MemberRole.Child
+            && filter.MemberIds.Count == 0 && filter.AccountIds.Count == 0 && filter.CategoryIds.Count == 0
+            && filter.TagIds.Count == 0 && filter.PayeeIds.Count == 0 && string.IsNullOrWhiteSpace(filter.Text)
+            && filter.MinAmountMinor is null && filter.MaxAmountMinor is null && filter.SpendingOfMemberId is null;
         return wholeHousehold
             ? await cache.GetAsync(scope.RequireHousehold(), BudgetPeriods.ClampStartDay(monthStartDay), dimension, first, last, Compute)
             : await Compute(BudgetPeriods.RangeOf(first, monthStartDay).From, BudgetPeriods.RangeOf(last, monthStartDay).To);
