@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Demo;
 using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Identity;
@@ -23,6 +24,9 @@ public static class BenchmarkProgram
     {
         ["expenses-list"] = ("first page + filtered total of the expense list over ~60k transactions, against hand-written SQL", ExpensesListAsync),
         ["seed"] = ("time --seed-demo's seeding of the demo household into a fresh database", SeedAsync),
+        ["dashboard"] = ("median/p95 of every analytics and budget-page query, 1M transactions (250k in one household)", DashboardBenchmark.RunAsync),
+        ["dashboard-plans"] = ("the SQL and SQLite query plan of the dashboard's grouped queries (after `dashboard` built its database)", QueryPlans.RunAsync),
+        ["live"] = ("a save in one scope re-renders (reloads) a subscriber's budget page in another scope", DashboardBenchmark.LiveAsync),
     };
 
     public static async Task<int> Main(string[] args)
@@ -44,7 +48,7 @@ public static class BenchmarkProgram
         return 0;
     }
 
-    private static void Report(string scenario, string metric, double value, string unit) =>
+    internal static void Report(string scenario, string metric, double value, string unit) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"BENCH {scenario} {metric} {value:0.###} {unit}"));
 
     private static async Task SeedAsync(int iterations)
@@ -176,10 +180,13 @@ internal sealed class BenchHost : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private BenchHost(WebApplication app, string dataDirectory)
+    private readonly bool keep;
+
+    private BenchHost(WebApplication app, string dataDirectory, bool keep)
     {
         this.app = app;
         DataDirectory = dataDirectory;
+        this.keep = keep;
     }
 
     public string DataDirectory { get; }
@@ -188,9 +195,12 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public string ConnectionString => Services.GetRequiredService<StorageOptions>().ConnectionString;
 
-    public static async Task<BenchHost> CreateAsync()
+    public static Task<BenchHost> CreateAsync() =>
+        CreateAsync(Path.Combine(Path.GetTempPath(), "et-bench", Guid.NewGuid().ToString("N")), keep: false);
+
+    /// <summary>Over a given data folder; with <paramref name="keep"/> the folder (a cached database) survives disposal.</summary>
+    public static async Task<BenchHost> CreateAsync(string dataDirectory, bool keep)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "et-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = dataDirectory });
         builder.Configuration["Storage:DataDirectory"] = dataDirectory;
@@ -199,9 +209,10 @@ internal sealed class BenchHost : IAsyncDisposable
         builder.AddData();
         builder.AddIdentityAccounts();
         builder.AddExpenses();
+        builder.AddBudgetsAndAnalytics();
         var app = builder.Build();
         await DatabaseSetup.MigrateAsync(app.Services);
-        return new BenchHost(app, dataDirectory);
+        return new BenchHost(app, dataDirectory, keep);
     }
 
     public async Task<Household> DemoHouseholdAsync()
@@ -230,6 +241,9 @@ internal sealed class BenchHost : IAsyncDisposable
     {
         await app.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        Directory.Delete(DataDirectory, recursive: true);
+        if (!keep)
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using ExpenseTracker.Web.Components;
+using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Categories;
 using ExpenseTracker.Web.Features.Demo;
 using ExpenseTracker.Web.Features.Expenses;
@@ -21,6 +22,7 @@ builder.AddExpenses();
 builder.AddHouseholds();
 builder.AddCategories();
 builder.AddPaymentAccounts();
+builder.AddBudgetsAndAnalytics();
 builder.AddSettings();
 builder.Services.AddMudServices(options =>
 {

@@ -1,4 +1,5 @@
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Live;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
@@ -35,11 +36,12 @@ public static class DataServiceCollectionExtensions
         builder.Services.AddScoped<HouseholdScope>();
         builder.Services.AddScoped<CurrentHousehold>();
         builder.Services.AddSingleton<ChangeLogInterceptor>();
+        builder.Services.AddLiveUpdates();
         builder.Services.AddDbContextFactory<AppDbContext>((services, options) =>
         {
             var storage = services.GetRequiredService<StorageOptions>();
             options.UseSqlite(storage.ConnectionString)
-                .AddInterceptors(services.GetRequiredService<ChangeLogInterceptor>(), new SqlitePragmaInterceptor());
+                .AddInterceptors(services.GetRequiredService<ChangeLogInterceptor>(), new SqlitePragmaInterceptor(), services.GetRequiredService<HouseholdChangeInterceptor>());
         }, ServiceLifetime.Scoped);
         return builder;
     }

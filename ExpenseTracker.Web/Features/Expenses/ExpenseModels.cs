@@ -68,6 +68,15 @@ public sealed record ExpenseFilter
     public string? Text { get; init; }
     public long? MinAmountMinor { get; init; }
     public long? MaxAmountMinor { get; init; }
+
+    /// <summary>Drill-down from "top payees": only these payees' transactions.</summary>
+    public IReadOnlyList<long> PayeeIds { get; init; } = [];
+
+    /// <summary>
+    /// Drill-down from "spending per member": the transactions counted in this member's spending (their share of a shared
+    /// one, else the ones they paid), and the spending total counts only their share.
+    /// </summary>
+    public long? SpendingOfMemberId { get; init; }
 }
 
 public sealed record ExpensePageRequest(ExpenseFilter Filter, int Skip, int Take, ExpenseSort Sort = ExpenseSort.Date, bool Descending = true);

@@ -81,6 +81,19 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
                 .SumAsync(l => l.Transaction!.Kind == TransactionKind.Refund ? -l.AmountMinor : l.AmountMinor, cancellationToken);
         }
 
+        if (filter.SpendingOfMemberId is { } spender)
+        {
+            // The member's share of a shared transaction, else (they paid it) the whole amount: the "spending per member" rule.
+            return await filtered
+                .Where(t => t.Kind == TransactionKind.Expense || t.Kind == TransactionKind.Refund)
+                .Select(t => new
+                {
+                    t.Kind,
+                    Amount = t.Shares.Any() ? t.Shares.Where(s => s.MemberId == spender).Sum(s => s.AmountMinor) : t.AmountMinor,
+                })
+                .SumAsync(x => x.Kind == TransactionKind.Refund ? -x.Amount : x.Amount, cancellationToken);
+        }
+
         return await filtered
             .Where(t => t.Kind == TransactionKind.Expense || t.Kind == TransactionKind.Refund)
             .SumAsync(t => t.Kind == TransactionKind.Refund ? -t.AmountMinor : t.AmountMinor, cancellationToken);
@@ -141,6 +154,17 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         if (filter.MaxAmountMinor is { } max)
         {
             query = query.Where(t => t.AmountMinor <= max);
+        }
+
+        if (filter.PayeeIds.Count > 0)
+        {
+            var ids = filter.PayeeIds.ToArray();
+            query = query.Where(t => t.PayeeId != null && ids.Contains(t.PayeeId.Value));
+        }
+
+        if (filter.SpendingOfMemberId is { } spender)
+        {
+            query = query.Where(t => t.Shares.Any(s => s.MemberId == spender) || (!t.Shares.Any() && t.PaidByMemberId == spender));
         }
 
         return query;

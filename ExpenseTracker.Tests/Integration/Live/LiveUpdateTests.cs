@@ -1,0 +1,133 @@
+using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Features.Budgets;
+using ExpenseTracker.Web.Features.Live;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ExpenseTracker.Tests.Integration.Live;
+
+/// <summary>Pages subscribe per household; saves announce themselves; one page's failure or departure affects no other.</summary>
+public sealed class LiveUpdateTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
+    private readonly TestApp app = new();
+    private TestHousehold home = null!;
+    private TestHousehold other = null!;
+
+    private HouseholdChangeNotifier Notifier => app.Services.GetRequiredService<HouseholdChangeNotifier>();
+
+    public async Task InitializeAsync()
+    {
+        home = await TestHousehold.CreateAsync(app, "ana@example.com");
+        other = await TestHousehold.CreateAsync(app, "bo@example.com");
+    }
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private static (Func<HouseholdChange, Task> Handler, Task<HouseholdChange> Received) Listener()
+    {
+        var received = new TaskCompletionSource<HouseholdChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (change =>
+        {
+            received.TrySetResult(change);
+            return Task.CompletedTask;
+        }, received.Task);
+    }
+
+    [Fact]
+    public async Task ASubscriberHearsAboutAnExpenseSavedInAnotherScope()
+    {
+        var (handler, received) = Listener();
+        using var subscription = Notifier.Subscribe(home.Id, handler);
+
+        await home.AddExpenseAsync(home.Expense(12_34));
+
+        var change = await received.WaitAsync(Generous);
+        Assert.Equal(home.Id, change.HouseholdId);
+        Assert.True(change.Kind.HasFlag(HouseholdChangeKind.Transactions));
+        Assert.Equal(app.Time.GetUtcNow(), change.At);
+    }
+
+    [Fact]
+    public async Task AnotherHouseholdsSubscriberHearsNothing()
+    {
+        var (mine, myChange) = Listener();
+        var otherCalls = 0;
+        using var a = Notifier.Subscribe(home.Id, mine);
+        using var b = Notifier.Subscribe(other.Id, _ =>
+        {
+            Interlocked.Increment(ref otherCalls);
+            return Task.CompletedTask;
+        });
+
+        await home.AddExpenseAsync(home.Expense(5_00));
+        await myChange.WaitAsync(Generous);
+        await Notifier.DeliverAsync(new HouseholdChange(home.Id, HouseholdChangeKind.Transactions, app.Time.GetUtcNow()));
+
+        Assert.Equal(0, Volatile.Read(ref otherCalls));
+    }
+
+    [Fact]
+    public async Task ADisposedSubscriptionIsNoLongerCalled()
+    {
+        var disposedCalls = 0;
+        var subscription = Notifier.Subscribe(home.Id, _ =>
+        {
+            Interlocked.Increment(ref disposedCalls);
+            return Task.CompletedTask;
+        });
+        var (handler, received) = Listener();
+        using var stays = Notifier.Subscribe(home.Id, handler);
+
+        subscription.Dispose();
+        await home.AddExpenseAsync(home.Expense(7_00));
+        await received.WaitAsync(Generous);
+
+        Assert.Equal(0, Volatile.Read(ref disposedCalls));
+        Assert.Equal(1, Notifier.SubscriberCount(home.Id));
+    }
+
+    [Fact]
+    public async Task AThrowingSubscriberDoesNotKeepTheChangeFromTheOthers()
+    {
+        using var throws = Notifier.Subscribe(home.Id, _ => throw new InvalidOperationException("a broken page"));
+        using var faults = Notifier.Subscribe(home.Id, _ => Task.FromException(new InvalidOperationException("a broken page")));
+        var (handler, received) = Listener();
+        using var works = Notifier.Subscribe(home.Id, handler);
+
+        await home.AddExpenseAsync(home.Expense(9_00));
+
+        Assert.Equal(home.Id, (await received.WaitAsync(Generous)).HouseholdId);
+    }
+
+    [Fact]
+    public async Task ChangingABudgetAnnouncesABudgetChange()
+    {
+        var (handler, received) = Listener();
+        using var subscription = Notifier.Subscribe(home.Id, handler);
+
+        await using (var scope = home.Scope())
+        {
+            await scope.ServiceProvider.GetRequiredService<BudgetService>().SetOverallBudgetAsync(new BudgetMonth(2026, 11), 1_000_00);
+        }
+
+        Assert.Equal(HouseholdChangeKind.Budgets, (await received.WaitAsync(Generous)).Kind);
+    }
+
+    [Fact]
+    public async Task DeliveryWaitsForEverySubscriberAndNeverThrows()
+    {
+        var notifier = new HouseholdChangeNotifier(NullLogger<HouseholdChangeNotifier>.Instance);
+        var calls = 0;
+        using var a = notifier.Subscribe(1, _ => throw new InvalidOperationException("broken"));
+        using var b = notifier.Subscribe(1, async _ =>
+        {
+            await Task.Yield();
+            Interlocked.Increment(ref calls);
+        });
+
+        await notifier.DeliverAsync(new HouseholdChange(1, HouseholdChangeKind.Transactions, DateTimeOffset.UnixEpoch));
+
+        Assert.Equal(1, calls);
+    }
+}

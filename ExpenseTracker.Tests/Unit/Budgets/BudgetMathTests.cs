@@ -1,0 +1,158 @@
+using ExpenseTracker.Web.Features.Budgets;
+
+namespace ExpenseTracker.Tests.Unit.Budgets;
+
+public sealed class BudgetMathTests
+{
+    private static readonly BudgetMonth Jan = new(2026, 1);
+    private static readonly BudgetMonth Feb = new(2026, 2);
+    private static readonly BudgetMonth Mar = new(2026, 3);
+    private static readonly BudgetMonth Apr = new(2026, 4);
+    private static readonly MonthRange November = BudgetPeriods.RangeOf(new BudgetMonth(2026, 11), 1);
+
+    [Fact]
+    public void AnAmountRepeatsEveryMonthUntilChanged()
+    {
+        AmountEntry[] entries = [new(Jan, 100_00, false), new(Apr, 150_00, false)];
+
+        Assert.Null(BudgetMath.AmountFor(entries, Jan.Previous));
+        Assert.Equal(100_00, BudgetMath.AmountFor(entries, Jan));
+        Assert.Equal(100_00, BudgetMath.AmountFor(entries, Mar));
+        Assert.Equal(150_00, BudgetMath.AmountFor(entries, Apr));
+        Assert.Equal(150_00, BudgetMath.AmountFor(entries, Apr.AddMonths(20)));
+    }
+
+    [Fact]
+    public void AnOverrideChangesOnlyItsOwnMonth()
+    {
+        AmountEntry[] entries = [new(Jan, 50_00, false), new(new BudgetMonth(2026, 12), 400_00, true)];
+
+        Assert.Equal(50_00, BudgetMath.AmountFor(entries, new BudgetMonth(2026, 11)));
+        Assert.Equal(400_00, BudgetMath.AmountFor(entries, new BudgetMonth(2026, 12)));
+        Assert.Equal(50_00, BudgetMath.AmountFor(entries, new BudgetMonth(2027, 1)));
+    }
+
+    [Fact]
+    public void AnOverrideBeforeAnyRepeatingAmountStandsAlone()
+    {
+        AmountEntry[] entries = [new(Feb, 70_00, true), new(Apr, 10_00, false)];
+
+        Assert.Null(BudgetMath.AmountFor(entries, Jan));
+        Assert.Equal(70_00, BudgetMath.AmountFor(entries, Feb));
+        Assert.Null(BudgetMath.AmountFor(entries, Mar));
+        Assert.Equal(10_00, BudgetMath.AmountFor(entries, Apr));
+    }
+
+    [Fact]
+    public void RolloverCarriesSavingsAndDeficitsAcrossSeveralMonths()
+    {
+        AmountEntry[] entries = [new(Jan, 100_00, false)];
+        var spent = new Dictionary<BudgetMonth, long> { [Jan] = 60_00, [Feb] = 150_00, [Mar] = 100_00 };
+
+        Assert.Equal(0, BudgetMath.Carried(entries, spent, Jan));
+        Assert.Equal(40_00, BudgetMath.Carried(entries, spent, Feb));
+        Assert.Equal(-10_00, BudgetMath.Carried(entries, spent, Mar));
+        Assert.Equal(-10_00, BudgetMath.Carried(entries, spent, Apr));
+    }
+
+    [Fact]
+    public void RolloverUsesEachMonthsOwnAmountIncludingOverrides()
+    {
+        AmountEntry[] entries = [new(Jan, 100_00, false), new(Mar, 200_00, true)];
+        var spent = new Dictionary<BudgetMonth, long> { [Jan] = 60_00, [Feb] = 150_00, [Mar] = 100_00 };
+
+        Assert.Equal(90_00, BudgetMath.Carried(entries, spent, Apr));
+    }
+
+    [Fact]
+    public void ARefundLargerThanTheMonthsExpensesIncreasesWhatCarriesOver()
+    {
+        AmountEntry[] entries = [new(Jan, 100_00, false)];
+        var spent = new Dictionary<BudgetMonth, long> { [Jan] = -25_00 };
+
+        Assert.Equal(125_00, BudgetMath.Carried(entries, spent, Feb));
+    }
+
+    [Fact]
+    public void TheCarriedAmountIsReportedApartFromTheBudget()
+    {
+        var figures = BudgetMath.Figures(100_00, -10_00, 30_00, November, new DateOnly(2026, 11, 15));
+
+        Assert.Equal(100_00, figures.BudgetMinor);
+        Assert.Equal(-10_00, figures.CarriedMinor);
+        Assert.Equal(90_00, figures.AvailableMinor);
+        Assert.Equal(60_00, figures.RemainingMinor);
+    }
+
+    [Fact]
+    public void RemainingPerDayDividesWhatIsLeftByTheDaysLeftIncludingToday()
+    {
+        var figures = BudgetMath.Figures(300_00, 0, 140_00, November, new DateOnly(2026, 11, 15));
+
+        Assert.Equal(16, figures.DaysLeft);
+        Assert.Equal(10_00, figures.RemainingPerDayMinor);
+        Assert.Null(BudgetMath.Figures(300_00, 0, 140_00, November, new DateOnly(2026, 12, 2)).RemainingPerDayMinor);
+    }
+
+    [Theory]
+    [InlineData(1_300_00, PaceState.UnderPace)]
+    [InlineData(1_350_00, PaceState.OnPace)]
+    [InlineData(1_500_00, PaceState.OnPace)]
+    [InlineData(1_650_00, PaceState.OnPace)]
+    [InlineData(1_650_01, PaceState.OverPace)]
+    [InlineData(3_000_00, PaceState.OverPace)]
+    [InlineData(3_000_01, PaceState.OverBudget)]
+    public void HalfwayThroughTheMonthHalfTheBudgetIsOnPaceWithinTenPercent(long spent, PaceState expected)
+    {
+        var figures = BudgetMath.Figures(3_000_00, 0, spent, November, new DateOnly(2026, 11, 15));
+
+        Assert.Equal(1_500_00, figures.ExpectedByNowMinor);
+        Assert.Equal(expected, figures.State);
+    }
+
+    [Fact]
+    public void AFutureMonthExpectsNothingAndAPastMonthExpectsEverything()
+    {
+        Assert.Equal(0, BudgetMath.Figures(300_00, 0, 0, November, new DateOnly(2026, 10, 20)).ExpectedByNowMinor);
+        Assert.Equal(PaceState.OnPace, BudgetMath.Figures(300_00, 0, 0, November, new DateOnly(2026, 10, 20)).State);
+        Assert.Equal(300_00, BudgetMath.Figures(300_00, 0, 0, November, new DateOnly(2026, 12, 20)).ExpectedByNowMinor);
+        Assert.Equal(PaceState.UnderPace, BudgetMath.Figures(300_00, 0, 100_00, November, new DateOnly(2026, 12, 20)).State);
+    }
+
+    [Fact]
+    public void ADeficitLargerThanTheBudgetMeansOverBudgetBeforeSpendingAnything()
+    {
+        var figures = BudgetMath.Figures(100_00, -150_00, 0, November, new DateOnly(2026, 11, 1));
+
+        Assert.Equal(PaceState.OverBudget, figures.State);
+        Assert.Equal(BudgetThreshold.Alert, figures.Threshold);
+        Assert.Null(figures.PercentUsed);
+    }
+
+    [Fact]
+    public void ThresholdsAreReachedAtTheirPercentOfTheAvailableAmount()
+    {
+        Assert.Equal(BudgetThreshold.None, BudgetMath.ThresholdOf(79_99, 100_00, 80, 100));
+        Assert.Equal(BudgetThreshold.Warn, BudgetMath.ThresholdOf(80_00, 100_00, 80, 100));
+        Assert.Equal(BudgetThreshold.Alert, BudgetMath.ThresholdOf(100_00, 100_00, 80, 100));
+        Assert.Equal(BudgetThreshold.Warn, BudgetMath.ThresholdOf(60_00, 100_00, 50, 90));
+    }
+
+    [Fact]
+    public void AnExpenseCrossingAThresholdReportsItOnceAndGoingDownReportsNothing()
+    {
+        Assert.Equal(BudgetThreshold.Warn, BudgetMath.Crossed(79_00, 81_00, 100_00, 80, 100));
+        Assert.Equal(BudgetThreshold.Alert, BudgetMath.Crossed(79_00, 120_00, 100_00, 80, 100));
+        Assert.Equal(BudgetThreshold.None, BudgetMath.Crossed(81_00, 95_00, 100_00, 80, 100));
+        Assert.Equal(BudgetThreshold.None, BudgetMath.Crossed(120_00, 70_00, 100_00, 80, 100));
+    }
+
+    [Theory]
+    [InlineData(5, 2, 3)]
+    [InlineData(-5, 2, -3)]
+    [InlineData(4, 3, 1)]
+    [InlineData(-4, 3, -1)]
+    [InlineData(7, 7, 1)]
+    public void RoundingIsHalfAwayFromZero(long numerator, long denominator, long expected) =>
+        Assert.Equal(expected, BudgetMath.RoundDiv(numerator, denominator));
+}

@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+
+namespace ExpenseTracker.Web.Features.Live;
+
+/// <summary>What changed in a household; pages reload what they show from it.</summary>
+[Flags]
+public enum HouseholdChangeKind
+{
+    None = 0,
+    Transactions = 1,
+    Budgets = 2,
+    Categories = 4,
+    Members = 8,
+    Accounts = 16,
+}
+
+/// <summary>
+/// A signal, not data: "something of these kinds changed in this household at this time". Subscribers re-read through
+/// their own scoped, role-checked services, so the channel itself leaks nothing across roles or privacy.
+/// </summary>
+/// <param name="From">With <paramref name="To"/>: the range of transaction dates the change touched (both before and after an
+/// edit); null when unknown (then assume any date).</param>
+public sealed record HouseholdChange(long HouseholdId, HouseholdChangeKind Kind, DateTimeOffset At, DateOnly? From = null, DateOnly? To = null);
+
+/// <summary>
+/// Where writers announce changes. In-process today (<see cref="HouseholdChangeNotifier"/>); a cross-instance backplane
+/// (PostgreSQL LISTEN/NOTIFY) replaces this registration with a publisher that sends NOTIFY, while its listener hands
+/// each received change to <see cref="HouseholdChangeNotifier.DeliverAsync"/> on every instance.
+/// </summary>
+public interface IHouseholdChangePublisher
+{
+    /// <summary>Never throws and never waits for subscribers: a save must not fail or stall because a page is slow.</summary>
+    void Publish(HouseholdChange change);
+}
+
+/// <summary>
+/// The in-process change channel (a singleton). Pages subscribe per household and dispose the subscription with the
+/// component. Delivery runs off the publisher's thread; a subscriber that throws is logged and the others still get the
+/// change.
+/// </summary>
+public sealed class HouseholdChangeNotifier(ILogger<HouseholdChangeNotifier> logger) : IHouseholdChangePublisher
+{
+    private readonly ConcurrentDictionary<long, ConcurrentDictionary<Subscription, byte>> subscribers = new();
+
+    /// <summary>Calls <paramref name="onChange"/> for every change of the household until the result is disposed.</summary>
+    public IDisposable Subscribe(long householdId, Func<HouseholdChange, Task> onChange)
+    {
+        ArgumentNullException.ThrowIfNull(onChange);
+        var subscription = new Subscription(this, householdId, onChange);
+        subscribers.GetOrAdd(householdId, _ => new()).TryAdd(subscription, 0);
+        return subscription;
+    }
+
+    /// <summary>How many subscriptions a household has (for tests and diagnostics).</summary>
+    public int SubscriberCount(long householdId) =>
+        subscribers.TryGetValue(householdId, out var set) ? set.Count : 0;
+
+    private readonly List<Action<HouseholdChange>> invalidators = [];
+
+    /// <summary>
+    /// Registers a synchronous, non-throwing hook run on every change before any subscriber (caches of derived figures drop
+    /// what the change made stale, so the pages' reloads read fresh numbers).
+    /// </summary>
+    public void AddInvalidator(Action<HouseholdChange> invalidate)
+    {
+        lock (invalidators)
+        {
+            invalidators.Add(invalidate);
+        }
+    }
+
+    public void Publish(HouseholdChange change)
+    {
+        Invalidate(change);
+        _ = Task.Run(() => DeliverToSubscribersAsync(change));
+    }
+
+    /// <summary>
+    /// Hands a change to this instance: invalidators, then every subscriber of the household; completes when all are done and
+    /// never throws. A backplane's listener calls this for changes published on other instances.
+    /// </summary>
+    public Task DeliverAsync(HouseholdChange change)
+    {
+        Invalidate(change);
+        return DeliverToSubscribersAsync(change);
+    }
+
+    private void Invalidate(HouseholdChange change)
+    {
+        Action<HouseholdChange>[] hooks;
+        lock (invalidators)
+        {
+            hooks = [.. invalidators];
+        }
+
+        foreach (var hook in hooks)
+        {
+            hook(change);
+        }
+    }
+
+    private async Task DeliverToSubscribersAsync(HouseholdChange change)
+    {
+        if (!subscribers.TryGetValue(change.HouseholdId, out var set) || set.IsEmpty)
+        {
+            return;
+        }
+
+        await Task.WhenAll(set.Keys.Select(s => InvokeAsync(s, change)));
+    }
+
+    private async Task InvokeAsync(Subscription subscription, HouseholdChange change)
+    {
+        try
+        {
+            await subscription.OnChange(change);
+        }
+#pragma warning disable CA1031 // One page's failure must not keep the change from the others.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            logger.LogWarning(exception, "A subscriber of household {HouseholdId} failed on a {Kind} change.", change.HouseholdId, change.Kind);
+        }
+    }
+
+    private void Remove(Subscription subscription)
+    {
+        if (subscribers.TryGetValue(subscription.HouseholdId, out var set))
+        {
+            set.TryRemove(subscription, out _);
+        }
+    }
+
+    private sealed class Subscription(HouseholdChangeNotifier owner, long householdId, Func<HouseholdChange, Task> onChange) : IDisposable
+    {
+        public long HouseholdId { get; } = householdId;
+
+        public Func<HouseholdChange, Task> OnChange { get; } = onChange;
+
+        public void Dispose() => owner.Remove(this);
+    }
+}
