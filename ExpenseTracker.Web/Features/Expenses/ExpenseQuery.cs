@@ -7,6 +7,8 @@ namespace ExpenseTracker.Web.Features.Expenses;
 /// <summary>
 /// The list's filter as it appears in the URL (?range=this-month&amp;cat=3,5&amp;q=cafe&amp;min=10), so a view can be
 /// bookmarked and shared. Amounts in the URL are invariant-culture major units; dates are yyyy-MM-dd.
+/// Drill-downs from charts add <c>payee=4,9</c> (only these payees) and <c>spender=7</c> (what member 7 spent: their share of
+/// shared transactions, else what they paid).
 /// </summary>
 public sealed record ExpenseQuery
 {
@@ -30,9 +32,11 @@ public sealed record ExpenseQuery
     public string? Text { get; init; }
     public decimal? Min { get; init; }
     public decimal? Max { get; init; }
+    public IReadOnlyList<long> Payees { get; init; } = [];
+    public long? Spender { get; init; }
 
     public static ExpenseQuery Parse(string? range, string? from, string? to, string? cat, string? tag, string? member, string? account,
-        string? kind, string? q, string? min, string? max) => new()
+        string? kind, string? q, string? min, string? max, string? payee = null, string? spender = null) => new()
         {
             Range = Ranges.Any(r => r.Key == range) ? range! : All,
             From = ParseDate(from),
@@ -47,7 +51,38 @@ public sealed record ExpenseQuery
             Text = string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
             Min = ParseAmount(min),
             Max = ParseAmount(max),
+            Payees = ParseIds(payee),
+            Spender = ParseIds(spender) is [var spenderId] ? spenderId : null,
         };
+
+    /// <summary>The list query that shows exactly what a service filter (a chart's or budget's drill-down) selects.</summary>
+    public static ExpenseQuery FromFilter(ExpenseFilter filter, string currency) => new()
+    {
+        Range = filter.From is null && filter.To is null ? All : Custom,
+        From = filter.From,
+        To = filter.To,
+        Categories = filter.CategoryIds,
+        Tags = filter.TagIds,
+        Members = filter.MemberIds,
+        Accounts = filter.AccountIds,
+        Kinds = filter.Kinds,
+        Text = filter.Text,
+        Min = filter.MinAmountMinor is { } min ? Money.ToMajor(min, currency) : null,
+        Max = filter.MaxAmountMinor is { } max ? Money.ToMajor(max, currency) : null,
+        Payees = filter.PayeeIds,
+        Spender = filter.SpendingOfMemberId,
+    };
+
+    /// <summary>The expense list's relative URL for a drill-down filter, e.g. <c>expenses?range=custom&amp;from=...</c>.</summary>
+    public static string UrlFor(ExpenseFilter filter, string currency) => FromFilter(filter, currency).ToUrl();
+
+    public string ToUrl()
+    {
+        var parts = ToQueryParameters().Where(p => p.Value is not null)
+            .Select(p => p.Key + "=" + Uri.EscapeDataString(Convert.ToString(p.Value, CultureInfo.InvariantCulture)!));
+        var query = string.Join('&', parts);
+        return query.Length == 0 ? "expenses" : "expenses?" + query;
+    }
 
     /// <summary>The query-string values; null removes a parameter.</summary>
     public IReadOnlyDictionary<string, object?> ToQueryParameters() => new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -63,6 +98,8 @@ public sealed record ExpenseQuery
         ["q"] = Text,
         ["min"] = Min?.ToString(CultureInfo.InvariantCulture),
         ["max"] = Max?.ToString(CultureInfo.InvariantCulture),
+        ["payee"] = Join(Payees),
+        ["spender"] = Spender?.ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary>The service filter, with presets turned into dates in the household's calendar.</summary>
@@ -88,11 +125,14 @@ public sealed record ExpenseQuery
             Text = Text,
             MinAmountMinor = Min is { } min ? Money.ToMinor(min, currency) : null,
             MaxAmountMinor = Max is { } max ? Money.ToMinor(max, currency) : null,
+            PayeeIds = Payees,
+            SpendingOfMemberId = Spender,
         };
     }
 
     public bool HasFilters => Range != All || Categories.Count + Tags.Count + Members.Count + Accounts.Count + Kinds.Count > 0
-        || Text is not null || Min is not null || Max is not null;
+        || Text is not null || Min is not null || Max is not null
+        || Payees.Count > 0 || Spender is not null;
 
     private static string? Join(IReadOnlyList<long> ids) =>
         ids.Count == 0 ? null : string.Join(',', ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));

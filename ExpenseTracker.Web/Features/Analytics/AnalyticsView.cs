@@ -1,0 +1,129 @@
+using ExpenseTracker.Web.Features.Budgets;
+using ExpenseTracker.Web.Infrastructure;
+using MudBlazor;
+
+namespace ExpenseTracker.Web.Features.Analytics;
+
+/// <summary>
+/// The analytics page's figures and the chart series drawn from them. Chart values are doubles in major units (geometry
+/// only); every number shown as text comes from the exact minor units.
+/// </summary>
+public sealed class AnalyticsView(HouseholdInfo household)
+{
+    public required BudgetMonth Month { get; init; }
+
+    public required CategorySpending ByCategory { get; init; }
+
+    public required MonthlyTrend TrendData { get; init; }
+
+    public required BudgetVsActual BudgetVsActual { get; init; }
+
+    public required CumulativeSpending Cumulative { get; init; }
+
+    public required CategoryComparison Comparison { get; init; }
+
+    public required TopPayees Payees { get; init; }
+
+    public required MemberSpendingChart Members { get; init; }
+
+    public required IncomeVsSpending Income { get; init; }
+
+    private IReadOnlyList<CategorySlice> Positive => ByCategory.Slices.Where(s => s.AmountMinor > 0).ToList();
+
+    public List<ChartSeries<double>> CategoryDonut => [new() { Name = "Spending", Data = Positive.Select(s => Major(s.AmountMinor)).ToArray() }];
+
+    public string[] CategoryLabels => Positive.Select(s => s.Name).ToArray();
+
+    public DonutChartOptions CategoryDonutOptions => new() { ChartPalette = Positive.Select(s => s.Color).ToArray(), ShowLegend = false };
+
+    public TrendCharts Trend => trend ??= new TrendCharts(TrendData, this);
+
+    private TrendCharts? trend;
+
+    public List<ChartSeries<double>> BudgetBars =>
+    [
+        new() { Name = "Budget", Data = BudgetVsActual.Bars.Select(b => Major(b.BudgetMinor)).ToArray() },
+        new() { Name = "Spent", Data = BudgetVsActual.Bars.Select(b => Major(b.SpentMinor)).ToArray() },
+    ];
+
+    public string[] BudgetLabels => BudgetVsActual.Bars.Select(b => b.Name).ToArray();
+
+    public BarChartOptions BudgetBarOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#90a4ae", "#1e88e5"], XAxisLabelRotation = 45 });
+
+    public List<ChartSeries<double>> CumulativeLines
+    {
+        get
+        {
+            var lines = new List<ChartSeries<double>>
+            {
+                new() { Name = "Spent to date", Data = new ChartData<double>(Cumulative.Days.Select(d => d.CumulativeMinor is { } c ? Major(c) : (double?)null).ToArray()) },
+            };
+            if (Cumulative.BudgetMinor is not null)
+            {
+                lines.Add(new() { Name = "Budget pace", Data = Cumulative.Days.Select(d => Major(d.PaceMinor ?? 0)).ToArray() });
+            }
+
+            return lines;
+        }
+    }
+
+    /// <summary>Day numbers, every fifth labelled so a phone-width axis stays readable.</summary>
+    public string[] CumulativeLabels => Cumulative.Days
+        .Select((d, i) => i == 0 || (i + 1) % 5 == 0 ? d.Date.Day.ToString(household.CultureInfo) : string.Empty).ToArray();
+
+    public LineChartOptions CumulativeOptions => AxisOptions(new LineChartOptions { ChartPalette = ["#1e88e5", "#e53935"], ShowDataMarkers = false });
+
+    public List<ChartSeries<double>> PayeeBars => [new() { Name = "Spending", Data = Payees.Payees.Select(p => Major(p.AmountMinor)).ToArray() }];
+
+    public string[] PayeeLabels => Payees.Payees.Select(p => p.Name.Length > 12 ? p.Name[..11] + "…" : p.Name).ToArray();
+
+    public BarChartOptions PayeeOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#1e88e5"], XAxisLabelRotation = 45, ShowLegend = false });
+
+    public List<ChartSeries<double>> MemberDonut => [new() { Name = "Spending", Data = Members.Members.Where(m => m.AmountMinor > 0).Select(m => Major(m.AmountMinor)).ToArray() }];
+
+    public string[] MemberLabels => Members.Members.Where(m => m.AmountMinor > 0).Select(m => m.Name).ToArray();
+
+    public DonutChartOptions MemberDonutOptions => new() { ChartPalette = Members.Members.Where(m => m.AmountMinor > 0).Select(m => m.Color).ToArray(), ShowLegend = false };
+
+    public List<ChartSeries<double>> IncomeBars =>
+    [
+        new() { Name = "Income", Data = Income.Months.Select(m => Major(m.Income.AmountMinor)).ToArray() },
+        new() { Name = "Spending", Data = Income.Months.Select(m => Major(m.Spending.AmountMinor)).ToArray() },
+    ];
+
+    public string[] IncomeLabels => Income.Months.Select(m => MonthLabel(m.Month)).ToArray();
+
+    public BarChartOptions IncomeOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#43a047", "#e53935"] });
+
+    public double Major(long minor) => (double)Money.ToMajor(minor, household.BaseCurrency);
+
+    public string MonthLabel(BudgetMonth month) => new DateOnly(month.Year, month.Month, 1).ToString("MMM yy", household.CultureInfo);
+
+    public T AxisOptions<T>(T options)
+        where T : MudBlazor.Charts.DefaultAxisChartOptions
+    {
+        options.YAxisToStringFunc = v => v.ToString("N0", household.CultureInfo);
+        return options;
+    }
+
+    /// <summary>The trend as stacked bars by category plus a line chart of the monthly total against the average (a second series).</summary>
+    public sealed class TrendCharts(MonthlyTrend trend, AnalyticsView view)
+    {
+        public MonthlyTrend Trend { get; } = trend;
+
+        public string[] Labels { get; } = trend.Months.Select(m => view.MonthLabel(m.Month)).ToArray();
+
+        public List<ChartSeries<double>> Bars { get; } = trend.Series
+            .Select(s => new ChartSeries<double> { Name = s.Name, Data = s.Cells.Select(c => view.Major(Math.Max(0, c.AmountMinor))).ToArray() }).ToList();
+
+        public StackedBarChartOptions BarOptions => view.AxisOptions(new StackedBarChartOptions { ChartPalette = Trend.Series.Select(s => s.Color).ToArray(), ShowLegend = true });
+
+        public List<ChartSeries<double>> Lines { get; } =
+        [
+            new() { Name = "Total", Data = trend.Months.Select(m => view.Major(m.TotalMinor)).ToArray() },
+            new() { Name = "Average", Data = trend.Months.Select(_ => view.Major(trend.AverageMinor)).ToArray() },
+        ];
+
+        public LineChartOptions LineOptions => view.AxisOptions(new LineChartOptions { ChartPalette = ["#1e88e5", "#e53935"] });
+    }
+}
