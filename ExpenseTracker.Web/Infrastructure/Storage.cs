@@ -75,6 +75,9 @@ public static class DatabaseSetup
         }
 
         await db.Database.MigrateAsync(cancellationToken);
+
+        // Fresh statistics let SQLite's planner pick the covering indexes on its own.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA optimize;", cancellationToken);
     }
 
     public static string Backup(StorageOptions storage, TimeProvider time)

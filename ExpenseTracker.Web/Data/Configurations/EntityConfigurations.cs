@@ -104,7 +104,7 @@ internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transa
         builder.HasMany(t => t.Shares).WithOne(s => s.Transaction!).HasForeignKey(s => s.TransactionId);
         builder.HasIndex(t => new { t.HouseholdId, t.Date });
         // Lets SQLite count and total a household's live transactions from the index alone (no table reads).
-        builder.HasIndex(t => new { t.HouseholdId, t.Date, t.Kind, t.AmountMinor })
+        builder.HasIndex(t => new { t.HouseholdId, t.Date, t.Kind, t.AmountMinor, t.PayeeId, t.PaidByMemberId })
             .HasDatabaseName("IX_Transactions_Live_Covering")
             .HasFilter("\"DeletedAt\" IS NULL");
         builder.HasIndex(t => new { t.HouseholdId, t.AccountId, t.Date });
@@ -120,7 +120,8 @@ internal sealed class TransactionLineConfiguration : IEntityTypeConfiguration<Tr
         builder.Property(l => l.Note).HasMaxLength(200);
         builder.HasOne(l => l.Category).WithMany().HasForeignKey(l => l.CategoryId);
         builder.HasIndex(l => new { l.HouseholdId, l.CategoryId });
-        builder.HasIndex(l => l.TransactionId);
+        // Covering: sums by category reach lines through their transaction without reading the table.
+        builder.HasIndex(l => new { l.TransactionId, l.CategoryId, l.AmountMinor });
     }
 }
 

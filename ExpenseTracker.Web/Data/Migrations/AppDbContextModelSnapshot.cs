@@ -623,7 +623,7 @@ namespace ExpenseTracker.Web.Data.Migrations
 
                     b.HasIndex("HouseholdId", "AccountId", "Date");
 
-                    b.HasIndex("HouseholdId", "Date", "Kind", "AmountMinor")
+                    b.HasIndex("HouseholdId", "Date", "Kind", "AmountMinor", "PayeeId", "PaidByMemberId")
                         .HasDatabaseName("IX_Transactions_Live_Covering")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
@@ -656,9 +656,9 @@ namespace ExpenseTracker.Web.Data.Migrations
 
                     b.HasIndex("CategoryId");
 
-                    b.HasIndex("TransactionId");
-
                     b.HasIndex("HouseholdId", "CategoryId");
+
+                    b.HasIndex("TransactionId", "CategoryId", "AmountMinor");
 
                     b.ToTable("TransactionLines");
                 });

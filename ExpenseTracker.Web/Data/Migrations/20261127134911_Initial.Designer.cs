@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ExpenseTracker.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261127122817_Initial")]
+    [Migration("20261127134911_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -626,7 +626,7 @@ namespace ExpenseTracker.Web.Data.Migrations
 
                     b.HasIndex("HouseholdId", "AccountId", "Date");
 
-                    b.HasIndex("HouseholdId", "Date", "Kind", "AmountMinor")
+                    b.HasIndex("HouseholdId", "Date", "Kind", "AmountMinor", "PayeeId", "PaidByMemberId")
                         .HasDatabaseName("IX_Transactions_Live_Covering")
                         .HasFilter("\"DeletedAt\" IS NULL");
 
@@ -659,9 +659,9 @@ namespace ExpenseTracker.Web.Data.Migrations
 
                     b.HasIndex("CategoryId");
 
-                    b.HasIndex("TransactionId");
-
                     b.HasIndex("HouseholdId", "CategoryId");
+
+                    b.HasIndex("TransactionId", "CategoryId", "AmountMinor");
 
                     b.ToTable("TransactionLines");
                 });

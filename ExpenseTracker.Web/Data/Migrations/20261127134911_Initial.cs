@@ -747,9 +747,9 @@ namespace ExpenseTracker.Web.Data.Migrations
                 columns: new[] { "HouseholdId", "CategoryId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_TransactionLines_TransactionId",
+                name: "IX_TransactionLines_TransactionId_CategoryId_AmountMinor",
                 table: "TransactionLines",
-                column: "TransactionId");
+                columns: new[] { "TransactionId", "CategoryId", "AmountMinor" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Transactions_AccountId",
@@ -789,7 +789,7 @@ namespace ExpenseTracker.Web.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_Transactions_Live_Covering",
                 table: "Transactions",
-                columns: new[] { "HouseholdId", "Date", "Kind", "AmountMinor" },
+                columns: new[] { "HouseholdId", "Date", "Kind", "AmountMinor", "PayeeId", "PaidByMemberId" },
                 filter: "\"DeletedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
