@@ -75,7 +75,7 @@ public sealed class HouseholdFlowTests(BrowserFixture browser) : IAsyncLifetime
         await owner.FillAsync("#expense-payee", "Farmers market");
         await owner.CheckAsync($"[data-testid=share-member-{ownerMemberId}]");
         await owner.CheckAsync($"[data-testid=share-member-{samId}]");
-        await Expect(owner.Locator($"[data-testid=share-amount-{samId}]")).ToHaveTextAsync("€15.00");
+        await Expect(owner.Locator($"[data-testid=share-amount-{samId}]")).ToHaveTextAsync(Eur(1500));
         await Expect(owner.Locator("[data-testid=share-remainder-rule]")).ToContainTextAsync("first to the person who paid");
         await owner.ClickAsync("[data-testid=expense-save]");
         await Expect(owner.Locator("#expense-form")).ToHaveCountAsync(0);
@@ -83,9 +83,9 @@ public sealed class HouseholdFlowTests(BrowserFixture browser) : IAsyncLifetime
         // Both pages show the same balances without a reload.
         foreach (var page in new[] { owner, sam })
         {
-            await Expect(page.Locator($"[data-testid=balance-row][data-member-id='{samId}'] [data-testid=balance-net]")).ToContainTextAsync("owes €15.00", Live);
-            await Expect(page.Locator($"[data-testid=balance-row][data-member-id='{ownerMemberId}'] [data-testid=balance-net]")).ToContainTextAsync("gets back €15.00", Live);
-            await Expect(page.Locator("[data-testid=transfer-text]")).ToContainTextAsync("Sam pays olivia €15.00", Live);
+            await Expect(page.Locator($"[data-testid=balance-row][data-member-id='{samId}'] [data-testid=balance-net]")).ToContainTextAsync("owes " + Eur(1500), Live);
+            await Expect(page.Locator($"[data-testid=balance-row][data-member-id='{ownerMemberId}'] [data-testid=balance-net]")).ToContainTextAsync("gets back " + Eur(1500), Live);
+            await Expect(page.Locator("[data-testid=transfer-text]")).ToContainTextAsync("Sam pays olivia " + Eur(1500), Live);
         }
 
         // Sam settles up; both see everyone settled and the settlement in the history.
@@ -168,8 +168,10 @@ public sealed class HouseholdFlowTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(child.Locator("tr.expense-row")).ToHaveCountAsync(1);
         await Expect(child.Locator("tr.expense-row")).ToContainTextAsync("Kim's comics");
         await Expect(child.Locator("[data-testid=private-line]")).ToHaveCountAsync(0);
-        await Expect(child.Locator("[data-testid=spending-total]")).ToHaveTextAsync("€3.50");
+        await Expect(child.Locator("[data-testid=spending-total]")).ToHaveTextAsync(Eur(350));
     }
+
+    private static string Eur(long minor) => Money.Format(minor, "EUR", System.Globalization.CultureInfo.GetCultureInfo("en-US"));
 
     private static ExpenseInput Input(long accountId, long categoryId, long amountMinor, string payee) => new()
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using ExpenseTracker.Web.Data;
 using Microsoft.EntityFrameworkCore;
@@ -66,10 +67,15 @@ public sealed class HouseholdChanges(ILogger<HouseholdChanges> logger)
     }
 }
 
-/// <summary>Notes which households a save touches and announces them on <see cref="HouseholdChanges"/> once it committed.</summary>
-public sealed class HouseholdChangeInterceptor(HouseholdChanges changes) : SaveChangesInterceptor
+/// <summary>
+/// Notes which households a save touches and announces them on <see cref="HouseholdChanges"/> once it committed:
+/// right after SaveChanges, or, inside an explicit transaction, when that transaction commits (listeners reload at
+/// once and would otherwise read the state before the commit).
+/// </summary>
+public sealed class HouseholdChangeInterceptor(HouseholdChanges changes) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     private readonly ConditionalWeakTable<DbContext, Dictionary<long, HashSet<string>>> pending = [];
+    private readonly ConditionalWeakTable<DbContext, Dictionary<long, HashSet<string>>> afterCommit = [];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -156,9 +162,71 @@ public sealed class HouseholdChangeInterceptor(HouseholdChanges changes) : SaveC
         }
 
         pending.Remove(context);
+        if (context.Database.CurrentTransaction is not null)
+        {
+            var waiting = afterCommit.GetValue(context, _ => []);
+            foreach (var (householdId, entities) in touched)
+            {
+                if (!waiting.TryGetValue(householdId, out var all))
+                {
+                    waiting[householdId] = all = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                all.UnionWith(entities);
+            }
+
+            return;
+        }
+
+        Publish(touched);
+    }
+
+    private void Publish(Dictionary<long, HashSet<string>> touched)
+    {
         foreach (var (householdId, entities) in touched)
         {
             changes.Publish(new HouseholdChange(householdId, entities));
         }
+    }
+
+    private void Committed(DbContext? context)
+    {
+        if (context is not null && afterCommit.TryGetValue(context, out var touched))
+        {
+            afterCommit.Remove(context);
+            Publish(touched);
+        }
+    }
+
+    private void Discard(DbContext? context)
+    {
+        if (context is not null)
+        {
+            afterCommit.Remove(context);
+        }
+    }
+
+    void IDbTransactionInterceptor.TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Committed(eventData.Context);
+
+    Task IDbTransactionInterceptor.TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken)
+    {
+        Committed(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    void IDbTransactionInterceptor.TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Discard(eventData.Context);
+
+    Task IDbTransactionInterceptor.TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken)
+    {
+        Discard(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    void IDbTransactionInterceptor.TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Discard(eventData.Context);
+
+    Task IDbTransactionInterceptor.TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken)
+    {
+        Discard(eventData.Context);
+        return Task.CompletedTask;
     }
 }
