@@ -39,10 +39,10 @@ public sealed class ActivityTests : IAsyncLifetime
 
         var feed = await FeedAsync("Vic");
 
-        Assert.Equal("Ben changed an expense of EUR15.00", feed.Items[0].Summary);
+        Assert.Equal("Ben changed an expense of EUR 15.00", feed.Items[0].Summary);
         var change = Assert.Single(feed.Items[0].Changes);
-        Assert.Equal(("AmountMinor", "EUR12.50", "EUR15.00"), (change.Field, change.Before, change.After));
-        Assert.Equal("Ben added an expense of EUR12.50", feed.Items[1].Summary);
+        Assert.Equal(("AmountMinor", "EUR 12.50", "EUR 15.00"), (change.Field, change.Before, change.After));
+        Assert.Equal("Ben added an expense of EUR 12.50", feed.Items[1].Summary);
         Assert.Contains(feed.Items, e => e.Summary == "Kim joined the household");
         Assert.Contains(feed.Items, e => e.Summary == "ana made Olga an owner");
     }
@@ -58,7 +58,7 @@ public sealed class ActivityTests : IAsyncLifetime
         Assert.Empty(entry.Changes);
         Assert.DoesNotContain("42", string.Join(" ", (await FeedAsync("Ana")).Items.Select(e => e.Summary)));
 
-        Assert.Equal("Ben changed an expense of EUR43.00", (await FeedAsync("Ben")).Items[0].Summary);
+        Assert.Equal("Ben changed an expense of EUR 43.00", (await FeedAsync("Ben")).Items[0].Summary);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class ActivityTests : IAsyncLifetime
         var feed = await FeedAsync("Kim");
 
         var entry = Assert.Single(feed.Items);
-        Assert.Equal("Kim added an expense of EUR3.00", entry.Summary);
+        Assert.Equal("Kim added an expense of EUR 3.00", entry.Summary);
     }
 
     [Fact]

@@ -129,6 +129,9 @@ public sealed class MembershipTests : IAsyncLifetime
     {
         await family.AddAsync("Ben", 1234);
         await using var owner = family.As("Ana");
+        var ownerDb = owner.ServiceProvider.GetRequiredService<AppDbContext>();
+        ownerDb.Budgets.Add(new Budget { MemberId = family.Id("Kim"), Amounts = [new BudgetAmount { Month = new DateOnly(2026, 11, 1), AmountMinor = 2000 }] });
+        await ownerDb.SaveChangesAsync();
         var backup = await Members(owner).BackupBeforeDeletingAsync();
         Assert.True(File.Exists(backup));
 
@@ -140,6 +143,7 @@ public sealed class MembershipTests : IAsyncLifetime
         Assert.False(await context.Households.IgnoreQueryFilters().AnyAsync(h => h.Id == family.HouseholdId));
         Assert.False(await context.Invitations.IgnoreQueryFilters().AnyAsync());
         Assert.False(await context.Transactions.IgnoreQueryFilters().AnyAsync());
+        Assert.False(await context.Budgets.IgnoreQueryFilters().AnyAsync(b => b.HouseholdId == family.HouseholdId));
     }
 
     [Fact]

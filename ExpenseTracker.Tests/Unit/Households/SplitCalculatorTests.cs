@@ -115,7 +115,7 @@ public sealed class SplitCalculatorTests
             "EUR", CultureInfo.GetCultureInfo("en-US"));
 
         Assert.False(result.Succeeded);
-        Assert.Equal("The amounts add up to EUR20.00, but the expense is EUR25.00: EUR5.00 still to assign.", result.Error);
+        Assert.Equal("The amounts add up to EUR 20.00, but the expense is EUR 25.00: EUR 5.00 still to assign.", result.Error);
     }
 
     [Fact]
