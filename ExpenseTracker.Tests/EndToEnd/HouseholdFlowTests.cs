@@ -77,6 +77,7 @@ public sealed class HouseholdFlowTests(BrowserFixture browser) : IAsyncLifetime
         await owner.CheckAsync($"[data-testid=share-member-{samId}]");
         await Expect(owner.Locator($"[data-testid=share-amount-{samId}]")).ToHaveTextAsync(Eur(1500));
         await Expect(owner.Locator("[data-testid=share-remainder-rule]")).ToContainTextAsync("first to the person who paid");
+        await BrowserHelpers.ScreenshotAsync(owner, "expense-split-desktop");
         await owner.ClickAsync("[data-testid=expense-save]");
         await Expect(owner.Locator("#expense-form")).ToHaveCountAsync(0);
 
