@@ -3,6 +3,7 @@ using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Categories;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Features.PaymentAccounts;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Components;
@@ -42,8 +43,16 @@ public abstract class MudComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(_ => CreateExpenseService());
         Services.AddSingleton(AppServices.GetRequiredService<CategoryService>());
         Services.AddSingleton(AppServices.GetRequiredService<PaymentAccountService>());
+        Services.AddSingleton(App.Services.GetRequiredService<ExpenseTracker.Web.Features.Live.HouseholdChangeNotifier>());
+        Services.AddSingleton(AppServices.GetRequiredService<MembershipService>());
+        Services.AddSingleton(AppServices.GetRequiredService<InvitationService>());
+        Services.AddSingleton(AppServices.GetRequiredService<BalanceService>());
+        Services.AddSingleton(AppServices.GetRequiredService<ActivityService>());
         Services.AddScoped<ExpenseEvents>();
         Services.AddScoped<ExpenseActions>();
+
+        // As in a circuit: pages subscribe to live household changes only when interactive.
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     /// <summary>The expense service the components get; tests may hand them one over an observed context factory.</summary>

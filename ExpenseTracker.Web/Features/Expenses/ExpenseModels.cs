@@ -1,8 +1,15 @@
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Households;
 
 namespace ExpenseTracker.Web.Features.Expenses;
 
 public sealed record LineInput(long CategoryId, long AmountMinor, string? Note = null);
+
+/// <summary>
+/// How an expense is split among members: the method and one part per member (see <see cref="SplitPart"/> for what
+/// Value means per method). The service turns it into MemberShare rows with <see cref="SplitCalculator"/>.
+/// </summary>
+public sealed record ShareSplit(SplitMethod Method, IReadOnlyList<SplitPart> Parts);
 
 /// <summary>What the editor, quick add, imports and the API submit. Amounts are minor units of the household currency.</summary>
 public sealed record ExpenseInput
@@ -21,6 +28,12 @@ public sealed record ExpenseInput
     public string? OriginalCurrency { get; init; }
     public decimal? ExchangeRate { get; init; }
     public TransactionSource Source { get; init; } = TransactionSource.Manual;
+
+    /// <summary>Visible in detail to its author only; others see it folded into "private (n items)".</summary>
+    public bool IsPrivate { get; init; }
+
+    /// <summary>Null (or no parts): not shared.</summary>
+    public ShareSplit? Split { get; init; }
 }
 
 public sealed record ExpenseDetails(
@@ -39,13 +52,19 @@ public sealed record ExpenseDetails(
     IReadOnlyList<LineInput> Lines,
     long? OriginalAmountMinor,
     string? OriginalCurrency,
-    decimal? ExchangeRate)
+    decimal? ExchangeRate,
+    bool IsPrivate = false,
+    IReadOnlyList<ShareAmount>? Shares = null)
 {
+    public bool IsShared => Shares is { Count: > 0 };
+
     public ExpenseInput ToInput() => new()
     {
         Kind = Kind, AmountMinor = AmountMinor, Date = Date, Payee = Payee, Notes = Notes, AccountId = AccountId,
         ToAccountId = ToAccountId, PaidByMemberId = PaidByMemberId, Tags = Tags, Lines = Lines,
         OriginalAmountMinor = OriginalAmountMinor, OriginalCurrency = OriginalCurrency, ExchangeRate = ExchangeRate,
+        IsPrivate = IsPrivate,
+        Split = IsShared ? new ShareSplit(SplitMethod.ExactAmounts, Shares!.Select(s => new SplitPart(s.MemberId, s.AmountMinor)).ToList()) : null,
     };
 }
 
@@ -95,9 +114,19 @@ public sealed record ExpenseRow(
     string? ToAccount,
     string? PaidBy,
     IReadOnlyList<CategoryChip> Categories,
-    IReadOnlyList<string> Tags);
+    IReadOnlyList<string> Tags,
+    bool IsPrivate = false,
+    bool IsShared = false);
 
-public sealed record ExpensePage(IReadOnlyList<ExpenseRow> Items, int TotalCount, long SpendingMinor);
+/// <param name="SpendingMinor">Spending of the visible rows.</param>
+/// <param name="HiddenPrivate">Other people's private transactions within the same filter: add it to get the household total.</param>
+public sealed record ExpensePage(IReadOnlyList<ExpenseRow> Items, int TotalCount, long SpendingMinor, PrivateSummary? HiddenPrivate = null)
+{
+    public PrivateSummary Private => HiddenPrivate ?? PrivateSummary.None;
+
+    /// <summary>Visible spending plus the private line: the same total a chart over this filter shows.</summary>
+    public long TotalSpendingMinor => SpendingMinor + Private.SpendingMinor;
+}
 
 public sealed record LookupItem(long Id, string Name, string? Color = null, string? Icon = null, bool Archived = false);
 
@@ -124,4 +153,13 @@ public sealed class NotFoundException(string what) : Exception($"{what} was not 
 public sealed record CategorySpending(long CategoryId, string Name, string Color, string Icon, long SpendingMinor);
 
 /// <summary>Spending of a period, by category, aggregated in SQL.</summary>
-public sealed record SpendingSummary(DateOnly From, DateOnly To, long SpendingMinor, IReadOnlyList<CategorySpending> ByCategory, bool HouseholdHasExpenses);
+/// <param name="SpendingMinor">Spending of the transactions this member sees in detail.</param>
+/// <param name="HiddenPrivate">Other people's private spending in the period, shown as one "private (n items)" line.</param>
+public sealed record SpendingSummary(
+    DateOnly From, DateOnly To, long SpendingMinor, IReadOnlyList<CategorySpending> ByCategory, bool HouseholdHasExpenses,
+    PrivateSummary? HiddenPrivate = null)
+{
+    public PrivateSummary Private => HiddenPrivate ?? PrivateSummary.None;
+
+    public long TotalSpendingMinor => SpendingMinor + Private.SpendingMinor;
+}

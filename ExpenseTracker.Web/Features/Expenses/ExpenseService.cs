@@ -1,4 +1,5 @@
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,7 +7,9 @@ namespace ExpenseTracker.Web.Features.Expenses;
 
 /// <summary>
 /// Reads and writes expenses of the current household. Every query runs under the household filter; every id
-/// from outside is checked to belong to the household ("not yours" is NotFound).
+/// from outside is checked to belong to the household ("not yours" is NotFound). Reads apply
+/// <see cref="TransactionVisibility.VisibleTo"/> (private ones only for their author, children only their own);
+/// writes load through <see cref="TransactionVisibility.EditableBy"/> (viewers are refused).
 /// </summary>
 public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, TimeProvider time)
 {
@@ -15,10 +18,12 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
     public async Task<ExpensePage> ListAsync(ExpensePageRequest request, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = Apply(db.Transactions.AsNoTracking(), request.Filter);
+        var filtered = Apply(db.Transactions.AsNoTracking(), request.Filter);
+        var query = filtered.VisibleTo(scope);
 
         var total = await query.CountAsync(cancellationToken);
         var spending = await SpendingAsync(db, query, request.Filter, cancellationToken);
+        var hidden = await filtered.SummarizeHiddenPrivateAsync(scope, request.Filter.CategoryIds, cancellationToken);
 
         query = (request.Sort, request.Descending) switch
         {
@@ -44,6 +49,8 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
                 Account = t.Account!.Name,
                 ToAccount = t.ToAccount == null ? null : t.ToAccount.Name,
                 PaidBy = t.PaidBy == null ? null : t.PaidBy.DisplayName,
+                t.IsPrivate,
+                IsShared = t.Shares.Any(),
             })
             .ToListAsync(cancellationToken);
 
@@ -64,9 +71,9 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
             .ToLookup(x => x.TransactionId, x => x.Name);
         var rows = page.Select(t => new ExpenseRow(
                 t.Id, t.Version, t.Date, t.Kind, t.AmountMinor, t.Payee, t.Notes, t.Account, t.ToAccount, t.PaidBy,
-                lines[t.Id].ToList(), tags[t.Id].ToList()))
+                lines[t.Id].ToList(), tags[t.Id].ToList(), t.IsPrivate, t.IsShared && t.Kind != TransactionKind.Settlement))
             .ToList();
-        return new ExpensePage(rows, total, spending);
+        return new ExpensePage(rows, total, spending, hidden);
     }
 
     /// <summary>Spending = Expense − Refund, summed in SQL. With a category filter only the matching lines count.</summary>
@@ -173,14 +180,15 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
     public async Task<ExpenseDetails> GetAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var details = await db.Transactions.AsNoTracking()
+        var details = await db.Transactions.AsNoTracking().VisibleTo(scope)
             .Where(t => t.Id == id)
             .Select(t => new ExpenseDetails(
                 t.Id, t.Version, t.Kind, t.AmountMinor, t.Currency, t.Date,
                 t.Payee == null ? null : t.Payee.Name, t.Notes, t.AccountId, t.ToAccountId, t.PaidByMemberId,
                 t.Tags.Select(x => x.Tag!.Name).ToList(),
                 t.Lines.OrderBy(l => l.Id).Select(l => new LineInput(l.CategoryId, l.AmountMinor, l.Note)).ToList(),
-                t.OriginalAmountMinor, t.OriginalCurrency, t.ExchangeRate))
+                t.OriginalAmountMinor, t.OriginalCurrency, t.ExchangeRate, t.IsPrivate,
+                t.Shares.OrderBy(s => s.MemberId).Select(s => new ShareAmount(s.MemberId, s.AmountMinor)).ToList()))
             .FirstOrDefaultAsync(cancellationToken);
         return details ?? throw new NotFoundException("That expense");
     }
@@ -217,7 +225,9 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
     public async Task<SpendingSummary> GetSpendingSummaryAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var visible = db.Transactions.AsNoTracking().VisibleTo(scope);
         var byCategory = await db.TransactionLines.AsNoTracking()
+            .Where(l => visible.Any(t => t.Id == l.TransactionId))
             .Where(l => l.Transaction!.Date >= from && l.Transaction.Date <= to && l.Transaction.DeletedAt == null
                         && (l.Transaction.Kind == TransactionKind.Expense || l.Transaction.Kind == TransactionKind.Refund))
             .GroupBy(l => l.CategoryId)
@@ -235,11 +245,13 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
             .Select(c => new CategorySpending(c.CategoryId, categories[c.CategoryId].Name, categories[c.CategoryId].Color, categories[c.CategoryId].Icon, c.Sum))
             .OrderByDescending(c => c.SpendingMinor)
             .ToList();
-        var total = await Apply(db.Transactions.AsNoTracking(), new ExpenseFilter { From = from, To = to })
+        var period = Apply(db.Transactions.AsNoTracking(), new ExpenseFilter { From = from, To = to });
+        var total = await period.VisibleTo(scope)
             .Where(t => t.Kind == TransactionKind.Expense || t.Kind == TransactionKind.Refund)
             .SumAsync(t => t.Kind == TransactionKind.Refund ? -t.AmountMinor : t.AmountMinor, cancellationToken);
-        var any = await db.Transactions.AsNoTracking().AnyAsync(cancellationToken);
-        return new SpendingSummary(from, to, total, rows, any);
+        var hidden = await period.SummarizeHiddenPrivateAsync(scope, null, cancellationToken);
+        var any = await db.Transactions.AsNoTracking().VisibleTo(scope).AnyAsync(cancellationToken);
+        return new SpendingSummary(from, to, total, rows, any, hidden);
     }
 
     public async Task<long> CreateAsync(ExpenseInput input, CancellationToken cancellationToken = default)
@@ -259,6 +271,7 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
             Source = input.Source,
         };
         await MapAsync(db, transaction, input, now, cancellationToken);
+        await ApplySplitAsync(db, transaction, input, household, [], cancellationToken);
         db.Transactions.Add(transaction);
         await db.SaveChangesAsync(cancellationToken);
         return transaction.Id;
@@ -269,11 +282,7 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
     {
         RequireWrite();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var transaction = await db.Transactions
-            .Include(t => t.Lines)
-            .Include(t => t.Tags)
-            .FirstOrDefaultAsync(t => t.Id == id, cancellationToken)
-            ?? throw new NotFoundException("That expense");
+        var transaction = await LoadEditableAsync(db, id, q => q.Include(t => t.Lines).Include(t => t.Tags).Include(t => t.Shares), cancellationToken);
         if (transaction.Version != expectedVersion)
         {
             throw new ConcurrencyConflictException();
@@ -286,7 +295,10 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         db.TransactionTags.RemoveRange(transaction.Tags);
         transaction.Lines.Clear();
         transaction.Tags.Clear();
+        var previousShares = transaction.Shares.Select(x => new ShareAmount(x.MemberId, x.AmountMinor)).ToList();
         await MapAsync(db, transaction, input, now, cancellationToken);
+        var household = await db.Households.AsNoTracking().FirstAsync(cancellationToken);
+        await ApplySplitAsync(db, transaction, input, household, previousShares, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -304,8 +316,7 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
     {
         RequireWrite();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var transaction = await db.Transactions.FirstOrDefaultAsync(t => t.Id == id, cancellationToken)
-            ?? throw new NotFoundException("That expense");
+        var transaction = await LoadEditableAsync(db, id, q => q, cancellationToken);
         transaction.DeletedAt = time.GetUtcNow().UtcDateTime;
         transaction.DeletedByMemberId = scope.MemberId;
         await db.SaveChangesAsync(cancellationToken);
@@ -315,9 +326,14 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
     {
         RequireWrite();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var transaction = await db.Transactions.IgnoreQueryFilters([AppDbContext.SoftDeleteFilter])
-            .FirstOrDefaultAsync(t => t.Id == id && t.DeletedAt != null, cancellationToken)
-            ?? throw new NotFoundException("That deleted expense");
+        var deleted = db.Transactions.IgnoreQueryFilters([AppDbContext.SoftDeleteFilter]).Where(t => t.DeletedAt != null);
+        if (!await deleted.VisibleTo(scope).AnyAsync(t => t.Id == id, cancellationToken))
+        {
+            throw new NotFoundException("That deleted expense");
+        }
+
+        var transaction = await deleted.EditableBy(scope).FirstOrDefaultAsync(t => t.Id == id, cancellationToken)
+            ?? throw new HouseholdAccessException(RefusalMessage());
         transaction.DeletedAt = null;
         transaction.DeletedByMemberId = null;
         transaction.UpdatedAt = time.GetUtcNow().UtcDateTime;
@@ -329,7 +345,111 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
     public async Task<long> DuplicateAsync(long id, DateOnly date, CancellationToken cancellationToken = default)
     {
         var source = await GetAsync(id, cancellationToken);
-        return await CreateAsync(source.ToInput() with { Date = date, Source = TransactionSource.Manual }, cancellationToken);
+        var input = source.ToInput() with { Date = date, Source = TransactionSource.Manual };
+        if (!HouseholdPermissions.Can(scope.Role ?? MemberRole.Owner, HouseholdAction.ShareTransactions))
+        {
+            // A child copies their own expense without the split a parent made.
+            input = input with { Split = null };
+        }
+
+        return await CreateAsync(input, cancellationToken);
+    }
+
+    /// <summary>"Not visible" is NotFound; visible but not this member's to change is a refusal.</summary>
+    private async Task<Transaction> LoadEditableAsync(
+        AppDbContext db, long id, Func<IQueryable<Transaction>, IQueryable<Transaction>> include, CancellationToken cancellationToken)
+    {
+        var transaction = await include(db.Transactions.EditableBy(scope)).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (transaction is not null)
+        {
+            return transaction;
+        }
+
+        if (await db.Transactions.AsNoTracking().VisibleTo(scope).AnyAsync(t => t.Id == id, cancellationToken))
+        {
+            throw new HouseholdAccessException(RefusalMessage());
+        }
+
+        throw new NotFoundException("That expense");
+    }
+
+    private string RefusalMessage() => scope.Role is { } role
+        ? HouseholdPermissions.RefusalMessage(role, HouseholdAction.EditAnyTransaction)
+        : "You cannot change this expense.";
+
+    /// <summary>
+    /// Replaces the member shares with the split of <paramref name="input"/> (none: not shared). Members must be
+    /// current members of the household, or already in the split being edited.
+    /// </summary>
+    private async Task ApplySplitAsync(
+        AppDbContext db, Transaction transaction, ExpenseInput input, Household household, IReadOnlyList<ShareAmount> previous,
+        CancellationToken cancellationToken)
+    {
+        var parts = input.Split?.Parts ?? [];
+        db.MemberShares.RemoveRange(transaction.Shares);
+        transaction.Shares.Clear();
+        if (parts.Count == 0 && previous.Count == 0)
+        {
+            return;
+        }
+
+        if (scope.Role is { } role && !HouseholdPermissions.Can(role, HouseholdAction.ShareTransactions))
+        {
+            // Someone who may not split (a child) can still edit their own expense that a parent split, unchanged.
+            var unchanged = input.Split?.Method == SplitMethod.ExactAmounts && parts.Count == previous.Count
+                && previous.All(p => parts.Any(x => x.MemberId == p.MemberId && x.Value == p.AmountMinor))
+                && previous.Sum(p => p.AmountMinor) == transaction.AmountMinor;
+            if (!unchanged)
+            {
+                throw new HouseholdAccessException(HouseholdPermissions.RefusalMessage(role, HouseholdAction.ShareTransactions));
+            }
+        }
+
+        if (parts.Count == 0)
+        {
+            return;
+        }
+
+        var previousMembers = previous.Select(p => p.MemberId).ToArray();
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (transaction.Kind is not (TransactionKind.Expense or TransactionKind.Refund))
+        {
+            errors[nameof(ExpenseInput.Split)] = ["Only expenses and refunds can be split."];
+        }
+        else if (input.IsPrivate)
+        {
+            errors[nameof(ExpenseInput.Split)] = ["A private expense cannot be split: the others would not see what they owe."];
+        }
+        else
+        {
+            var ids = parts.Select(p => p.MemberId).Distinct().ToArray();
+            var allowed = await db.Members.CountAsync(m => ids.Contains(m.Id) && (m.LeftAt == null || previousMembers.Contains(m.Id)), cancellationToken);
+            if (allowed != ids.Length)
+            {
+                errors[nameof(ExpenseInput.Split)] = ["Split only among current members of this household."];
+            }
+            else
+            {
+                var result = SplitCalculator.Split(transaction.AmountMinor, input.Split!.Method, parts, transaction.PaidByMemberId,
+                    household.BaseCurrency, System.Globalization.CultureInfo.GetCultureInfo(household.Culture));
+                if (!result.Succeeded)
+                {
+                    errors[nameof(ExpenseInput.Split)] = [result.Error!];
+                }
+                else
+                {
+                    foreach (var share in result.Shares)
+                    {
+                        transaction.Shares.Add(new MemberShare { MemberId = share.MemberId, AmountMinor = share.AmountMinor });
+                    }
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ExpenseValidationException(errors);
+        }
     }
 
     private void RequireWrite()
@@ -387,6 +507,7 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         transaction.OriginalAmountMinor = input.OriginalCurrency is null ? null : input.OriginalAmountMinor;
         transaction.OriginalCurrency = input.OriginalCurrency;
         transaction.ExchangeRate = input.OriginalCurrency is null ? null : input.ExchangeRate;
+        transaction.IsPrivate = input.IsPrivate;
         transaction.UpdatedAt = now;
         transaction.UpdatedByMemberId = scope.MemberId;
         transaction.Payee = await FindOrCreatePayeeAsync(db, input.Payee, cancellationToken);

@@ -111,7 +111,7 @@ public sealed class HouseholdChangeInterceptor(IHouseholdChangePublisher publish
         Transaction or TransactionLine or TransactionTag or MemberShare => HouseholdChangeKind.Transactions,
         Budget or BudgetAmount => HouseholdChangeKind.Budgets,
         Category => HouseholdChangeKind.Categories,
-        Member => HouseholdChangeKind.Members,
+        Member or Invitation => HouseholdChangeKind.Members,
         PaymentAccount => HouseholdChangeKind.Accounts,
         _ => HouseholdChangeKind.None,
     };

@@ -8,6 +8,13 @@ window.expenseTracker = {
     focusSoon(id) {
         setTimeout(() => document.getElementById(id)?.focus(), 30);
     },
+    // Selects the text of an input (the invitation link), ready to copy.
+    selectText(id) {
+        const input = document.getElementById(id);
+        if (input instanceof HTMLInputElement) {
+            input.select();
+        }
+    },
 };
 
 // Keyboard shortcut for quick add: "n" (or "+") anywhere outside a text field opens the quick-add dialog.
