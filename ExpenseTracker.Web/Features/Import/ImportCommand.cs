@@ -77,6 +77,11 @@ public static class ImportCommand
             return Refused;
         }
 
+        foreach (var warning in result.Warnings)
+        {
+            await error.WriteLineAsync("warning: " + warning);
+        }
+
         foreach (var statement in result.Statements)
         {
             foreach (var entry in statement.Entries)

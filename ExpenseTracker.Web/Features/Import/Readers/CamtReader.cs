@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -8,7 +9,7 @@ namespace ExpenseTracker.Web.Features.Import.Readers;
 /// ISO 20022 camt.052 (Rpt), camt.053 (Stmt) and camt.054 (Ntfctn), any version: elements are matched by local
 /// name so each new namespace version reads without changes.
 /// </summary>
-public sealed class CamtReader : IStatementReader
+public sealed partial class CamtReader : IStatementReader
 {
     public string Format => "CAMT";
 
@@ -34,9 +35,10 @@ public sealed class CamtReader : IStatementReader
             throw new ImportRefusedException("This XML file is not a CAMT bank statement: it contains no statement, report or notification.");
         }
 
-        if (!statements.Any(s => s.Entries.Count > 0 || s.Opening is not null || s.Closing is not null))
+        if (!statements.Any(s => s.Entries.Count > 0))
         {
-            throw new ImportRefusedException("The CAMT file contains no entries and no balances.");
+            var why = warnings.Count > 0 ? " " + warnings[0] : " It states balances only.";
+            throw new ImportRefusedException("The CAMT file contains no usable entries." + why);
         }
 
         return new StatementReadResult(Format, statements, warnings);
@@ -125,7 +127,7 @@ public sealed class CamtReader : IStatementReader
         var creditor = Value(Child(parties, "Cdtr") is { } c ? (Child(c, "Pty") ?? c) : null, "Nm");
         var debtor = Value(Child(parties, "Dbtr") is { } d ? (Child(d, "Pty") ?? d) : null, "Nm");
         var payee = debit ? creditor ?? debtor : debtor ?? creditor;
-        var ustrd = ntry.Descendants().Where(e => e.Name.LocalName == "Ustrd").Select(e => e.Value.Trim()).Where(v => v.Length > 0).ToList();
+        var ustrd = ntry.Descendants().Where(e => e.Name.LocalName == "Ustrd").Select(e => Spaces().Replace(e.Value, " ").Trim()).Where(v => v.Length > 0).ToList();
         var memo = ustrd.Count > 0 ? string.Join(" ", ustrd) : Value(ntry, "AddtlNtryInf");
         var bankId = Value(ntry, "AcctSvcrRef") ?? Value(ntry, "NtryRef");
         return new ParsedEntry(date.Value, amount, amt.Attribute("Ccy")?.Value, payee, memo, bankId, [], line);
@@ -139,6 +141,9 @@ public sealed class CamtReader : IStatementReader
             ? d
             : null;
     }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
 
     private static XElement? Child(XElement? parent, string name) =>
         parent?.Elements().FirstOrDefault(e => e.Name.LocalName == name);

@@ -49,14 +49,14 @@ public static class CsvMappingGuesser
                 return null;
             }
 
-            bool MostlyDates(int i) => Share(data, i, Values.LooksLikeDate) >= 0.8;
+            bool MostlyDates(int i) => Share(data, i, Values.LooksLikeDate) >= 0.6;
             bool MostlyAmounts(int i) => Share(data, i, IsAmount) >= 0.8;
             bool NumericOrEmpty(int i) => data.All(r => i >= r.Count || string.IsNullOrWhiteSpace(r[i]) || IsAmount(r[i]));
 
             mapping = mapping with
             {
                 Date = Find(DateNames, MostlyDates) ?? FindContaining(names, used, ["date", "datum"], MostlyDates),
-                Amount = Find(AmountNames, MostlyAmounts) ?? FindContaining(names, used, ["amount", "betrag", "montant"], MostlyAmounts, ["original", "converted", "refund", "transfer", "compensation", "exchange"]),
+                Amount = Find(AmountNames, MostlyAmounts) ?? FindContaining(names, used, ["amount", "betrag", "montant"], MostlyAmounts, ["original", "converted", "refund", "transfer", "compensation", "exchange", "credit", "debit", "balance"]),
             };
             if (mapping.Amount is null)
             {

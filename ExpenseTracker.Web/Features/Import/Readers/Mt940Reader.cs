@@ -96,6 +96,14 @@ public sealed partial class Mt940Reader : IStatementReader
                     current ??= new Builder();
                     current.Closing = Balance(value, current, warnings, line);
                     break;
+                case "34F":
+                    current ??= new Builder();
+                    if (value.Length >= 3 && value[..3].All(char.IsAsciiLetterUpper))
+                    {
+                        current.Currency ??= value[..3];
+                    }
+
+                    break;
                 case "61":
                     current ??= new Builder();
                     var details = k + 1 < fields.Count && fields[k + 1].Tag == "86" ? fields[k + 1].Value : null;
@@ -113,9 +121,9 @@ public sealed partial class Mt940Reader : IStatementReader
             statements.Add(current.Build());
         }
 
-        if (statements.Count == 0 || !statements.Any(s => s.Entries.Count > 0 || s.Closing is not null))
+        if (statements.Count == 0 || !statements.Any(s => s.Entries.Count > 0))
         {
-            throw new ImportRefusedException("The MT940 file contains no statement lines (:61:) and no balances." + (warnings.Count > 0 ? " " + warnings[0] : string.Empty));
+            throw new ImportRefusedException("The MT940 file contains no usable statement lines (:61:)." + (warnings.Count > 0 ? " " + warnings[0] : string.Empty));
         }
 
         return new StatementReadResult(Format, statements, warnings);
@@ -130,7 +138,11 @@ public sealed partial class Mt940Reader : IStatementReader
             return null;
         }
 
-        statement.Currency ??= m.Groups[3].Value;
+        if (m.Groups[3].Success)
+        {
+            statement.Currency ??= m.Groups[3].Value;
+        }
+
         var date = RepairDate(m.Groups[2].Value, out _);
         return new StatementBalance(m.Groups[1].Value == "D" ? Values.NoNegativeZero(-amount) : amount, date);
     }
@@ -162,9 +174,10 @@ public sealed partial class Mt940Reader : IStatementReader
             amount = Values.NoNegativeZero(-amount);
         }
 
-        var customerRef = m.Groups["ref"].Value.Trim();
+        // Only the bank's own reference (after //) identifies an entry; the customer reference before it often
+        // holds the counter account or NONREF and repeats across entries.
         var bankRef = m.Groups["bankref"].Value.Trim();
-        var id = bankRef.Length > 0 ? bankRef : customerRef is "" or "NONREF" ? null : customerRef;
+        var id = bankRef.Length > 0 ? bankRef : null;
         var (payee, memo) = Details(details);
         return new ParsedEntry(date.Value, amount, statement.Currency, payee, memo, id, [], line);
     }
@@ -177,9 +190,11 @@ public sealed partial class Mt940Reader : IStatementReader
             return (null, null);
         }
 
-        if (details.Contains('?', StringComparison.Ordinal) && SubfieldStart().IsMatch(details))
+        var marker = SubfieldStart().Match(details) is { Success: true } found ? found.Value[0] : '\0';
+        if (marker != '\0')
         {
-            var joined = details.Replace("\n", string.Empty, StringComparison.Ordinal);
+            // Triodos writes the German subfields with '>' instead of '?'.
+            var joined = details.Replace("\n", string.Empty, StringComparison.Ordinal).Replace(marker, '?');
             var sub = Subfield().Matches(joined).ToDictionary(x => x.Groups[1].Value, x => x.Groups[2].Value.Trim(), StringComparer.Ordinal);
             var purpose = string.Join(" ", sub.Where(kv => kv.Key is [ '2', _ ] or [ '6', _ ]).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value).Where(v => v.Length > 0));
             var name = string.Concat(sub.GetValueOrDefault("32"), sub.GetValueOrDefault("33")).Trim();
@@ -244,13 +259,13 @@ public sealed partial class Mt940Reader : IStatementReader
     [GeneratedRegex(@"^:([0-9]{2}[A-Z]?|NS):")]
     private static partial Regex TagLine();
 
-    [GeneratedRegex(@"^([CD])(\d{6})([A-Z]{3})([\d,]+)")]
+    [GeneratedRegex(@"^([CD])(\d{6})([A-Z]{3})?([\d,]+)")]
     private static partial Regex BalancePattern();
 
     [GeneratedRegex(@"^(?<value>\d{6})(?<entry>\d{4})?(?<mark>RC|RD|C|D)(?<funds>[A-Z])?(?<amount>\d[\d,]*)(?<type>[A-Z][A-Z0-9]{3})?(?<ref>[^\n/]*(?:/(?!/)[^\n/]*)*)(?://(?<bankref>[^\n]*))?")]
     private static partial Regex EntryPattern();
 
-    [GeneratedRegex(@"\?\d\d")]
+    [GeneratedRegex(@"(?:\?|>)[23]\d")]
     private static partial Regex SubfieldStart();
 
     [GeneratedRegex(@"\?(\d\d)([^?]*)")]

@@ -62,7 +62,7 @@ public sealed partial class OfxReader : IStatementReader
 
         if (!statements.Any(s => s.Entries.Count > 0))
         {
-            var why = warnings.Count > 0 ? " " + warnings[0] : string.Empty;
+            var why = warnings.Count > 0 ? " " + warnings[0] : " It states balances only.";
             throw new ImportRefusedException("The OFX statement contains no usable transactions." + why);
         }
 
@@ -71,11 +71,14 @@ public sealed partial class OfxReader : IStatementReader
 
     private static string NoStatementReason(string body)
     {
-        var code = LeafValues(body, "CODE").FirstOrDefault(c => c != "0");
-        var message = LeafValues(body, "MESSAGE").FirstOrDefault();
-        if (code is not null)
+        foreach (Match status in StatusBlock().Matches(body))
         {
-            return $"The bank answered with error code {code}{(message is null ? string.Empty : $" ({message})")} and sent no statement.";
+            var code = LeafValues(status.Value, "CODE").FirstOrDefault();
+            if (code is not null && code != "0")
+            {
+                var message = LeafValues(status.Value, "MESSAGE").FirstOrDefault();
+                return $"The bank answered with error code {code}{(message is null ? string.Empty : $" ({message})")} and sent no statement.";
+            }
         }
 
         return body.Contains("<ACCTINFORS>", StringComparison.OrdinalIgnoreCase)
@@ -298,7 +301,15 @@ public sealed partial class OfxReader : IStatementReader
             : null;
     }
 
-    private static string Decode(string value) => WebUtility.HtmlDecode(value).Trim();
+    // Some banks escape twice ("&amp;lt;"); a second pass runs only when entities remain after the first.
+    private static string Decode(string value)
+    {
+        var once = WebUtility.HtmlDecode(value);
+        return (LeftoverEntity().IsMatch(once) ? WebUtility.HtmlDecode(once) : once).Trim();
+    }
+
+    [GeneratedRegex("&(?:lt|gt|amp|quot|apos|#[0-9]+);")]
+    private static partial Regex LeftoverEntity();
 
     private sealed class StatementBuilder
     {
@@ -310,6 +321,9 @@ public sealed partial class OfxReader : IStatementReader
         public ParsedStatement Build() =>
             new(string.IsNullOrWhiteSpace(Account) ? null : Account, string.IsNullOrWhiteSpace(Currency) ? null : Currency, null, Closing, Entries);
     }
+
+    [GeneratedRegex(@"<STATUS>.*?</STATUS>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex StatusBlock();
 
     [GeneratedRegex(@"^(\d{4})(\d{2})(\d{2})")]
     private static partial Regex OfxDatePattern();

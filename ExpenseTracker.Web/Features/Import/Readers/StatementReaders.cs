@@ -31,7 +31,32 @@ public static class StatementReaders
         }
 
         var reader = Pick(head, fileName);
-        return reader.Read(new MemoryStream(bytes, writable: false), options);
+        return WithUniqueIds(reader.Read(new MemoryStream(bytes, writable: false), options));
+    }
+
+    /// <summary>
+    /// A bank id that repeats within one statement cannot tell entries apart, so the importer must not trust it:
+    /// such ids are dropped (the importer then falls back to its fingerprint) with a warning.
+    /// </summary>
+    private static StatementReadResult WithUniqueIds(StatementReadResult result)
+    {
+        var warnings = result.Warnings.ToList();
+        var statements = result.Statements.Select(statement =>
+        {
+            var repeated = statement.Entries.Where(e => e.BankId is not null).GroupBy(e => e.BankId, StringComparer.Ordinal)
+                .Where(g => g.Count() > 1).Select(g => g.Key!).ToHashSet(StringComparer.Ordinal);
+            if (repeated.Count == 0)
+            {
+                return statement;
+            }
+
+            warnings.Add($"The bank id '{repeated.First()}'{(repeated.Count > 1 ? $" and {repeated.Count - 1} more" : string.Empty)} repeats within one statement; those rows are matched by date, amount and payee instead.");
+            return statement with
+            {
+                Entries = [.. statement.Entries.Select(e => e.BankId is not null && repeated.Contains(e.BankId) ? e with { BankId = null } : e)],
+            };
+        }).ToList();
+        return result with { Statements = statements, Warnings = warnings };
     }
 
     public static IStatementReader Pick(ReadOnlySpan<byte> head, string? fileName)
