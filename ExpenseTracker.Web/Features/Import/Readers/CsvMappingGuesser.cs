@@ -26,7 +26,7 @@ public static class CsvMappingGuesser
     {
         var first = rows[0];
         var hasHeader = first.All(c => !Values.LooksLikeDate(c) && !IsAmount(c)) && first.Any(c => c.Any(char.IsLetter));
-        var data = rows.Skip(hasHeader ? 1 : 0).Take(200).ToList();
+        var data = rows.Skip(hasHeader ? 1 : 0).Where(r => !hasHeader || !r.SequenceEqual(first, StringComparer.Ordinal)).Take(200).ToList();
         var mapping = new CsvMapping { HasHeader = hasHeader, Delimiter = delimiter };
         var used = new HashSet<int>();
         if (hasHeader)
@@ -49,7 +49,7 @@ public static class CsvMappingGuesser
                 return null;
             }
 
-            bool MostlyDates(int i) => Share(data, i, Values.LooksLikeDate) >= 0.6;
+            bool MostlyDates(int i) => Share(data, i, Values.LooksLikeDate) >= 0.5;
             bool MostlyAmounts(int i) => Share(data, i, IsAmount) >= 0.8;
             bool NumericOrEmpty(int i) => data.All(r => i >= r.Count || string.IsNullOrWhiteSpace(r[i]) || IsAmount(r[i]));
 

@@ -32,7 +32,9 @@ public sealed class CsvStatementReader : IStatementReader
             throw new ImportRefusedException("No date and amount columns could be recognised in this file; map the columns by hand.");
         }
 
-        var data = mapping.HasHeader ? rows.Skip(1).ToList() : rows;
+        // Some exports repeat the header further down (Mint, Amazon); such rows are not data.
+        var header = mapping.HasHeader ? rows[0].Cells : null;
+        var data = mapping.HasHeader ? rows.Skip(1).Where(r => !r.Cells.SequenceEqual(header!, StringComparer.Ordinal)).ToList() : rows;
         var dateColumn = data.Select(r => Cell(r.Cells, mapping.Date)).Where(v => v is not null).Select(v => v!).ToList();
         var order = options.DateOrder ?? Values.GuessDateOrder(dateColumn) ?? DateOrder.MonthDayYear;
         var decimalSeparator = mapping.DecimalSeparator ?? Values.GuessDecimalSeparator(

@@ -177,7 +177,7 @@ public sealed partial class Mt940Reader : IStatementReader
         // Only the bank's own reference (after //) identifies an entry; the customer reference before it often
         // holds the counter account or NONREF and repeats across entries.
         var bankRef = m.Groups["bankref"].Value.Trim();
-        var id = bankRef.Length > 0 ? bankRef : null;
+        var id = bankRef.Length > 0 && bankRef != "NONREF" ? bankRef : null;
         var (payee, memo) = Details(details);
         return new ParsedEntry(date.Value, amount, statement.Currency, payee, memo, id, [], line);
     }
@@ -197,7 +197,7 @@ public sealed partial class Mt940Reader : IStatementReader
             var joined = details.Replace("\n", string.Empty, StringComparison.Ordinal).Replace(marker, '?');
             var sub = Subfield().Matches(joined).ToDictionary(x => x.Groups[1].Value, x => x.Groups[2].Value.Trim(), StringComparer.Ordinal);
             var purpose = string.Join(" ", sub.Where(kv => kv.Key is [ '2', _ ] or [ '6', _ ]).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value).Where(v => v.Length > 0));
-            var name = string.Concat(sub.GetValueOrDefault("32"), sub.GetValueOrDefault("33")).Trim();
+            var name = string.Join(" ", new[] { sub.GetValueOrDefault("32"), sub.GetValueOrDefault("33") }.Where(n => !string.IsNullOrWhiteSpace(n)));
             return (name.Length > 0 ? name : null, purpose.Length > 0 ? purpose : sub.GetValueOrDefault("00"));
         }
 

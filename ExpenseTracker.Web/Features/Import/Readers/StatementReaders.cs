@@ -62,7 +62,7 @@ public static class StatementReaders
     public static IStatementReader Pick(ReadOnlySpan<byte> head, string? fileName)
     {
         var text = TextDecoding.Sniff(head).TrimStart('\uFEFF', '\u00EF', '\u00BB', '\u00BF', ' ', '\r', '\n', '\t');
-        foreach (var reader in All)
+        foreach (var reader in All.Take(All.Count - 1))
         {
             if (reader.CanRead(head, fileName))
             {
@@ -70,12 +70,7 @@ public static class StatementReaders
             }
         }
 
-        if (text.StartsWith('<'))
-        {
-            return new UnknownXml();
-        }
-
-        return All[^1];
+        return text.StartsWith('<') ? new UnknownXml() : All[^1];
     }
 
     /// <summary>NUL bytes (outside UTF-16) or many control characters mean binary data.</summary>

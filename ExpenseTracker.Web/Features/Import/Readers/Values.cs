@@ -186,13 +186,15 @@ public static partial class Values
     /// <summary>Day-first when any first part exceeds 12, month-first when any second part does; else null.</summary>
     public static DateOrder? GuessDateOrder(IEnumerable<string> values)
     {
-        bool dayFirst = false, monthFirst = false;
+        bool dayFirst = false, monthFirst = false, dotted = false;
         foreach (var v in values)
         {
             if (!TrySplit(v.Trim(), out var a, out var b, out _, out _) || a.Length == 4)
             {
                 continue;
             }
+
+            dotted |= v.Trim().Length > a.Length && v.Trim()[a.Length] == '.';
 
             if (a.All(char.IsDigit) && b.All(char.IsDigit))
             {
@@ -201,7 +203,13 @@ public static partial class Values
             }
         }
 
-        return dayFirst == monthFirst ? null : dayFirst ? DateOrder.DayMonthYear : DateOrder.MonthDayYear;
+        if (dayFirst == monthFirst)
+        {
+            // 10.10.2017: dotted dates are day-first wherever they are written.
+            return dotted && !monthFirst ? DateOrder.DayMonthYear : null;
+        }
+
+        return dayFirst ? DateOrder.DayMonthYear : DateOrder.MonthDayYear;
     }
 
     public static bool LooksLikeDate(string? text) =>
