@@ -24,46 +24,53 @@ public static partial class Values
             return false;
         }
 
+        // Signs, parentheses and currency (letters or symbols) may only surround the number, never sit inside it;
+        // a hyphen touching a letter is a code like INV-1, not a sign.
         var s = text.Trim();
-        var negative = false;
-        if (s.StartsWith('(') && s.EndsWith(')'))
+        if (HyphenTouchingLetter().IsMatch(s))
         {
-            negative = true;
-            s = s[1..^1];
+            return false;
         }
 
-        var chars = new List<char>(s.Length);
-        foreach (var c in s)
+        int from = 0, to = s.Length;
+        int minus = 0, parens = 0;
+        while (from < to && (IsCurrencyOrSpace(s[from]) || s[from] is '-' or '+' or '('))
         {
-            if (char.IsDigit(c) || c is '.' or ',' or '-' or '+' or '\'')
+            minus += s[from] == '-' ? 1 : 0;
+            parens += s[from] == '(' ? 1 : 0;
+            from++;
+        }
+
+        while (to > from && (IsCurrencyOrSpace(s[to - 1]) || s[to - 1] is '-' or ')'))
+        {
+            minus += s[to - 1] == '-' ? 1 : 0;
+            parens += s[to - 1] == ')' ? 1 : 0;
+            to--;
+        }
+
+        if (minus > 1 || parens is 1 or > 2 || (parens == 2 && minus > 0))
+        {
+            return false;
+        }
+
+        var negative = minus == 1 || parens == 2;
+        var chars = new List<char>(to - from);
+        for (var i = from; i < to; i++)
+        {
+            var c = s[i];
+            if (char.IsDigit(c) || c is '.' or ',' or '\'')
             {
                 chars.Add(c);
             }
-            else if (!(char.IsWhiteSpace(c) || char.IsLetter(c) || char.IsSymbol(c) || c == '\u00A0' || c == '\u202F'))
+            else if (!char.IsWhiteSpace(c))
             {
                 return false;
             }
         }
 
         s = new string([.. chars]);
-        if (s.EndsWith('-'))
-        {
-            negative = !negative;
-            s = s[..^1];
-        }
-
-        if (s.StartsWith('-'))
-        {
-            negative = !negative;
-            s = s[1..];
-        }
-        else if (s.StartsWith('+'))
-        {
-            s = s[1..];
-        }
-
         s = s.Replace("'", string.Empty, StringComparison.Ordinal);
-        if (s.Length == 0 || s.Contains('-', StringComparison.Ordinal) || s.Contains('+', StringComparison.Ordinal))
+        if (s.Length == 0 || (!char.IsDigit(s[0]) && !(s[0] == '.' && s.Length > 1)))
         {
             return false;
         }
@@ -95,6 +102,8 @@ public static partial class Values
         amount = NoNegativeZero(amount);
         return true;
     }
+
+    private static bool IsCurrencyOrSpace(char c) => char.IsLetter(c) || char.IsSymbol(c) || char.IsWhiteSpace(c);
 
     /// <summary>"-0.00" is money neither in nor out: keep the scale, drop the sign.</summary>
     public static decimal NoNegativeZero(decimal amount) => amount == 0m ? decimal.Abs(amount) : amount;
@@ -278,6 +287,9 @@ public static partial class Values
 
     [GeneratedRegex(@"^(?<a>\d{1,4}|[A-Za-z]{3,9})\s*[./\-]\s*(?<b>\d{1,2}|[A-Za-z]{3,9})\s*(?<sep2>[./\-']|,\s)\s*(?<c>\d{4}|\d{2})(?!\d)(?:$|[\sT,])")]
     private static partial Regex DateParts();
+
+    [GeneratedRegex(@"\p{L}-|-\p{L}")]
+    private static partial Regex HyphenTouchingLetter();
 
     [GeneratedRegex(@"\d([.,])\d{1,2}$")]
     private static partial Regex TrailingDecimals();
