@@ -5,7 +5,7 @@ namespace ExpenseTracker.Tests.Unit.Import;
 /// <summary>
 /// Transactions read by eye from the fixture files (not from our parser's output): the row count of each file,
 /// and for the given entry (0-based across the file's statements) its date, signed amount with the file's own
-/// decimals, payee and bank id. 50 files.
+/// decimals, payee and bank id. 53 files.
 /// </summary>
 public sealed class FixtureValuesTests
 {
