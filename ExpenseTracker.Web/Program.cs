@@ -6,11 +6,18 @@ using ExpenseTracker.Web.Features.Demo;
 using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Features.Identity;
+using ExpenseTracker.Web.Features.Import;
 using ExpenseTracker.Web.Features.PaymentAccounts;
 using ExpenseTracker.Web.Features.Settings;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.HttpOverrides;
 using MudBlazor.Services;
+
+// Reads a statement file and prints it; needs no host, database or data folder.
+if (ImportCommand.IsCommand(args))
+{
+    return await ImportCommand.RunAsync(args, Console.Out, Console.Error);
+}
 
 // Our own switches are not configuration keys: keep them away from the command-line configuration provider.
 var hostArgs = args.Where(a => a != DemoSeeder.Flag).ToArray();
