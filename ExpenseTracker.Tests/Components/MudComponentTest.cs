@@ -48,6 +48,8 @@ public abstract class MudComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(AppServices.GetRequiredService<InvitationService>());
         Services.AddSingleton(AppServices.GetRequiredService<BalanceService>());
         Services.AddSingleton(AppServices.GetRequiredService<ActivityService>());
+        Services.AddSingleton(AppServices.GetRequiredService<ExpenseTracker.Web.Features.Budgets.BudgetService>());
+        Services.AddSingleton(AppServices.GetRequiredService<ExpenseTracker.Web.Features.Analytics.AnalyticsService>());
         Services.AddScoped<ExpenseEvents>();
         Services.AddScoped<ExpenseActions>();
 
