@@ -103,6 +103,7 @@ public sealed class AnalyticsView(HouseholdInfo household)
         where T : MudBlazor.Charts.DefaultAxisChartOptions
     {
         options.YAxisToStringFunc = v => v.ToString("N0", household.CultureInfo);
+        options.MaxNumYAxisTicks = 6;
         return options;
     }
 
