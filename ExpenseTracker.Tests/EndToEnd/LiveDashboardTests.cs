@@ -93,7 +93,10 @@ public sealed class LiveDashboardTests(BrowserFixture browser) : IAsyncLifetime
         CopyToDocs(desktop, "dashboard.png");
         await BrowserHelpers.AssertNoSeriousAccessibilityViolationsAsync(page);
 
+        // A phone loads the page at its own width (charts measure their box when they first render).
         await page.SetViewportSizeAsync(390, 844);
+        await page.ReloadAsync();
+        await BrowserHelpers.WaitForInteractiveAsync(page);
         await Expect(page.Locator("[data-testid=month-spending]")).ToBeVisibleAsync();
         await BrowserHelpers.ScreenshotAsync(page, "dashboard-phone");
 
@@ -110,6 +113,7 @@ public sealed class LiveDashboardTests(BrowserFixture browser) : IAsyncLifetime
         // The analytics table view: every cell is a link to the expense list.
         await page.Locator("[data-testid=chart-by-category] [data-testid=table-toggle]").ClickAsync();
         var cells = page.Locator("[data-testid=chart-by-category] [data-testid=chart-table] td");
+        await Expect(cells.First).ToBeVisibleAsync();
         Assert.True(await cells.CountAsync() > 3);
         Assert.Equal(await cells.CountAsync(), await page.Locator("[data-testid=chart-by-category] [data-testid=chart-table] td > a[href^='expenses?']").CountAsync());
 
@@ -119,9 +123,9 @@ public sealed class LiveDashboardTests(BrowserFixture browser) : IAsyncLifetime
             await page.GotoAsync(path);
             await BrowserHelpers.WaitForInteractiveAsync(page);
             await Expect(page.Locator("h1")).ToBeVisibleAsync();
-            if (path == "/budgets")
+            if (path != "/")
             {
-                await BrowserHelpers.ScreenshotAsync(page, "budgets-phone");
+                await BrowserHelpers.ScreenshotAsync(page, path.TrimStart('/') + "-phone");
             }
 
             var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
