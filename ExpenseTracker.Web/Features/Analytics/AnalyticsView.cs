@@ -91,18 +91,23 @@ public sealed class AnalyticsView(HouseholdInfo household)
         new() { Name = "Spending", Data = Income.Months.Select(m => Major(m.Spending.AmountMinor)).ToArray() },
     ];
 
-    public string[] IncomeLabels => Income.Months.Select(m => MonthLabel(m.Month)).ToArray();
+    public string[] IncomeLabels => AxisMonthLabels(Income.Months.Select(m => m.Month));
 
-    public BarChartOptions IncomeOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#43a047", "#e53935"] });
+    public BarChartOptions IncomeOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#43a047", "#e53935"], XAxisLabelRotation = 45 });
 
     public double Major(long minor) => (double)Money.ToMajor(minor, household.BaseCurrency);
 
     public string MonthLabel(BudgetMonth month) => new DateOnly(month.Year, month.Month, 1).ToString("MMM yy", household.CultureInfo);
 
+    /// <summary>Axis labels for consecutive months: "Jan 26" at a year's start (and first), else "Feb", so a year of labels fits.</summary>
+    public string[] AxisMonthLabels(IEnumerable<BudgetMonth> months) => months
+        .Select((m, i) => new DateOnly(m.Year, m.Month, 1).ToString(i == 0 || m.Month == 1 ? "MMM yy" : "MMM", household.CultureInfo)).ToArray();
+
     public T AxisOptions<T>(T options)
         where T : MudBlazor.Charts.DefaultAxisChartOptions
     {
         options.YAxisToStringFunc = v => v.ToString("N0", household.CultureInfo);
+        options.MaxNumYAxisTicks = 6;
         return options;
     }
 
@@ -111,12 +116,12 @@ public sealed class AnalyticsView(HouseholdInfo household)
     {
         public MonthlyTrend Trend { get; } = trend;
 
-        public string[] Labels { get; } = trend.Months.Select(m => view.MonthLabel(m.Month)).ToArray();
+        public string[] Labels { get; } = view.AxisMonthLabels(trend.Months.Select(m => m.Month));
 
         public List<ChartSeries<double>> Bars { get; } = trend.Series
             .Select(s => new ChartSeries<double> { Name = s.Name, Data = s.Cells.Select(c => view.Major(Math.Max(0, c.AmountMinor))).ToArray() }).ToList();
 
-        public StackedBarChartOptions BarOptions => view.AxisOptions(new StackedBarChartOptions { ChartPalette = Trend.Series.Select(s => s.Color).ToArray(), ShowLegend = true });
+        public StackedBarChartOptions BarOptions => view.AxisOptions(new StackedBarChartOptions { ChartPalette = Trend.Series.Select(s => s.Color).ToArray(), ShowLegend = true, XAxisLabelRotation = 45 });
 
         public List<ChartSeries<double>> Lines { get; } =
         [
@@ -124,6 +129,6 @@ public sealed class AnalyticsView(HouseholdInfo household)
             new() { Name = "Average", Data = trend.Months.Select(_ => view.Major(trend.AverageMinor)).ToArray() },
         ];
 
-        public LineChartOptions LineOptions => view.AxisOptions(new LineChartOptions { ChartPalette = ["#1e88e5", "#e53935"] });
+        public LineChartOptions LineOptions => view.AxisOptions(new LineChartOptions { ChartPalette = ["#1e88e5", "#e53935"], XAxisLabelRotation = 45 });
     }
 }
