@@ -15,6 +15,11 @@ public static class AnalyticsCsv
             csv.Text(s.Name).Money(s.AmountMinor, currency).Number(s.Percent).EndRow();
         }
 
+        if (data.Private is { } hidden)
+        {
+            csv.Text(hidden.Label).Money(hidden.AmountMinor, currency).Number(hidden.Percent).EndRow();
+        }
+
         return csv.Text("Total").Money(data.TotalMinor, currency).Number(100.0).EndRow().ToString();
     }
 
@@ -105,6 +110,11 @@ public static class AnalyticsCsv
             csv.Text(p.Name).Money(p.AmountMinor, currency).Number(p.Count).Number(p.Percent).EndRow();
         }
 
+        if (data.Private is { } hidden)
+        {
+            csv.Text(hidden.Label).Money(hidden.AmountMinor, currency).Number(hidden.Count).Number(hidden.Percent).EndRow();
+        }
+
         return csv.ToString();
     }
 
@@ -114,6 +124,11 @@ public static class AnalyticsCsv
         foreach (var m in data.Members)
         {
             csv.Text(m.Name).Money(m.AmountMinor, currency).Number(m.Percent).EndRow();
+        }
+
+        if (data.Private is { } hidden)
+        {
+            csv.Text(hidden.Label).Money(hidden.AmountMinor, currency).Number(hidden.Percent).EndRow();
         }
 
         return csv.Text("Total").Money(data.TotalMinor, currency).Number(100.0).EndRow().ToString();

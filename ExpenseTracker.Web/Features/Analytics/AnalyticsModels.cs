@@ -1,6 +1,7 @@
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Features.Households;
 
 namespace ExpenseTracker.Web.Features.Analytics;
 
@@ -43,8 +44,22 @@ public sealed record AnalyticsFilter
     }
 }
 
-/// <summary>Spending by category (donut). Percentages are of <see cref="TotalMinor"/>.</summary>
-public sealed record CategorySpending(long TotalMinor, IReadOnlyList<CategorySlice> Slices, ExpenseFilter DrillDown);
+/// <summary>
+/// Spending by category (donut). Percentages are of <see cref="TotalMinor"/>, which includes <see cref="Private"/>
+/// (other members' private transactions, folded into one segment) so it equals the expense list's total plus its private line.
+/// </summary>
+public sealed record CategorySpending(long TotalMinor, IReadOnlyList<CategorySlice> Slices, ExpenseFilter DrillDown, PrivateSlice? Private = null);
+
+/// <summary>
+/// Other members' private transactions within a chart's filter, as one grey "private (n items)" segment. Its drill-down
+/// is the expense list with the chart's filter, whose private line shows the same count and amount.
+/// </summary>
+public sealed record PrivateSlice(int Count, long AmountMinor, double Percent, ExpenseFilter DrillDown)
+{
+    public const string Color = "#9E9E9E";
+
+    public string Label => new PrivateSummary(Count, AmountMinor).Label;
+}
 
 public sealed record CategorySlice(long CategoryId, string Name, string Color, string Icon, long AmountMinor, double Percent, ExpenseFilter DrillDown);
 
@@ -89,13 +104,19 @@ public sealed record ComparisonRow(
     long DiffVsLastYearMinor,
     double? DiffVsLastYearPercent);
 
-/// <summary>Payees by spending, largest first. Transactions without a payee are not in any slice.</summary>
-public sealed record TopPayees(long TotalMinor, IReadOnlyList<PayeeSlice> Payees);
+/// <summary>
+/// Payees by spending, largest first. Transactions without a payee are not in any slice; other members' private
+/// transactions are in no payee's slice but in <see cref="Private"/>, and <see cref="TotalMinor"/> includes them.
+/// </summary>
+public sealed record TopPayees(long TotalMinor, IReadOnlyList<PayeeSlice> Payees, PrivateSlice? Private = null);
 
 public sealed record PayeeSlice(long PayeeId, string Name, long AmountMinor, int Count, double Percent, ExpenseFilter DrillDown);
 
-/// <summary>Spending per member by the one rule (share of a shared transaction, else the payer).</summary>
-public sealed record MemberSpendingChart(long TotalMinor, IReadOnlyList<MemberSlice> Members);
+/// <summary>
+/// Spending per member by the one rule (share of a shared transaction, else the payer). Other members' private
+/// transactions are in no member's slice but in <see cref="Private"/>, and <see cref="TotalMinor"/> includes them.
+/// </summary>
+public sealed record MemberSpendingChart(long TotalMinor, IReadOnlyList<MemberSlice> Members, PrivateSlice? Private = null);
 
 public sealed record MemberSlice(long MemberId, string Name, string Color, long AmountMinor, double Percent, ExpenseFilter DrillDown);
 

@@ -1,6 +1,7 @@
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +11,9 @@ namespace ExpenseTracker.Web.Features.Analytics;
 /// The analytics charts' data. Each figure is a grouped integer sum in SQL over the same rows the expense list shows
 /// for the segment's <see cref="ExpenseFilter"/> (built with <see cref="ExpenseService.Apply"/> itself), so a drill-down
 /// list's total equals the segment to the cent. Months are budget months (household time zone and month start day).
-/// Roles: everyone reads; a child's charts cover only their own transactions (paid or logged by them).
+/// Roles: everyone reads; a child's charts cover only their own transactions (paid or logged by them). Other members'
+/// private transactions are in no category, payee or member segment: the by-category, payee and member charts show them
+/// as one "private (n items)" segment (<see cref="PrivateSlice"/>) included in the total, like the expense list's private line.
 /// </summary>
 public sealed class AnalyticsService(
     IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, TimeProvider time, BudgetService budgets, MonthlyAggregateCache cache)
@@ -27,7 +30,8 @@ public sealed class AnalyticsService(
             ? Sum(await SpendingQueries.MonthlyAsync(db, scope, cache, MonthlyAggregateCache.ByCategory, baseFilter, household.MonthStartDay, first, last, cancellationToken))
             : await SpendingQueries.Matching(db, baseFilter, scope).Lines().ByCategory().ToListAsync(cancellationToken);
         var categories = await CategoriesAsync(db, cancellationToken);
-        var total = totals.Sum(t => t.AmountMinor);
+        var hidden = await HiddenPrivateAsync(db, baseFilter, cancellationToken);
+        var total = totals.Sum(t => t.AmountMinor) + hidden.SpendingMinor;
         var slices = totals
             .Where(t => t.AmountMinor != 0)
             .OrderByDescending(t => t.AmountMinor).ThenBy(t => t.Key)
@@ -37,7 +41,7 @@ public sealed class AnalyticsService(
                 return new CategorySlice(c.Id, c.Name, c.Color, c.Icon, t.AmountMinor, Percent(t.AmountMinor, total), baseFilter with { CategoryIds = [c.Id] });
             })
             .ToList();
-        return new CategorySpending(total, slices, baseFilter);
+        return new CategorySpending(total, slices, baseFilter, PrivateSliceOf(hidden, total, baseFilter));
     }
 
     public async Task<MonthlyTrend> MonthlyTrendAsync(AnalyticsFilter filter, CancellationToken cancellationToken = default)
@@ -179,11 +183,13 @@ public sealed class AnalyticsService(
                 .ToList();
         }
 
+        var hidden = await HiddenPrivateAsync(db, baseFilter, cancellationToken);
+        total += hidden.SpendingMinor;
         var ids = rows.Select(r => r.PayeeId).ToArray();
         var names = await db.Payees.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
         return new TopPayees(total, rows
             .Select(r => new PayeeSlice(r.PayeeId, names.GetValueOrDefault(r.PayeeId, "?"), r.Amount, r.Count, Percent(r.Amount, total), baseFilter with { PayeeIds = [r.PayeeId] }))
-            .ToList());
+            .ToList(), PrivateSliceOf(hidden, total, baseFilter));
     }
 
     public async Task<MemberSpendingChart> SpendingPerMemberAsync(AnalyticsFilter filter, CancellationToken cancellationToken = default)
@@ -200,13 +206,14 @@ public sealed class AnalyticsService(
         }
 
         var members = await db.Members.AsNoTracking().ToDictionaryAsync(m => m.Id, m => new { m.DisplayName, m.Color }, cancellationToken);
-        var total = rows.Sum(r => r.AmountMinor);
+        var hidden = await HiddenPrivateAsync(db, baseFilter, cancellationToken);
+        var total = rows.Sum(r => r.AmountMinor) + hidden.SpendingMinor;
         return new MemberSpendingChart(total, rows
             .Where(r => r.AmountMinor != 0)
             .OrderByDescending(r => r.AmountMinor).ThenBy(r => r.Key)
             .Select(r => new MemberSlice(r.Key, members.TryGetValue(r.Key, out var m) ? m.DisplayName : "?", m?.Color ?? "#9E9E9E",
                 r.AmountMinor, Percent(r.AmountMinor, total), baseFilter with { SpendingOfMemberId = r.Key }))
-            .ToList());
+            .ToList(), PrivateSliceOf(hidden, total, baseFilter));
     }
 
     public async Task<IncomeVsSpending> IncomeVsSpendingAsync(AnalyticsFilter filter, CancellationToken cancellationToken = default)
@@ -279,6 +286,16 @@ public sealed class AnalyticsService(
             amounts[0] - amounts[2], Change(amounts[0], amounts[2]));
 
     private static double? Change(long now, long before) => before == 0 ? null : (now - before) * 100.0 / before;
+
+    /// <summary>
+    /// Other members' private transactions within the filter (count and Expense − Refund), the same figure as the expense
+    /// list's private line for that filter. Children get none (they see no household totals).
+    /// </summary>
+    private Task<PrivateSummary> HiddenPrivateAsync(AppDbContext db, ExpenseFilter filter, CancellationToken cancellationToken) =>
+        SpendingQueries.Filtered(db, filter, scope).SummarizeHiddenPrivateAsync(scope, filter.CategoryIds, cancellationToken);
+
+    private static PrivateSlice? PrivateSliceOf(PrivateSummary hidden, long total, ExpenseFilter filter) =>
+        hidden.IsEmpty ? null : new PrivateSlice(hidden.Count, hidden.SpendingMinor, Percent(hidden.SpendingMinor, total), filter);
 
     private static double Percent(long part, long total) => total == 0 ? 0 : part * 100.0 / total;
 

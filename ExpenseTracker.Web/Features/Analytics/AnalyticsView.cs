@@ -30,11 +30,19 @@ public sealed class AnalyticsView(HouseholdInfo household)
 
     private IReadOnlyList<CategorySlice> Positive => ByCategory.Slices.Where(s => s.AmountMinor > 0).ToList();
 
-    public List<ChartSeries<double>> CategoryDonut => [new() { Name = "Spending", Data = Positive.Select(s => Major(s.AmountMinor)).ToArray() }];
+    /// <summary>Other members' private spending as one grey segment after the categories (when positive).</summary>
+    private static IEnumerable<PrivateSlice> PositivePrivate(PrivateSlice? slice) => slice is { AmountMinor: > 0 } ? [slice] : [];
 
-    public string[] CategoryLabels => Positive.Select(s => s.Name).ToArray();
+    public List<ChartSeries<double>> CategoryDonut =>
+        [new() { Name = "Spending", Data = Positive.Select(s => Major(s.AmountMinor)).Concat(PositivePrivate(ByCategory.Private).Select(p => Major(p.AmountMinor))).ToArray() }];
 
-    public DonutChartOptions CategoryDonutOptions => new() { ChartPalette = Positive.Select(s => s.Color).ToArray(), ShowLegend = false };
+    public string[] CategoryLabels => Positive.Select(s => s.Name).Concat(PositivePrivate(ByCategory.Private).Select(p => p.Label)).ToArray();
+
+    public DonutChartOptions CategoryDonutOptions => new()
+    {
+        ChartPalette = Positive.Select(s => s.Color).Concat(PositivePrivate(ByCategory.Private).Select(_ => PrivateSlice.Color)).ToArray(),
+        ShowLegend = false,
+    };
 
     public TrendCharts Trend => trend ??= new TrendCharts(TrendData, this);
 
@@ -79,11 +87,23 @@ public sealed class AnalyticsView(HouseholdInfo household)
 
     public BarChartOptions PayeeOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#1e88e5"], XAxisLabelRotation = 45, ShowLegend = false });
 
-    public List<ChartSeries<double>> MemberDonut => [new() { Name = "Spending", Data = Members.Members.Where(m => m.AmountMinor > 0).Select(m => Major(m.AmountMinor)).ToArray() }];
+    public List<ChartSeries<double>> MemberDonut =>
+    [
+        new()
+        {
+            Name = "Spending",
+            Data = Members.Members.Where(m => m.AmountMinor > 0).Select(m => Major(m.AmountMinor))
+                .Concat(PositivePrivate(Members.Private).Select(p => Major(p.AmountMinor))).ToArray(),
+        },
+    ];
 
-    public string[] MemberLabels => Members.Members.Where(m => m.AmountMinor > 0).Select(m => m.Name).ToArray();
+    public string[] MemberLabels => Members.Members.Where(m => m.AmountMinor > 0).Select(m => m.Name).Concat(PositivePrivate(Members.Private).Select(p => p.Label)).ToArray();
 
-    public DonutChartOptions MemberDonutOptions => new() { ChartPalette = Members.Members.Where(m => m.AmountMinor > 0).Select(m => m.Color).ToArray(), ShowLegend = false };
+    public DonutChartOptions MemberDonutOptions => new()
+    {
+        ChartPalette = Members.Members.Where(m => m.AmountMinor > 0).Select(m => m.Color).Concat(PositivePrivate(Members.Private).Select(_ => PrivateSlice.Color)).ToArray(),
+        ShowLegend = false,
+    };
 
     public List<ChartSeries<double>> IncomeBars =>
     [

@@ -18,27 +18,32 @@ public sealed class MonthlyAggregateCache
     public const string ByPayee = "payee";
     public const string ByMember = "member";
 
+    /// <summary>The reader key of budget figures, which count every member's private transactions.</summary>
+    public const long HouseholdWideReader = -1;
+
     private readonly ConcurrentDictionary<Key, IReadOnlyList<KeyedTotal>> entries = new();
     private readonly ConcurrentDictionary<long, long> changeCounters = new();
 
     public MonthlyAggregateCache(HouseholdChangeNotifier notifier) => notifier.AddInvalidator(Invalidate);
 
-    private readonly record struct Key(long HouseholdId, int StartDay, string Dimension, int MonthIndex);
+    /// <param name="Reader">Null when the figures are the same for every adult (no private transactions in the household);
+    /// else the reading member's id (0 for no member), or <see cref="HouseholdWideReader"/>.</param>
+    private readonly record struct Key(long HouseholdId, int StartDay, string Dimension, int MonthIndex, long? Reader);
 
     /// <summary>
     /// Totals for each month from <paramref name="first"/> to <paramref name="last"/> (<see cref="KeyedTotal.Month"/> set),
     /// computing each run of missing months with one call of <paramref name="compute"/>(from, to) — a grouped query that
-    /// returns rows with their month index.
+    /// returns rows with their month index. <paramref name="reader"/> keeps per-reader figures apart (see <see cref="Key"/>).
     /// </summary>
     public async Task<IReadOnlyList<KeyedTotal>> GetAsync(
         long householdId, int startDay, string dimension, BudgetMonth first, BudgetMonth last,
-        Func<DateOnly, DateOnly, Task<List<KeyedTotal>>> compute)
+        Func<DateOnly, DateOnly, Task<List<KeyedTotal>>> compute, long? reader = null)
     {
         var result = new List<KeyedTotal>();
         var missing = new List<BudgetMonth>();
         for (var month = first; month <= last; month = month.Next)
         {
-            if (entries.TryGetValue(new Key(householdId, startDay, dimension, month.Index), out var totals))
+            if (entries.TryGetValue(new Key(householdId, startDay, dimension, month.Index, reader), out var totals))
             {
                 result.AddRange(totals);
             }
@@ -61,7 +66,7 @@ public sealed class MonthlyAggregateCache
             var byMonth = rows.ToLookup(r => r.Month);
             foreach (var month in run)
             {
-                entries[new Key(householdId, startDay, dimension, month.Index)] = byMonth[month.Index].ToList();
+                entries[new Key(householdId, startDay, dimension, month.Index, reader)] = byMonth[month.Index].ToList();
             }
 
             if (changeCounters.GetValueOrDefault(householdId) != counter)
@@ -69,7 +74,7 @@ public sealed class MonthlyAggregateCache
                 // A change landed while storing: drop what may be stale (the change's own invalidation may have run before).
                 foreach (var month in run)
                 {
-                    entries.TryRemove(new Key(householdId, startDay, dimension, month.Index), out _);
+                    entries.TryRemove(new Key(householdId, startDay, dimension, month.Index, reader), out _);
                 }
             }
         }

@@ -1,6 +1,7 @@
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -38,27 +39,37 @@ public static class SpendingQueries
     /// transactions from their (HouseholdId, Date) index and their lines by TransactionId. Lines, shares and tags are only
     /// reached through these transactions, so they stay within the household. Soft-deleted rows stay filtered.
     /// </summary>
-    public static IQueryable<Transaction> Matching(AppDbContext db, ExpenseFilter filter, HouseholdScope scope)
+    public static IQueryable<Transaction> Matching(AppDbContext db, ExpenseFilter filter, HouseholdScope scope) =>
+        Filtered(db, filter, scope).VisibleTo(scope);
+
+    /// <summary>
+    /// The household's transactions that match <paramref name="filter"/>, before any visibility rule: apply
+    /// <see cref="TransactionVisibility.VisibleTo"/> (that is <see cref="Matching"/>) or summarize what it hides with
+    /// <see cref="TransactionVisibility.SummarizeHiddenPrivateAsync"/> (the "private (n items)" segment).
+    /// </summary>
+    public static IQueryable<Transaction> Filtered(AppDbContext db, ExpenseFilter filter, HouseholdScope scope)
     {
         var householdId = scope.RequireHousehold();
         var transactions = db.Transactions.IgnoreQueryFilters([AppDbContext.HouseholdFilter]).Where(t => t.HouseholdId == householdId);
-        return ExpenseService.Apply(VisibleTo(transactions, scope), filter);
+        return ExpenseService.Apply(transactions, filter);
     }
 
     /// <summary>
-    /// Children see only what they paid or logged; everyone else reads the whole household (private items count in totals).
-    /// Mirrors the Households feature's visibility rule; the lead swaps in TransactionVisibility when both are merged.
+    /// The household's money as budgets count it: every member's private transactions stay in their categories and
+    /// allowances (budgets are household money); children still see only what they paid or logged.
     /// </summary>
-    public static IQueryable<Transaction> VisibleTo(IQueryable<Transaction> query, HouseholdScope scope)
+    public static IQueryable<Transaction> HouseholdWide(AppDbContext db, ExpenseFilter filter, HouseholdScope scope)
     {
-        if (scope.Role != MemberRole.Child)
-        {
-            return query;
-        }
+        var filtered = Filtered(db, filter, scope);
+        return scope.Role == MemberRole.Child ? filtered.VisibleTo(scope) : filtered;
+    }
 
-        return scope.MemberId is { } child
-            ? query.Where(t => t.PaidByMemberId == child || t.CreatedByMemberId == child)
-            : query.Where(t => false);
+    /// <summary>Whether the household has any (not deleted) private transaction: then adults' figures differ per reader.</summary>
+    public static Task<bool> AnyPrivateAsync(AppDbContext db, HouseholdScope scope, CancellationToken cancellationToken)
+    {
+        var householdId = scope.RequireHousehold();
+        return db.Transactions.IgnoreQueryFilters([AppDbContext.HouseholdFilter])
+            .AnyAsync(t => t.HouseholdId == householdId && t.IsPrivate, cancellationToken);
     }
 
     public static IQueryable<Transaction> SpendingKinds(this IQueryable<Transaction> query) =>
@@ -117,15 +128,16 @@ public static class SpendingQueries
     /// One of the cacheable monthly aggregates (<see cref="MonthlyAggregateCache"/> dimensions) over the transactions matching
     /// <paramref name="filter"/> (its kinds are set here).
     /// </summary>
-    public static IQueryable<KeyedTotal> Monthly(AppDbContext db, HouseholdScope scope, string dimension, ExpenseFilter filter, int monthStartDay)
+    public static IQueryable<KeyedTotal> Monthly(AppDbContext db, HouseholdScope scope, string dimension, ExpenseFilter filter, int monthStartDay, bool householdWide = false)
     {
+        IQueryable<Transaction> Source(ExpenseFilter f) => householdWide ? HouseholdWide(db, f, scope) : Matching(db, f, scope);
         var spending = filter with { Kinds = [TransactionKind.Expense, TransactionKind.Refund] };
         return dimension switch
         {
-            MonthlyAggregateCache.ByCategory => Matching(db, spending, scope).Lines().ByMonthAndCategory(monthStartDay),
-            MonthlyAggregateCache.ByKind => Matching(db, filter with { Kinds = [TransactionKind.Expense, TransactionKind.Refund, TransactionKind.Income] }, scope).ByMonthAndKind(monthStartDay),
-            MonthlyAggregateCache.ByPayee => Matching(db, spending, scope).ByMonthAndPayee(monthStartDay),
-            MonthlyAggregateCache.ByMember => Matching(db, spending, scope).PerMember().ByMonthAndMember(monthStartDay),
+            MonthlyAggregateCache.ByCategory => Source(spending).Lines().ByMonthAndCategory(monthStartDay),
+            MonthlyAggregateCache.ByKind => Source(filter with { Kinds = [TransactionKind.Expense, TransactionKind.Refund, TransactionKind.Income] }).ByMonthAndKind(monthStartDay),
+            MonthlyAggregateCache.ByPayee => Source(spending).ByMonthAndPayee(monthStartDay),
+            MonthlyAggregateCache.ByMember => Source(spending).PerMember().ByMonthAndMember(monthStartDay),
             _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Unknown aggregate."),
         };
     }
@@ -133,22 +145,33 @@ public static class SpendingQueries
     /// <summary>
     /// Monthly totals of one dimension for whole budget months <paramref name="first"/>..<paramref name="last"/>: from the
     /// cache when the figures are the whole household's (an adult reader, no member or account filter), else computed.
+    /// Analytics figures leave out other members' private transactions (<see cref="Matching"/>); budget figures
+    /// (<paramref name="householdWide"/>) keep them in their categories (<see cref="HouseholdWide"/>).
     /// </summary>
     public static async Task<IReadOnlyList<KeyedTotal>> MonthlyAsync(
         AppDbContext db, HouseholdScope scope, MonthlyAggregateCache cache, string dimension, ExpenseFilter filter,
-        int monthStartDay, BudgetMonth first, BudgetMonth last, CancellationToken cancellationToken)
+        int monthStartDay, BudgetMonth first, BudgetMonth last, CancellationToken cancellationToken, bool householdWide = false)
     {
         Task<List<KeyedTotal>> Compute(DateOnly from, DateOnly to) =>
-            Monthly(db, scope, dimension, filter with { From = from, To = to }, monthStartDay).ToListAsync(cancellationToken);
+            Monthly(db, scope, dimension, filter with { From = from, To = to }, monthStartDay, householdWide).ToListAsync(cancellationToken);
 
         // Only the household's whole spending is cached; any narrowing filter (or a child's view) is computed.
         var wholeHousehold = scope.Role != MemberRole.Child
             && filter.MemberIds.Count == 0 && filter.AccountIds.Count == 0 && filter.CategoryIds.Count == 0
             && filter.TagIds.Count == 0 && filter.PayeeIds.Count == 0 && string.IsNullOrWhiteSpace(filter.Text)
             && filter.MinAmountMinor is null && filter.MaxAmountMinor is null && filter.SpendingOfMemberId is null;
-        return wholeHousehold
-            ? await cache.GetAsync(scope.RequireHousehold(), BudgetPeriods.ClampStartDay(monthStartDay), dimension, first, last, Compute)
-            : await Compute(BudgetPeriods.RangeOf(first, monthStartDay).From, BudgetPeriods.RangeOf(last, monthStartDay).To);
+        if (!wholeHousehold)
+        {
+            return await Compute(BudgetPeriods.RangeOf(first, monthStartDay).From, BudgetPeriods.RangeOf(last, monthStartDay).To);
+        }
+
+        // Adults' figures leave out other members' private transactions, so they differ per reader once the household
+        // has any: then each reader gets their own entries (one cheap EXISTS first). Budget figures (householdWide)
+        // count everything and are the same for every adult.
+        long? reader = householdWide
+            ? MonthlyAggregateCache.HouseholdWideReader
+            : await AnyPrivateAsync(db, scope, cancellationToken) ? scope.MemberId ?? 0 : null;
+        return await cache.GetAsync(scope.RequireHousehold(), BudgetPeriods.ClampStartDay(monthStartDay), dimension, first, last, Compute, reader);
     }
 
     public static IQueryable<Transaction> Between(this IQueryable<Transaction> query, DateOnly from, DateOnly to) =>

@@ -55,7 +55,8 @@ public sealed class BudgetService(IDbContextFactory<AppDbContext> dbFactory, Hou
             .ToListAsync(cancellationToken);
         var members = await db.Members.AsNoTracking().Select(m => new { m.Id, m.DisplayName, m.Color }).ToDictionaryAsync(m => m.Id, cancellationToken);
 
-        var visible = SpendingQueries.Matching(db, new ExpenseFilter(), scope).AsNoTracking();
+        // Budgets are household money: other members' private transactions count in their categories and allowances.
+        var visible = SpendingQueries.HouseholdWide(db, new ExpenseFilter(), scope).AsNoTracking();
         var spentByCategory = isChild
             ? []
             : await visible.Between(range.From, range.To).Lines().ByCategory().ToDictionaryAsync(t => t.Key, t => t.AmountMinor, cancellationToken);
@@ -76,7 +77,7 @@ public sealed class BudgetService(IDbContextFactory<AppDbContext> dbFactory, Hou
             if (rollover.Any(b => b.MemberId is null))
             {
                 var rows = await SpendingQueries.MonthlyAsync(db, scope, cache, MonthlyAggregateCache.ByCategory, new ExpenseFilter(),
-                    startDay, first, month.Previous, cancellationToken);
+                    startDay, first, month.Previous, cancellationToken, householdWide: true);
                 foreach (var row in rows)
                 {
                     history[(BudgetMonth.FromIndex(row.Month), row.Key)] = row.AmountMinor;
