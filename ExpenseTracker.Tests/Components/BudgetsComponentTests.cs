@@ -18,9 +18,6 @@ public sealed class BudgetsComponentTests : MudComponentTest
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Services.AddSingleton(AppServices.GetRequiredService<BudgetService>());
-        Services.AddSingleton(AppServices.GetRequiredService<AnalyticsService>());
-        Services.AddSingleton(App.Services.GetRequiredService<HouseholdChangeNotifier>());
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
