@@ -86,6 +86,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             TimezoneId = "Europe/Berlin",
         });
         context.SetDefaultTimeout(15_000);
+        // A fresh app compiles its pages on the first visit: on a busy 2-core machine that alone can take seconds.
+        context.SetDefaultNavigationTimeout(60_000);
         return await context.NewPageAsync();
     }
 
