@@ -1,4 +1,5 @@
 using System.Globalization;
+using ExpenseTracker.Web.Infrastructure;
 using ExpenseTracker.Web.Features.Budgets;
 
 namespace ExpenseTracker.Web.Features.Analytics;
@@ -78,14 +79,9 @@ public sealed record AnalyticsQuery
         return parts.Count == 0 ? string.Empty : "?" + string.Join('&', parts);
     }
 
-    private static string? Join(IReadOnlyList<long> ids) =>
-        ids.Count == 0 ? null : string.Join(',', ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+    private static string? Join(IReadOnlyList<long> ids) => QueryStringValues.JoinIds(ids);
 
-    private static long[] ParseIds(string? csv) =>
-        (csv ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0)
-            .Where(id => id > 0).Distinct().ToArray();
+    private static long[] ParseIds(string? csv) => QueryStringValues.ParseIds(csv);
 
-    private static DateOnly? ParseDate(string? text) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
+    private static DateOnly? ParseDate(string? text) => QueryStringValues.ParseDate(text);
 }

@@ -134,16 +134,11 @@ public sealed record ExpenseQuery
         || Text is not null || Min is not null || Max is not null
         || Payees.Count > 0 || Spender is not null;
 
-    private static string? Join(IReadOnlyList<long> ids) =>
-        ids.Count == 0 ? null : string.Join(',', ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+    private static string? Join(IReadOnlyList<long> ids) => QueryStringValues.JoinIds(ids);
 
-    private static long[] ParseIds(string? csv) =>
-        (csv ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0)
-            .Where(id => id > 0).Distinct().ToArray();
+    private static long[] ParseIds(string? csv) => QueryStringValues.ParseIds(csv);
 
-    private static DateOnly? ParseDate(string? text) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
+    private static DateOnly? ParseDate(string? text) => QueryStringValues.ParseDate(text);
 
     private static decimal? ParseAmount(string? text) =>
         decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value) && value >= 0 && value <= Money.MaxMajorAmount ? value : null;
