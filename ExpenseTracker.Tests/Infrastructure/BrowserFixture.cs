@@ -24,6 +24,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Expectations wait for the circuit's next render; on a busy 2-core machine that can exceed Playwright's 5 s default.
+        Assertions.SetDefaultExpectTimeout(15_000);
         if (!File.Exists(ChromiumPath))
         {
             return;
