@@ -31,6 +31,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
     public DbSet<BudgetAmount> BudgetAmounts => Set<BudgetAmount>();
     public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
     public DbSet<InstanceSetting> InstanceSettings => Set<InstanceSetting>();
+    public DbSet<ImportBatch> ImportBatches => Set<ImportBatch>();
+    public DbSet<ImportKey> ImportKeys => Set<ImportKey>();
+    public DbSet<ImportProfile> ImportProfiles => Set<ImportProfile>();
+    public DbSet<CategoryRule> CategoryRules => Set<CategoryRule>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -57,6 +61,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
         ApplyHouseholdFilter<Invitation>(builder);
         ApplyHouseholdFilter<Budget>(builder);
         ApplyHouseholdFilter<BudgetAmount>(builder);
+        ApplyHouseholdFilter<ImportBatch>(builder);
+        ApplyHouseholdFilter<ImportKey>(builder);
+        ApplyHouseholdFilter<ImportProfile>(builder);
+        ApplyHouseholdFilter<CategoryRule>(builder);
         builder.Entity<Household>().HasQueryFilter(HouseholdFilter, h => h.Id == CurrentHouseholdId);
         builder.Entity<Transaction>()
             .HasQueryFilter(HouseholdFilter, t => t.HouseholdId == CurrentHouseholdId)

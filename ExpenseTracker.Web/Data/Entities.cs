@@ -274,3 +274,94 @@ public sealed class BudgetAmount : IHouseholdOwned
     public long AmountMinor { get; set; }
     public bool IsOverride { get; set; }
 }
+
+/// <summary>One committed import: every transaction it added points here, and Undo removes exactly these.</summary>
+public sealed class ImportBatch : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public long AccountId { get; set; }
+    public PaymentAccount? Account { get; set; }
+    public required string FileName { get; set; }
+    /// <summary>Reader format, e.g. OFX, CAMT, MT940, QIF, CSV, XLSX.</summary>
+    public required string Format { get; set; }
+    public long? CreatedByMemberId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public int RowCount { get; set; }
+    public int DuplicateCount { get; set; }
+    /// <summary>Statement currency when it differs from the household's, with the one rate used for the batch.</summary>
+    public string? Currency { get; set; }
+    public decimal? ExchangeRate { get; set; }
+    public DateTime? UndoneAt { get; set; }
+    public long? UndoneByMemberId { get; set; }
+}
+
+/// <summary>
+/// Remembers what an account has already imported: the bank's own id, else a fingerprint of date, amount, folded
+/// payee and occurrence count. Unique per (household, account, key). Undoing a batch deletes its keys; deleting an
+/// imported transaction by hand keeps its key so a re-import does not bring it back.
+/// </summary>
+public sealed class ImportKey : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public long AccountId { get; set; }
+    public required string Key { get; set; }
+    public long ImportBatchId { get; set; }
+    public long? TransactionId { get; set; }
+}
+
+/// <summary>A saved CSV/XLSX column mapping, named per bank and offered next time.</summary>
+public sealed class ImportProfile : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public required string Name { get; set; }
+    /// <summary>The <c>CsvMapping</c> as JSON (column indexes, header, delimiter, date format, decimal separator).</summary>
+    public required string MappingJson { get; set; }
+    /// <summary>Web name of the text encoding (e.g. windows-1252); null means detected.</summary>
+    public string? Encoding { get; set; }
+    /// <summary>Name of the XLSX sheet; null means the first sheet.</summary>
+    public string? SheetName { get; set; }
+    public long? AccountId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+public enum RuleField
+{
+    Payee = 0,
+    Notes = 1,
+    PayeeOrNotes = 2,
+}
+
+public enum RuleOperator
+{
+    Contains = 0,
+    Equals = 1,
+    Regex = 2,
+}
+
+/// <summary>
+/// An auto-categorisation rule, applied in <see cref="Order"/> at import and on demand: the first enabled rule
+/// whose text condition and optional amount range match sets the category, adds tags and may rename the payee.
+/// </summary>
+public sealed class CategoryRule : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public int Order { get; set; }
+    public RuleField Field { get; set; }
+    public RuleOperator Operator { get; set; }
+    public required string Pattern { get; set; }
+    /// <summary>Inclusive bounds on the absolute amount in minor units; null means unbounded.</summary>
+    public long? MinAmountMinor { get; set; }
+    public long? MaxAmountMinor { get; set; }
+    public long? CategoryId { get; set; }
+    public Category? Category { get; set; }
+    public string? RenamePayee { get; set; }
+    /// <summary>Tag names to add, separated by commas.</summary>
+    public string? Tags { get; set; }
+    public bool Enabled { get; set; } = true;
+    public DateTime CreatedAt { get; set; }
+}

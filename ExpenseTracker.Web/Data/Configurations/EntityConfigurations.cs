@@ -109,6 +109,7 @@ internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transa
             .HasFilter("\"DeletedAt\" IS NULL");
         builder.HasIndex(t => new { t.HouseholdId, t.AccountId, t.Date });
         builder.HasIndex(t => new { t.HouseholdId, t.PayeeId });
+        builder.HasOne<ImportBatch>().WithMany().HasForeignKey(t => t.ImportBatchId);
         builder.HasIndex(t => t.ImportBatchId);
     }
 }
@@ -199,5 +200,57 @@ internal sealed class InstanceSettingConfiguration : IEntityTypeConfiguration<In
         builder.HasKey(s => s.Key);
         builder.Property(s => s.Key).HasMaxLength(100);
         builder.Property(s => s.Value).HasMaxLength(2000);
+    }
+}
+
+internal sealed class ImportBatchConfiguration : IEntityTypeConfiguration<ImportBatch>
+{
+    public void Configure(EntityTypeBuilder<ImportBatch> builder)
+    {
+        builder.Property(b => b.FileName).HasMaxLength(260);
+        builder.Property(b => b.Format).HasMaxLength(16);
+        builder.Property(b => b.Currency).HasMaxLength(3);
+        builder.HasOne<Household>().WithMany().HasForeignKey(b => b.HouseholdId);
+        builder.HasOne(b => b.Account).WithMany().HasForeignKey(b => b.AccountId);
+        builder.HasIndex(b => new { b.HouseholdId, b.CreatedAt });
+    }
+}
+
+internal sealed class ImportKeyConfiguration : IEntityTypeConfiguration<ImportKey>
+{
+    public void Configure(EntityTypeBuilder<ImportKey> builder)
+    {
+        builder.Property(k => k.Key).HasMaxLength(200);
+        builder.HasOne<Household>().WithMany().HasForeignKey(k => k.HouseholdId);
+        builder.HasOne<PaymentAccount>().WithMany().HasForeignKey(k => k.AccountId);
+        builder.HasOne<ImportBatch>().WithMany().HasForeignKey(k => k.ImportBatchId);
+        builder.HasIndex(k => new { k.HouseholdId, k.AccountId, k.Key }).IsUnique();
+        builder.HasIndex(k => k.ImportBatchId);
+    }
+}
+
+internal sealed class ImportProfileConfiguration : IEntityTypeConfiguration<ImportProfile>
+{
+    public void Configure(EntityTypeBuilder<ImportProfile> builder)
+    {
+        builder.Property(p => p.Name).HasMaxLength(60);
+        builder.Property(p => p.MappingJson).HasMaxLength(4000);
+        builder.Property(p => p.Encoding).HasMaxLength(40);
+        builder.Property(p => p.SheetName).HasMaxLength(100);
+        builder.HasOne<Household>().WithMany().HasForeignKey(p => p.HouseholdId);
+        builder.HasIndex(p => new { p.HouseholdId, p.Name }).IsUnique();
+    }
+}
+
+internal sealed class CategoryRuleConfiguration : IEntityTypeConfiguration<CategoryRule>
+{
+    public void Configure(EntityTypeBuilder<CategoryRule> builder)
+    {
+        builder.Property(r => r.Pattern).HasMaxLength(200);
+        builder.Property(r => r.RenamePayee).HasMaxLength(200);
+        builder.Property(r => r.Tags).HasMaxLength(400);
+        builder.HasOne<Household>().WithMany().HasForeignKey(r => r.HouseholdId);
+        builder.HasOne(r => r.Category).WithMany().HasForeignKey(r => r.CategoryId);
+        builder.HasIndex(r => new { r.HouseholdId, r.Order });
     }
 }

@@ -61,6 +61,9 @@ public sealed record ReaderOptions
     /// <summary>Overrides the date-order guess for dates like 01/02/2024 (CSV, QIF).</summary>
     public DateOrder? DateOrder { get; init; }
 
+    /// <summary>XLSX sheet name; null means the first sheet.</summary>
+    public string? SheetName { get; init; }
+
     /// <summary>CSV column mapping; null means guessed from the header and the data.</summary>
     public CsvMapping? CsvMapping { get; init; }
 }
