@@ -7,6 +7,7 @@ using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Features.Identity;
 using ExpenseTracker.Web.Features.Import;
+using ExpenseTracker.Web.Features.Import.Rules;
 using ExpenseTracker.Web.Features.PaymentAccounts;
 using ExpenseTracker.Web.Features.Settings;
 using ExpenseTracker.Web.Infrastructure;
@@ -32,6 +33,7 @@ builder.AddCategories();
 builder.AddPaymentAccounts();
 builder.AddBudgetsAndAnalytics();
 builder.AddSettings();
+builder.AddImportRules();
 builder.AddImport();
 builder.Services.AddMudServices(options =>
 {
