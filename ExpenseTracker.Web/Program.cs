@@ -15,14 +15,14 @@ using Microsoft.AspNetCore.HttpOverrides;
 using MudBlazor.Services;
 
 // Reads a statement file and prints it; needs no host, database or data folder.
-if (ImportCommand.IsCommand(args))
+if (ImportCommand.IsCommand(args) && !ImportCommitCommand.IsCommand(args))
 {
     return await ImportCommand.RunAsync(args, Console.Out, Console.Error);
 }
 
 // Our own switches are not configuration keys: keep them away from the command-line configuration provider.
 var hostArgs = args.Where(a => a != DemoSeeder.Flag).ToArray();
-var builder = WebApplication.CreateBuilder(AdminCommands.IsCommand(args) ? [] : hostArgs);
+var builder = WebApplication.CreateBuilder(AdminCommands.IsCommand(args) || ImportCommitCommand.IsCommand(args) ? [] : hostArgs);
 
 builder.AddStorage();
 builder.AddData();
@@ -34,6 +34,7 @@ builder.AddPaymentAccounts();
 builder.AddBudgetsAndAnalytics();
 builder.AddSettings();
 builder.AddImportRules();
+builder.AddImport();
 builder.Services.AddMudServices(options =>
 {
     options.SnackbarConfiguration.VisibleStateDuration = 4000;
@@ -49,6 +50,11 @@ await DatabaseSetup.MigrateAsync(app.Services);
 if (AdminCommands.IsCommand(args))
 {
     return await AdminCommands.RunAsync(app.Services, args, Console.In, Console.Out);
+}
+
+if (ImportCommitCommand.IsCommand(args))
+{
+    return await ImportCommitCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
 await FirstRunSetup.EnsureSetupCodeAsync(app.Services);
