@@ -7,6 +7,7 @@ using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Features.Identity;
 using ExpenseTracker.Web.Features.Import;
+using ExpenseTracker.Web.Features.Import.Mapping;
 using ExpenseTracker.Web.Features.PaymentAccounts;
 using ExpenseTracker.Web.Features.Settings;
 using ExpenseTracker.Web.Infrastructure;
@@ -30,6 +31,7 @@ builder.AddExpenses();
 builder.AddHouseholds();
 builder.AddCategories();
 builder.AddPaymentAccounts();
+builder.AddImportMapping();
 builder.AddBudgetsAndAnalytics();
 builder.AddSettings();
 builder.Services.AddMudServices(options =>
