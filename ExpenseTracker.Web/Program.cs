@@ -4,6 +4,7 @@ using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Categories;
 using ExpenseTracker.Web.Features.Demo;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Features.Export;
 using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Features.Identity;
 using ExpenseTracker.Web.Features.Import;
@@ -32,6 +33,7 @@ builder.AddCategories();
 builder.AddPaymentAccounts();
 builder.AddBudgetsAndAnalytics();
 builder.AddSettings();
+builder.AddExport();
 builder.Services.AddMudServices(options =>
 {
     options.SnackbarConfiguration.VisibleStateDuration = 4000;
@@ -74,6 +76,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorPages();
 app.MapAnalytics();
+app.MapExport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
