@@ -37,7 +37,7 @@ public sealed class ExpenseExportRow
     public decimal Amount { get; set; }
 
     [ExcelColumn(Name = "Currency", Width = 9)]
-    public string? Currency { get; set; }
+    public string Currency { get; set; } = string.Empty;
 
     [ExcelColumn(Name = "Account", Width = 22)]
     public string? Account { get; set; }
@@ -95,8 +95,8 @@ public sealed class ExpenseExport(IDbContextFactory<AppDbContext> dbFactory, Hou
             csv.WriteField(row.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty);
             csv.WriteField(row.Payee ?? string.Empty);
             csv.WriteField(row.Category ?? string.Empty);
-            csv.WriteNumber(row.Amount.ToString(CultureInfo.InvariantCulture));
-            csv.WriteField(row.Currency ?? string.Empty);
+            csv.WriteNumber(row.Amount.ToString(DecimalsFormat(row.Currency), CultureInfo.InvariantCulture));
+            csv.WriteField(row.Currency);
             csv.WriteField(row.Account ?? string.Empty);
             csv.WriteField(row.PaidBy ?? string.Empty);
             csv.WriteField(row.Tags ?? string.Empty);
@@ -156,6 +156,14 @@ public sealed class ExpenseExport(IDbContextFactory<AppDbContext> dbFactory, Hou
             await producer;
         }
     }
+
+    /// <summary>"F2" for EUR, "F0" for JPY: amounts keep the currency's decimals in text.</summary>
+    private static string DecimalsFormat(string currency) => Currencies.Exponent(currency) switch
+    {
+        0 => "F0",
+        2 => "F2",
+        var exponent => "F" + exponent.ToString(CultureInfo.InvariantCulture),
+    };
 
     /// <summary>The Excel number format for a currency: its own decimals, the code after the number.</summary>
     public static string AmountFormat(string currency)
@@ -226,7 +234,6 @@ public sealed class ExpenseExport(IDbContextFactory<AppDbContext> dbFactory, Hou
 
             foreach (var t in page)
             {
-                var exponent = Currencies.Exponent(t.Currency);
                 lineText.Clear();
                 var split = lines[t.Id].Count() > 1;
                 foreach (var line in lines[t.Id])
@@ -239,7 +246,7 @@ public sealed class ExpenseExport(IDbContextFactory<AppDbContext> dbFactory, Hou
                     lineText.Append(categories.GetValueOrDefault(line.CategoryId, "?"));
                     if (split)
                     {
-                        lineText.Append(' ').Append(Money.ToMajor(line.AmountMinor, t.Currency).ToString("F" + exponent.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+                        lineText.Append(' ').Append(Money.ToMajor(line.AmountMinor, t.Currency).ToString(DecimalsFormat(t.Currency), CultureInfo.InvariantCulture));
                     }
                 }
 
