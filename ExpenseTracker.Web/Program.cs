@@ -1,5 +1,6 @@
 using ExpenseTracker.Web.Components;
 using ExpenseTracker.Web.Features.Analytics;
+using ExpenseTracker.Web.Features.Backup;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Categories;
 using ExpenseTracker.Web.Features.Demo;
@@ -34,6 +35,7 @@ builder.AddPaymentAccounts();
 builder.AddBudgetsAndAnalytics();
 builder.AddSettings();
 builder.AddExport();
+builder.AddBackup();
 builder.Services.AddMudServices(options =>
 {
     options.SnackbarConfiguration.VisibleStateDuration = 4000;
@@ -77,6 +79,7 @@ app.MapStaticAssets();
 app.MapRazorPages();
 app.MapAnalytics();
 app.MapExport();
+app.MapBackup();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

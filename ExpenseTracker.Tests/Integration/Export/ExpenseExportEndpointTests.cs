@@ -273,5 +273,5 @@ public sealed class ExpenseExportEndpointTests : IAsyncLifetime
 
     [Fact]
     public void TheFileNameCarriesTheHouseholdAndTheDate() =>
-        Assert.Equal("the-müllers-expenses-2026-11-15.xlsx", ExportApi.FileName("The Müllers!", new DateOnly(2026, 11, 15), "xlsx"));
+        Assert.Equal("the-müllers-expenses-2026-11-15.xlsx", ExportApi.FileName("The Müllers!", "expenses", new DateOnly(2026, 11, 15), "xlsx"));
 }

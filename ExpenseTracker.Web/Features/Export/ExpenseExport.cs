@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text;
 using CsvHelper;
@@ -108,9 +107,7 @@ public sealed class ExpenseExport(IDbContextFactory<AppDbContext> dbFactory, Hou
 
     /// <summary>
     /// XLSX with a frozen header row, fixed column widths, dates as date cells and amounts as numbers in the currency's
-    /// format. MiniExcel writes synchronously into a zip; it runs on a worker thread into a pipe that is copied to
-    /// <paramref name="output"/> asynchronously (a response body refuses synchronous writes), so at most the pipe's
-    /// buffer is held in memory. Text stays exactly as entered: an XLSX string cell is never run as a formula.
+    /// format. MiniExcel writes synchronously, so it runs through <see cref="StreamPump"/>. Text stays exactly as entered: an XLSX string cell is never run as a formula.
     /// </summary>
     public async Task WriteXlsxAsync(Stream output, ExpenseFilter filter, string currency, CancellationToken cancellationToken = default)
     {
@@ -121,40 +118,15 @@ public sealed class ExpenseExport(IDbContextFactory<AppDbContext> dbFactory, Hou
             AutoFilter = true,
             DynamicColumns = [new DynamicExcelColumn(nameof(ExpenseExportRow.Amount)) { Format = AmountFormat(currency), Width = 14 }],
         };
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024));
         var rows = RowsAsync(filter, cancellationToken).ToBlockingEnumerable(cancellationToken);
-        var producer = Task.Run(
-            async () =>
+        await StreamPump.RunAsync(
+            output,
+            (sink, _) =>
             {
-                try
-                {
-                    await using (var sink = pipe.Writer.AsStream(leaveOpen: true))
-                    {
-                        MiniExcel.SaveAs(sink, rows, printHeader: true, sheetName: "Expenses", excelType: ExcelType.XLSX, configuration: configuration);
-                    }
-
-                    await pipe.Writer.CompleteAsync();
-                }
-                catch (Exception ex)
-                {
-                    await pipe.Writer.CompleteAsync(ex);
-                }
+                MiniExcel.SaveAs(sink, rows, printHeader: true, sheetName: "Expenses", excelType: ExcelType.XLSX, configuration: configuration);
+                return Task.CompletedTask;
             },
             cancellationToken);
-        try
-        {
-            await pipe.Reader.CopyToAsync(output, cancellationToken);
-            await pipe.Reader.CompleteAsync();
-        }
-        catch (Exception ex)
-        {
-            await pipe.Reader.CompleteAsync(ex);
-            throw;
-        }
-        finally
-        {
-            await producer;
-        }
     }
 
     /// <summary>"F2" for EUR, "F0" for JPY: amounts keep the currency's decimals in text.</summary>

@@ -37,8 +37,8 @@ public static class ExportApi
         return index < 0 ? string.Empty : url[index..];
     }
 
-    /// <summary>A download name from the household's name and today's date, e.g. <c>the-millers-expenses-2026-11-15.csv</c>.</summary>
-    public static string FileName(string householdName, DateOnly today, string extension)
+    /// <summary>A download name from the household's name, what it holds and today's date, e.g. <c>the-millers-expenses-2026-11-15.csv</c>.</summary>
+    public static string FileName(string householdName, string what, DateOnly today, string extension)
     {
         var slug = new StringBuilder();
         foreach (var c in householdName.Trim())
@@ -54,7 +54,7 @@ public static class ExportApi
         }
 
         var name = slug.ToString().Trim('-');
-        return string.Create(CultureInfo.InvariantCulture, $"{(name.Length == 0 ? "household" : name)}-expenses-{today:yyyy-MM-dd}.{extension}");
+        return string.Create(CultureInfo.InvariantCulture, $"{(name.Length == 0 ? "household" : name)}-{what}-{today:yyyy-MM-dd}.{extension}");
     }
 
     private static async Task<Results<PushStreamHttpResult, NotFound>> ExportAsync(
@@ -70,6 +70,6 @@ public static class ExportApi
         var filter = ExpenseQuery.Parse(q["range"], q["from"], q["to"], q["cat"], q["tag"], q["member"], q["account"], q["kind"], q["q"],
             q["min"], q["max"], q["payee"], q["spender"]).ToFilter(today, household.BaseCurrency);
         var contentType = extension == "csv" ? ExpenseExport.CsvContentType : ExpenseExport.XlsxContentType;
-        return TypedResults.Stream(stream => write(stream, filter, household), contentType, FileName(household.Name, today, extension));
+        return TypedResults.Stream(stream => write(stream, filter, household), contentType, FileName(household.Name, "expenses", today, extension));
     }
 }
