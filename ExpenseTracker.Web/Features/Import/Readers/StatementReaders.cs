@@ -25,7 +25,7 @@ public static class StatementReaders
         }
 
         var head = bytes.AsSpan(0, Math.Min(bytes.Length, SniffLength));
-        if (LooksBinary(head))
+        if (options.Encoding is not { IsSingleByte: false, WebName: not "utf-8" } && LooksBinary(head))
         {
             throw new ImportRefusedException("This is not a bank statement: the file holds binary data, not text.");
         }
@@ -76,7 +76,7 @@ public static class StatementReaders
     /// <summary>NUL bytes (outside UTF-16) or many control characters mean binary data.</summary>
     private static bool LooksBinary(ReadOnlySpan<byte> head)
     {
-        if (TextDecoding.HasUtf16Bom(head))
+        if (TextDecoding.HasUtf16Bom(head) || TextDecoding.Utf16WithoutBom(head) is not null)
         {
             return false;
         }
