@@ -61,8 +61,8 @@ internal static class ImportBenchmark
             }
         }
 
-        var median = Median(endToEnd);
-        var rawMedian = Median(raw);
+        var median = BenchmarkProgram.Median(endToEnd);
+        var rawMedian = BenchmarkProgram.Median(raw);
         using var self = Process.GetCurrentProcess();
         BenchmarkProgram.Report("import", "rows", Rows, "count");
         BenchmarkProgram.Report("import", "existing_transactions", Existing, "count");
@@ -258,12 +258,5 @@ internal static class ImportBenchmark
 
         await File.WriteAllTextAsync(marker, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Built the import benchmark database in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s."));
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        var middle = values.Count / 2;
-        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 }
