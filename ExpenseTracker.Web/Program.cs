@@ -1,13 +1,16 @@
 using ExpenseTracker.Web.Components;
 using ExpenseTracker.Web.Features.Analytics;
+using ExpenseTracker.Web.Features.Backup;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Categories;
 using ExpenseTracker.Web.Features.Demo;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Features.Export;
 using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Features.Identity;
 using ExpenseTracker.Web.Features.Import;
 using ExpenseTracker.Web.Features.Import.Rules;
+using ExpenseTracker.Web.Features.Import.Mapping;
 using ExpenseTracker.Web.Features.PaymentAccounts;
 using ExpenseTracker.Web.Features.Settings;
 using ExpenseTracker.Web.Infrastructure;
@@ -31,10 +34,13 @@ builder.AddExpenses();
 builder.AddHouseholds();
 builder.AddCategories();
 builder.AddPaymentAccounts();
+builder.AddImportMapping();
 builder.AddBudgetsAndAnalytics();
 builder.AddSettings();
 builder.AddImportRules();
 builder.AddImport();
+builder.AddExport();
+builder.AddBackup();
 builder.Services.AddMudServices(options =>
 {
     options.SnackbarConfiguration.VisibleStateDuration = 4000;
@@ -82,6 +88,8 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorPages();
 app.MapAnalytics();
+app.MapExport();
+app.MapBackup();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

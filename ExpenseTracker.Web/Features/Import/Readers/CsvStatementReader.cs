@@ -21,12 +21,18 @@ public sealed class CsvStatementReader : IStatementReader
         var text = TextDecoding.Decode(TextDecoding.ReadAll(stream), options.Encoding);
         var delimiter = options.CsvMapping?.Delimiter ?? SniffDelimiter(text);
         var rows = Parse(text, delimiter).Where(r => r.Cells.Any(c => c.Trim().Length > 0)).ToList();
+        return ReadTable(Format, rows, delimiter, options);
+    }
+
+    /// <summary>Rows of cells (CSV, or XLSX cells as text) to entries through the mapping; shared with the XLSX reader.</summary>
+    internal static StatementReadResult ReadTable(string format, IReadOnlyList<CsvRow> rows, char? delimiter, ReaderOptions options)
+    {
         if (rows.Count == 0)
         {
             throw new ImportRefusedException("The file is empty: it has no rows to import.");
         }
 
-        var mapping = options.CsvMapping is { } given ? given with { Delimiter = delimiter } : CsvMappingGuesser.Guess(rows.Select(r => r.Cells).ToList(), delimiter);
+        var mapping = options.CsvMapping is { } given ? given with { Delimiter = delimiter } : CsvMappingGuesser.Guess(rows.Select(r => r.Cells).ToList(), delimiter ?? ',') with { Delimiter = delimiter };
         if (mapping.Date is null || (mapping.Amount is null && mapping.Debit is null && mapping.Credit is null))
         {
             throw new ImportRefusedException("No date and amount columns could be recognised in this file; map the columns by hand.");
@@ -63,7 +69,7 @@ public sealed class CsvStatementReader : IStatementReader
             throw new ImportRefusedException("The file has 0 usable rows." + (warnings.Count > 0 ? " " + warnings[^1] : string.Empty));
         }
 
-        return new StatementReadResult(Format, [new ParsedStatement(null, null, null, null, entries)], warnings) { Mapping = mapping };
+        return new StatementReadResult(format, [new ParsedStatement(null, null, null, null, entries)], warnings) { Mapping = mapping };
     }
 
     private static bool AmbiguousDay(string v)

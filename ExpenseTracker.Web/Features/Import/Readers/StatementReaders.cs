@@ -9,7 +9,7 @@ public static class StatementReaders
     private const int SniffLength = 4096;
 
     public static IReadOnlyList<IStatementReader> All { get; } =
-        [new OfxReader(), new CamtReader(), new Mt940Reader(), new QifReader(), new CsvStatementReader()];
+        [new XlsxStatementReader(), new OfxReader(), new CamtReader(), new Mt940Reader(), new QifReader(), new CsvStatementReader()];
 
     public static StatementReadResult Read(Stream stream, string? fileName, ReaderOptions? options = null)
     {
@@ -25,7 +25,8 @@ public static class StatementReaders
         }
 
         var head = bytes.AsSpan(0, Math.Min(bytes.Length, SniffLength));
-        if (LooksBinary(head))
+        // All[0] is the XLSX reader: a workbook is a zip, binary by nature.
+        if (LooksBinary(head) && !All[0].CanRead(head, fileName))
         {
             throw new ImportRefusedException("This is not a bank statement: the file holds binary data, not text.");
         }

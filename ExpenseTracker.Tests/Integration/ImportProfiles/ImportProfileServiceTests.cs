@@ -1,0 +1,137 @@
+using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Tests.Integration.Households;
+using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Features.Import.Mapping;
+using ExpenseTracker.Web.Features.Import.Readers;
+using ExpenseTracker.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExpenseTracker.Tests.Integration.ImportProfiles;
+
+public sealed class ImportProfileServiceTests : IAsyncLifetime
+{
+    private static readonly CsvMapping BankMapping = new()
+    {
+        Date = 0, Payee = 1, Debit = 2, Credit = 3, Reference = 4, HasHeader = true, Delimiter = ';', DateFormat = "d.M.yyyy", DecimalSeparator = ',',
+    };
+
+    private readonly TestApp app = new();
+    private Family family = default!;
+
+    public async Task InitializeAsync() => family = await Family.CreateAsync(app);
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private static ImportProfileService Service(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<ImportProfileService>();
+
+    [Fact]
+    public async Task AProfileRoundTripsItsMappingHeadersEncodingSheetAndAccount()
+    {
+        await using var scope = family.As("Ben");
+        var headers = new[] { "Buchungstag", "Empfänger", "Soll", "Haben", "Referenz" };
+
+        await Service(scope).SaveAsync(new ImportProfileInput("Sparkasse", BankMapping, headers, "windows-1252", "Umsätze", family.CashAccountId));
+
+        var profile = Assert.Single(await Service(scope).ListAsync());
+        Assert.Equal("Sparkasse", profile.Name);
+        Assert.Equal(BankMapping, profile.Mapping);
+        Assert.Equal(headers, profile.Headers);
+        Assert.Equal(("windows-1252", "Umsätze", (long?)family.CashAccountId), (profile.EncodingName, profile.SheetName, profile.AccountId));
+        var options = ImportProfileService.ToOptions(profile);
+        Assert.Equal(1252, options.Encoding?.CodePage);
+        Assert.Equal("Umsätze", options.SheetName);
+    }
+
+    [Fact]
+    public async Task TheStoredJsonStillReadsAsAPlainCsvMapping()
+    {
+        await using var scope = family.As("Ana");
+        await Service(scope).SaveAsync(new ImportProfileInput("Bank", BankMapping, ["a", "b"], null, null, null));
+
+        var json = await scope.ServiceProvider.GetRequiredService<AppDbContext>().ImportProfiles.Select(p => p.MappingJson).SingleAsync();
+
+        Assert.Equal(BankMapping, System.Text.Json.JsonSerializer.Deserialize<CsvMapping>(json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
+    }
+
+    [Fact]
+    public async Task SavingUnderAnExistingNameReplacesThatProfile()
+    {
+        await using var scope = family.As("Ana");
+        var first = await Service(scope).SaveAsync(new ImportProfileInput("ING", BankMapping, null, null, null, null));
+
+        var second = await Service(scope).SaveAsync(new ImportProfileInput(" ing ", BankMapping with { Delimiter = ',' }, null, null, null, null));
+
+        Assert.Equal(first, second);
+        var profile = Assert.Single(await Service(scope).ListAsync());
+        Assert.Equal((',', "ing"), (profile.Mapping.Delimiter, profile.Name));
+    }
+
+    [Fact]
+    public async Task TheProfileThatFitsTheHeadersComesFirst()
+    {
+        await using var scope = family.As("Ana");
+        await Service(scope).SaveAsync(new ImportProfileInput("Alpha bank", BankMapping, ["Date", "Text", "Sum"], null, null, null));
+        await Service(scope).SaveAsync(new ImportProfileInput("Beta bank", BankMapping, ["Buchungstag", "Empfänger", "Betrag"], null, null, null));
+        await Service(scope).SaveAsync(new ImportProfileInput("Gamma bank", BankMapping, ["Date", "Payee", "Amount"], null, null, null));
+
+        var ordered = ImportProfileService.ByFit(await Service(scope).ListAsync(), ["buchungstag", "Empfanger", "Betrag"]);
+
+        Assert.Equal(["Beta bank", "Alpha bank", "Gamma bank"], ordered.Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task BadInputIsRefusedWithAClearMessageAndNothingIsSaved()
+    {
+        await using var scope = family.As("Ana");
+        var service = Service(scope);
+
+        var blank = await Assert.ThrowsAsync<FieldValidationException>(() => service.SaveAsync(new ImportProfileInput("  ", BankMapping, null, null, null, null)));
+        var encoding = await Assert.ThrowsAsync<FieldValidationException>(() => service.SaveAsync(new ImportProfileInput("X", BankMapping, null, "klingon-8", null, null)));
+        var account = await Assert.ThrowsAsync<FieldValidationException>(() => service.SaveAsync(new ImportProfileInput("X", BankMapping, null, null, null, 999_999)));
+
+        Assert.Contains("name", blank.Message, StringComparison.Ordinal);
+        Assert.Contains("klingon-8", encoding.Message, StringComparison.Ordinal);
+        Assert.Contains("account", account.Message, StringComparison.Ordinal);
+        Assert.Empty(await service.ListAsync());
+    }
+
+    [Theory]
+    [InlineData("Vic")]
+    [InlineData("Kim")]
+    public async Task ViewersAndChildrenCannotSaveOrDeleteProfiles(string person)
+    {
+        long id;
+        await using (var owner = family.As("Ana"))
+        {
+            id = await Service(owner).SaveAsync(new ImportProfileInput("Bank", BankMapping, null, null, null, null));
+        }
+
+        await using var scope = family.As(person);
+        await Assert.ThrowsAsync<HouseholdAccessException>(() => Service(scope).SaveAsync(new ImportProfileInput("Mine", BankMapping, null, null, null, null)));
+        await Assert.ThrowsAsync<HouseholdAccessException>(() => Service(scope).DeleteAsync(id));
+        Assert.Single(await Service(scope).ListAsync());
+    }
+
+    [Fact]
+    public async Task AMemberDeletesAProfileAndAnotherHouseholdNeverSeesOrDeletesIt()
+    {
+        long id;
+        await using (var ben = family.As("Ben"))
+        {
+            id = await Service(ben).SaveAsync(new ImportProfileInput("Bank", BankMapping, null, null, null, null));
+        }
+
+        var (stranger, household, memberId) = await app.CreateUserWithHouseholdAsync("eve@example.com");
+        await using (var other = app.ScopeFor(household.Id, memberId, MemberRole.Owner, stranger.Id))
+        {
+            Assert.Empty(await Service(other).ListAsync());
+            await Assert.ThrowsAsync<NotFoundException>(() => Service(other).DeleteAsync(id));
+        }
+
+        await using var scope = family.As("Ben");
+        await Service(scope).DeleteAsync(id);
+        Assert.Empty(await Service(scope).ListAsync());
+    }
+}
