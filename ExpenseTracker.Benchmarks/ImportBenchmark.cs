@@ -41,6 +41,7 @@ internal static class ImportBenchmark
         var csv = GenerateCsv();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Rows:N0}-row CSV ({csv.Length / 1024.0 / 1024.0:0.0} MB) into a household of {Existing:N0} transactions."));
 
+        await PrintStagesAsync(csv);
         var runs = Math.Clamp(iterations, 1, 5);
         var endToEnd = new List<double>();
         var raw = new List<double>();
@@ -173,6 +174,33 @@ internal static class ImportBenchmark
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  raw insert {elapsed:0} ms"));
         return elapsed;
+    }
+
+    /// <summary>Where "read and check" goes: the readers, the suggester, and loading the window of existing transactions.</summary>
+    private static async Task PrintStagesAsync(byte[] csv)
+    {
+        await using var host = await BenchHost.CreateAsync(FreshCopy(), keep: false);
+        await using var scope = host.ScopeFor(await host.DemoHouseholdAsync());
+        var services = scope.ServiceProvider;
+        var dbFactory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        for (var round = 0; round < 2; round++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var entries = StatementReaders.Read(csv, "bench.csv", ReaderOptions.Default).AllEntries.ToList();
+            var readMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            started = Stopwatch.GetTimestamp();
+            await new RuleCategorySuggester(dbFactory, services.GetRequiredService<HouseholdScope>())
+                .SuggestAsync([.. entries.Select(e => new CategorizeInput(e.Payee, e.Memo, Money.ToMinor(e.Amount, "EUR")))]);
+            var suggestMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            started = Stopwatch.GetTimestamp();
+            await using var db = await dbFactory.CreateDbContextAsync();
+            var from = entries.Min(e => e.Date).AddDays(-3);
+            var window = await db.Transactions.AsNoTracking().Where(t => t.Date >= from)
+                .Select(t => new { t.Id, t.Kind, t.AmountMinor, t.Date, t.AccountId, t.ToAccountId, t.PayeeId, t.Source }).ToListAsync();
+            var windowMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  stages: read {readMs:0} ms, suggest {suggestMs:0} ms, load {window.Count:N0} existing in the window {windowMs:0} ms"));
+        }
     }
 
     /// <summary>When the writer started saving (progress is reported on the writer's thread).</summary>
