@@ -168,7 +168,7 @@ public static class BenchmarkProgram
         return (Median(samplesA), Median(samplesB));
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         values.Sort();
         var middle = values.Count / 2;
