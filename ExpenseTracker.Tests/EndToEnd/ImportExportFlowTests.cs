@@ -79,6 +79,7 @@ public sealed class ImportExportFlowTests(BrowserFixture browser) : IAsyncLifeti
         await Expect(page.Locator("[data-testid=preview-row]")).ToHaveCountAsync(ImportedRows.Length);
         await Expect(page.Locator("[data-testid=preview-row][data-status=Duplicate]")).ToHaveCountAsync(ImportedRows.Length);
         await AssertNoSidewaysScrollAsync(page, "/import (preview)");
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await BrowserHelpers.ScreenshotAsync(page, "import-preview-phone");
         await BrowserHelpers.AssertNoSeriousAccessibilityViolationsAsync(page);
     }
