@@ -26,6 +26,7 @@ public static class BenchmarkProgram
         ["seed"] = ("time --seed-demo's seeding of the demo household into a fresh database", SeedAsync),
         ["dashboard"] = ("median/p95 of every analytics and budget-page query, 1M transactions (250k in one household)", DashboardBenchmark.RunAsync),
         ["dashboard-plans"] = ("the SQL and SQLite query plan of the dashboard's grouped queries (after `dashboard` built its database)", QueryPlans.RunAsync),
+        ["import"] = ("a 50,000-row bank CSV imported end to end into a household of 250,000 transactions, against raw prepared INSERTs", ImportBenchmark.RunAsync),
         ["live"] = ("a save in one scope re-renders (reloads) a subscriber's budget page in another scope", DashboardBenchmark.LiveAsync),
     };
 

@@ -1,12 +1,15 @@
 using ExpenseTracker.Web.Components;
 using ExpenseTracker.Web.Features.Analytics;
+using ExpenseTracker.Web.Features.Backup;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Categories;
 using ExpenseTracker.Web.Features.Demo;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Features.Export;
 using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Features.Identity;
 using ExpenseTracker.Web.Features.Import;
+using ExpenseTracker.Web.Features.Import.Rules;
 using ExpenseTracker.Web.Features.Import.Mapping;
 using ExpenseTracker.Web.Features.PaymentAccounts;
 using ExpenseTracker.Web.Features.Settings;
@@ -15,14 +18,14 @@ using Microsoft.AspNetCore.HttpOverrides;
 using MudBlazor.Services;
 
 // Reads a statement file and prints it; needs no host, database or data folder.
-if (ImportCommand.IsCommand(args))
+if (ImportCommand.IsCommand(args) && !ImportCommitCommand.IsCommand(args))
 {
     return await ImportCommand.RunAsync(args, Console.Out, Console.Error);
 }
 
 // Our own switches are not configuration keys: keep them away from the command-line configuration provider.
 var hostArgs = args.Where(a => a != DemoSeeder.Flag).ToArray();
-var builder = WebApplication.CreateBuilder(AdminCommands.IsCommand(args) ? [] : hostArgs);
+var builder = WebApplication.CreateBuilder(AdminCommands.IsCommand(args) || ImportCommitCommand.IsCommand(args) ? [] : hostArgs);
 
 builder.AddStorage();
 builder.AddData();
@@ -34,6 +37,10 @@ builder.AddPaymentAccounts();
 builder.AddImportMapping();
 builder.AddBudgetsAndAnalytics();
 builder.AddSettings();
+builder.AddImportRules();
+builder.AddImport();
+builder.AddExport();
+builder.AddBackup();
 builder.Services.AddMudServices(options =>
 {
     options.SnackbarConfiguration.VisibleStateDuration = 4000;
@@ -49,6 +56,11 @@ await DatabaseSetup.MigrateAsync(app.Services);
 if (AdminCommands.IsCommand(args))
 {
     return await AdminCommands.RunAsync(app.Services, args, Console.In, Console.Out);
+}
+
+if (ImportCommitCommand.IsCommand(args))
+{
+    return await ImportCommitCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
 await FirstRunSetup.EnsureSetupCodeAsync(app.Services);
@@ -76,6 +88,8 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorPages();
 app.MapAnalytics();
+app.MapExport();
+app.MapBackup();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -37,6 +37,17 @@ public static class AnalyticsCsv
             csv.EndRow();
         }
 
+        if (data.Private is { } hidden)
+        {
+            csv.Text(hidden.Label);
+            foreach (var cell in hidden.Cells)
+            {
+                csv.Money(cell.AmountMinor, currency);
+            }
+
+            csv.EndRow();
+        }
+
         csv.Text("Total");
         foreach (var month in data.Months)
         {
@@ -85,6 +96,12 @@ public static class AnalyticsCsv
             csv.EndRow();
         }
 
+        if (data.Private is { } hidden)
+        {
+            // Already in the days' amounts: the line says how much of them is other members' private spending.
+            csv.Text(hidden.Label).Money(hidden.AmountMinor, currency).Text(null).Text(null).EndRow();
+        }
+
         return csv.ToString();
     }
 
@@ -92,7 +109,7 @@ public static class AnalyticsCsv
     {
         var csv = new CsvTable("Category", data.ThisMonth.ToString(), data.LastMonth.ToString(), data.SameMonthLastYear.ToString(),
             "Change vs last month", "Change vs last month %", "Change vs last year", "Change vs last year %");
-        foreach (var row in data.Rows.Append(data.Total))
+        foreach (var row in data.Rows.Concat(data.Private is { } hidden ? [hidden.Row] : []).Append(data.Total))
         {
             csv.Text(row.Name).Money(row.ThisMonth.AmountMinor, currency).Money(row.LastMonth.AmountMinor, currency)
                 .Money(row.SameMonthLastYear.AmountMinor, currency).Money(row.DiffVsLastMinor, currency).Number(row.DiffVsLastPercent)
@@ -140,6 +157,12 @@ public static class AnalyticsCsv
         foreach (var m in data.Months)
         {
             csv.Text(m.Month.ToString()).Money(m.Income.AmountMinor, currency).Money(m.Spending.AmountMinor, currency).Money(m.NetMinor, currency).EndRow();
+        }
+
+        if (data.Private is { } hidden)
+        {
+            // Already in the months' figures, as in the list's private line.
+            csv.Text(hidden.Label).Money(hidden.IncomeMinor, currency).Money(hidden.SpendingMinor, currency).Money(hidden.IncomeMinor - hidden.SpendingMinor, currency).EndRow();
         }
 
         return csv.ToString();

@@ -65,7 +65,17 @@ public sealed record CategorySlice(long CategoryId, string Name, string Color, s
 
 /// <summary>Monthly spending stacked by category (<see cref="TrendSeries.Cells"/> align with <see cref="Months"/>), and the average line.</summary>
 /// <param name="AverageMinor">Mean monthly total over <see cref="AverageMonths"/> complete months (the running month is left out).</param>
-public sealed record MonthlyTrend(IReadOnlyList<TrendMonth> Months, IReadOnlyList<TrendSeries> Series, long AverageMinor, int AverageMonths);
+/// <param name="Private">Other members' private spending per month, one more stacked series; month totals include it.</param>
+public sealed record MonthlyTrend(IReadOnlyList<TrendMonth> Months, IReadOnlyList<TrendSeries> Series, long AverageMinor, int AverageMonths, PrivateSeries? Private = null);
+
+/// <summary>
+/// Other members' private transactions as one "private (n items)" series of a monthly chart (<see cref="Cells"/> align with the
+/// months). A cell's drill-down is the month's list, whose private line shows the same amount and <see cref="CellCounts"/>.
+/// </summary>
+public sealed record PrivateSeries(int Count, IReadOnlyList<ChartCell> Cells, IReadOnlyList<int> CellCounts)
+{
+    public string Label => new PrivateSummary(Count, 0).Label;
+}
 
 /// <param name="IsPartial">The month is still running or the period cuts it.</param>
 public sealed record TrendMonth(BudgetMonth Month, DateOnly From, DateOnly To, long TotalMinor, bool IsPartial, ExpenseFilter DrillDown);
@@ -82,14 +92,23 @@ public sealed record BudgetVsActualBar(long? CategoryId, string Name, string? Co
 
 /// <summary>This month's spending by day, cumulative, against the budget pace line (budget × day ÷ days).</summary>
 /// <param name="BudgetMinor">The overall budget's available amount, else the sum of the category budgets; null when none.</param>
-public sealed record CumulativeSpending(MonthRange Range, DateOnly Today, long? BudgetMinor, IReadOnlyList<CumulativeDay> Days);
+/// <param name="Private">Other members' private spending of the month (already in the days' amounts), as one line.</param>
+public sealed record CumulativeSpending(MonthRange Range, DateOnly Today, long? BudgetMinor, IReadOnlyList<CumulativeDay> Days, PrivateSlice? Private = null);
 
 /// <param name="CumulativeMinor">Null for days after today.</param>
 /// <param name="PaceMinor">Where spending "should" be by the end of this day; null without a budget.</param>
 public sealed record CumulativeDay(DateOnly Date, long DayMinor, long? CumulativeMinor, long? PaceMinor, ExpenseFilter DayDrillDown, ExpenseFilter ToDateDrillDown);
 
 /// <summary>This month vs last month vs the same month last year, per category (full months).</summary>
-public sealed record CategoryComparison(BudgetMonth ThisMonth, BudgetMonth LastMonth, BudgetMonth SameMonthLastYear, IReadOnlyList<ComparisonRow> Rows, ComparisonRow Total);
+/// <param name="Private">Other members' private spending per month as one row; <see cref="Total"/> includes it.</param>
+public sealed record CategoryComparison(
+    BudgetMonth ThisMonth, BudgetMonth LastMonth, BudgetMonth SameMonthLastYear, IReadOnlyList<ComparisonRow> Rows, ComparisonRow Total, PrivateComparisonRow? Private = null);
+
+/// <summary>The "private (n items)" row of the comparison: its cells drill down to each month's list (its private line).</summary>
+public sealed record PrivateComparisonRow(ComparisonRow Row, int ThisMonthCount, int LastMonthCount, int SameMonthLastYearCount)
+{
+    public string Label => new PrivateSummary(ThisMonthCount, 0).Label;
+}
 
 /// <param name="DiffVsLastPercent">Change against last month in percent of last month; null when last month was 0.</param>
 public sealed record ComparisonRow(
@@ -120,8 +139,15 @@ public sealed record MemberSpendingChart(long TotalMinor, IReadOnlyList<MemberSl
 
 public sealed record MemberSlice(long MemberId, string Name, string Color, long AmountMinor, double Percent, ExpenseFilter DrillDown);
 
-/// <summary>Income and spending per month.</summary>
-public sealed record IncomeVsSpending(IReadOnlyList<IncomeSpendingMonth> Months, long TotalIncomeMinor, long TotalSpendingMinor);
+/// <summary>Income and spending per month; both include other members' private transactions (<see cref="Private"/>).</summary>
+public sealed record IncomeVsSpending(IReadOnlyList<IncomeSpendingMonth> Months, long TotalIncomeMinor, long TotalSpendingMinor, PrivateIncomeSpending? Private = null);
+
+/// <summary>Other members' private income and spending over the period, as one line (drill-down: the period's list).</summary>
+public sealed record PrivateIncomeSpending(int Count, long IncomeMinor, long SpendingMinor, ExpenseFilter DrillDown)
+{
+    public string Label => new PrivateSummary(Count, SpendingMinor).Label;
+}
 
 /// <param name="Income">Drill-down lists the Income transactions (the list's spending total is 0 for them: sum the amounts).</param>
-public sealed record IncomeSpendingMonth(BudgetMonth Month, DateOnly From, DateOnly To, ChartCell Income, ChartCell Spending, long NetMinor);
+/// <param name="Private">Other members' private transactions of the month (already in <paramref name="Income"/> and <paramref name="Spending"/>).</param>
+public sealed record IncomeSpendingMonth(BudgetMonth Month, DateOnly From, DateOnly To, ChartCell Income, ChartCell Spending, long NetMinor, PrivateSummary? Private = null);

@@ -12,8 +12,9 @@ namespace ExpenseTracker.Web.Features.Analytics;
 /// for the segment's <see cref="ExpenseFilter"/> (built with <see cref="ExpenseService.Apply"/> itself), so a drill-down
 /// list's total equals the segment to the cent. Months are budget months (household time zone and month start day).
 /// Roles: everyone reads; a child's charts cover only their own transactions (paid or logged by them). Other members'
-/// private transactions are in no category, payee or member segment: the by-category, payee and member charts show them
-/// as one "private (n items)" segment (<see cref="PrivateSlice"/>) included in the total, like the expense list's private line.
+/// private transactions are in no category, payee or member segment: every chart counts them as one "private (n items)"
+/// segment, series or row (<see cref="PrivateSlice"/>, <see cref="PrivateSeries"/>, <see cref="PrivateComparisonRow"/>) included in
+/// its totals, so a total equals the drill-down list's total plus the list's private line.
 /// </summary>
 public sealed class AnalyticsService(
     IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, TimeProvider time, BudgetService budgets, MonthlyAggregateCache cache)
@@ -51,13 +52,14 @@ public sealed class AnalyticsService(
         var months = Buckets(filter, household.MonthStartDay, MaxTrendMonths);
         var baseFilter = filter.ToExpenseFilter() with { From = months[0].From, To = months[^1].To };
         var totals = await MonthlyOrLiveAsync(db, MonthlyAggregateCache.ByCategory, filter, baseFilter, months, household.MonthStartDay, cancellationToken);
+        var hidden = HiddenByMonth(await MonthlyOrLiveAsync(db, MonthlyAggregateCache.HiddenPrivateByKind, filter, baseFilter, months, household.MonthStartDay, cancellationToken));
         var categories = await CategoriesAsync(db, cancellationToken);
         var today = BudgetPeriods.Today(time, household.TimeZoneId);
 
         var byCell = totals.ToDictionary(t => (t.Month, t.Key), t => t.AmountMinor);
         var trendMonths = months.Select(m =>
         {
-            var monthTotal = totals.Where(t => t.Month == m.Month.Index).Sum(t => t.AmountMinor);
+            var monthTotal = totals.Where(t => t.Month == m.Month.Index).Sum(t => t.AmountMinor) + hidden.GetValueOrDefault(m.Month.Index).SpendingMinor;
             var full = BudgetPeriods.RangeOf(m.Month, household.MonthStartDay);
             var partial = m.From != full.From || m.To != full.To || m.To >= today;
             return new TrendMonth(m.Month, m.From, m.To, monthTotal, partial, baseFilter with { From = m.From, To = m.To });
@@ -72,7 +74,13 @@ public sealed class AnalyticsService(
         var complete = trendMonths.Where(m => !m.IsPartial).ToList();
         var basis = complete.Count > 0 ? complete : trendMonths;
         var average = BudgetMath.RoundDiv(basis.Aggregate(Int128.Zero, (sum, m) => sum + m.TotalMinor), basis.Count);
-        return new MonthlyTrend(trendMonths, series, average, basis.Count);
+        var privateSeries = hidden.Values.Any(h => h.SpendingCount > 0)
+            ? new PrivateSeries(
+                hidden.Values.Sum(h => h.SpendingCount),
+                months.Select(m => new ChartCell(hidden.GetValueOrDefault(m.Month.Index).SpendingMinor, baseFilter with { From = m.From, To = m.To })).ToList(),
+                months.Select(m => hidden.GetValueOrDefault(m.Month.Index).SpendingCount).ToList())
+            : null;
+        return new MonthlyTrend(trendMonths, series, average, basis.Count, privateSeries);
     }
 
     /// <summary>Budget vs actual for a month, from the budget page's own figures (budgets are household-wide: no filters).</summary>
@@ -101,7 +109,8 @@ public sealed class AnalyticsService(
         var range = BudgetPeriods.RangeOf(month, household.MonthStartDay);
         var today = BudgetPeriods.Today(time, household.TimeZoneId);
         var baseFilter = (filter ?? new AnalyticsFilter { From = range.From, To = range.To }).ToExpenseFilter() with { From = range.From, To = range.To };
-        var byDay = await SpendingQueries.Matching(db, baseFilter, scope).SpendingKinds()
+        // Visible and hidden private transactions together (a child's own only); the month's private line comes separately.
+        var byDay = await SpendingQueries.HouseholdWide(db, baseFilter, scope).SpendingKinds()
             .GroupBy(t => t.Date)
             .Select(g => new { Date = g.Key, Amount = g.Sum(t => t.Kind == TransactionKind.Refund ? -t.AmountMinor : t.AmountMinor) })
             .ToDictionaryAsync(x => x.Date, x => x.Amount, cancellationToken);
@@ -121,7 +130,8 @@ public sealed class AnalyticsService(
                 baseFilter with { From = day, To = day }, baseFilter with { To = day }));
         }
 
-        return new CumulativeSpending(range, today, budget, days);
+        var hidden = await HiddenPrivateAsync(db, baseFilter, cancellationToken);
+        return new CumulativeSpending(range, today, budget, days, PrivateSliceOf(hidden, running, baseFilter));
     }
 
     /// <summary>A month against the month before and the same month a year earlier, per category and in total (full months).</summary>
@@ -132,12 +142,15 @@ public sealed class AnalyticsService(
         var months = new[] { month, month.Previous, month.AddMonths(-12) };
         var filters = new ExpenseFilter[3];
         var sums = new Dictionary<long, long>[3];
+        var hidden = new HiddenMonth[3];
         for (var i = 0; i < 3; i++)
         {
             var range = BudgetPeriods.RangeOf(months[i], household.MonthStartDay);
             filters[i] = (filter ?? new AnalyticsFilter { From = range.From, To = range.To }).ToExpenseFilter() with { From = range.From, To = range.To };
             sums[i] = Sum(await SpendingQueries.MonthlyAsync(db, scope, cache, MonthlyAggregateCache.ByCategory, filters[i], household.MonthStartDay, months[i], months[i], cancellationToken))
                 .ToDictionary(t => t.Key, t => t.AmountMinor);
+            hidden[i] = HiddenByMonth(await SpendingQueries.MonthlyAsync(
+                db, scope, cache, MonthlyAggregateCache.HiddenPrivateByKind, filters[i], household.MonthStartDay, months[i], months[i], cancellationToken)).GetValueOrDefault(months[i].Index);
         }
 
         var categories = await CategoriesAsync(db, cancellationToken);
@@ -146,8 +159,13 @@ public sealed class AnalyticsService(
             .OrderBy(c => c.SortOrder).ThenBy(c => c.Name, StringComparer.Ordinal)
             .Select(c => Compare(c.Id, c.Name, c.Color, [.. sums.Select(s => s.GetValueOrDefault(c.Id))], [.. filters.Select(f => f with { CategoryIds = [c.Id] })]))
             .ToList();
-        var total = Compare(null, "Total", null, [.. sums.Select(s => s.Values.Sum())], filters);
-        return new CategoryComparison(months[0], months[1], months[2], rows, total);
+        var total = Compare(null, "Total", null, [.. sums.Select((s, i) => s.Values.Sum() + hidden[i].SpendingMinor)], filters);
+        var privateRow = hidden.Any(h => h.SpendingCount > 0)
+            ? new PrivateComparisonRow(
+                Compare(null, new PrivateSummary(hidden[0].SpendingCount, 0).Label, PrivateSlice.Color, [.. hidden.Select(h => h.SpendingMinor)], filters),
+                hidden[0].SpendingCount, hidden[1].SpendingCount, hidden[2].SpendingCount)
+            : null;
+        return new CategoryComparison(months[0], months[1], months[2], rows, total, privateRow);
     }
 
     public async Task<TopPayees> TopPayeesAsync(AnalyticsFilter filter, int top = 10, CancellationToken cancellationToken = default)
@@ -225,18 +243,25 @@ public sealed class AnalyticsService(
         var incomeFilter = spendingFilter with { Kinds = [TransactionKind.Income] };
         var listFilter = spendingFilter with { Kinds = [TransactionKind.Expense, TransactionKind.Refund, TransactionKind.Income] };
         var totals = await MonthlyOrLiveAsync(db, MonthlyAggregateCache.ByKind, filter, listFilter, months, household.MonthStartDay, cancellationToken);
+        var hidden = HiddenByMonth(await MonthlyOrLiveAsync(db, MonthlyAggregateCache.HiddenPrivateByKind, filter, listFilter, months, household.MonthStartDay, cancellationToken));
         long Sum(BudgetMonth m, TransactionKind kind) => totals.Where(t => t.Month == m.Index && t.Key == (long)kind).Sum(t => t.AmountMinor);
 
         var result = months.Select(m =>
         {
-            var income = Sum(m.Month, TransactionKind.Income);
-            var spending = Sum(m.Month, TransactionKind.Expense) - Sum(m.Month, TransactionKind.Refund);
+            var h = hidden.GetValueOrDefault(m.Month.Index);
+            var income = Sum(m.Month, TransactionKind.Income) + h.IncomeMinor;
+            var spending = Sum(m.Month, TransactionKind.Expense) - Sum(m.Month, TransactionKind.Refund) + h.SpendingMinor;
             return new IncomeSpendingMonth(m.Month, m.From, m.To,
                 new ChartCell(income, incomeFilter with { From = m.From, To = m.To }),
                 new ChartCell(spending, spendingFilter with { From = m.From, To = m.To }),
-                income - spending);
+                income - spending,
+                h.Count > 0 ? new PrivateSummary(h.Count, h.SpendingMinor, h.IncomeMinor) : null);
         }).ToList();
-        return new IncomeVsSpending(result, result.Sum(m => m.Income.AmountMinor), result.Sum(m => m.Spending.AmountMinor));
+        var anyHidden = hidden.Values.Where(h => h.Count > 0).ToList();
+        var privateLine = anyHidden.Count > 0
+            ? new PrivateIncomeSpending(anyHidden.Sum(h => h.Count), anyHidden.Sum(h => h.IncomeMinor), anyHidden.Sum(h => h.SpendingMinor), listFilter)
+            : null;
+        return new IncomeVsSpending(result, result.Sum(m => m.Income.AmountMinor), result.Sum(m => m.Spending.AmountMinor), privateLine);
     }
 
     /// <summary>The period as whole budget months, or null when it starts or ends inside a month.</summary>
@@ -294,6 +319,17 @@ public sealed class AnalyticsService(
     private Task<PrivateSummary> HiddenPrivateAsync(AppDbContext db, ExpenseFilter filter, CancellationToken cancellationToken) =>
         SpendingQueries.Filtered(db, filter, scope).SummarizeHiddenPrivateAsync(scope, filter.CategoryIds, cancellationToken);
 
+    /// <summary>Per budget month (index), other members' private transactions from <see cref="MonthlyAggregateCache.HiddenPrivateByKind"/> rows.</summary>
+    private static Dictionary<int, HiddenMonth> HiddenByMonth(IEnumerable<KeyedTotal> rows) =>
+        rows.GroupBy(r => r.Month).ToDictionary(g => g.Key, g =>
+        {
+            long Amount(TransactionKind kind) => g.Where(r => r.Key == (long)kind).Sum(r => r.AmountMinor);
+            int Count(TransactionKind kind) => g.Where(r => r.Key == (long)kind).Sum(r => r.Count);
+            return new HiddenMonth(
+                Count(TransactionKind.Expense) + Count(TransactionKind.Refund), Amount(TransactionKind.Expense) - Amount(TransactionKind.Refund),
+                Count(TransactionKind.Income), Amount(TransactionKind.Income));
+        });
+
     private static PrivateSlice? PrivateSliceOf(PrivateSummary hidden, long total, ExpenseFilter filter) =>
         hidden.IsEmpty ? null : new PrivateSlice(hidden.Count, hidden.SpendingMinor, Percent(hidden.SpendingMinor, total), filter);
 
@@ -315,4 +351,10 @@ public sealed class AnalyticsService(
         await db.Categories.AsNoTracking().ToDictionaryAsync(c => c.Id, cancellationToken);
 
     private sealed record HouseholdSettings(string TimeZoneId, int MonthStartDay);
+
+    /// <summary>A month's hidden private transactions: spending (Expense − Refund) and income, with their counts.</summary>
+    private readonly record struct HiddenMonth(int SpendingCount, long SpendingMinor, int IncomeCount, long IncomeMinor)
+    {
+        public int Count => SpendingCount + IncomeCount;
+    }
 }

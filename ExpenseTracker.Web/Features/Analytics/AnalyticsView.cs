@@ -81,9 +81,12 @@ public sealed class AnalyticsView(HouseholdInfo household)
 
     public LineChartOptions CumulativeOptions => AxisOptions(new LineChartOptions { ChartPalette = ["#1e88e5", "#e53935"], ShowDataMarkers = false });
 
-    public List<ChartSeries<double>> PayeeBars => [new() { Name = "Spending", Data = Payees.Payees.Select(p => Major(p.AmountMinor)).ToArray() }];
+    /// <summary>The top payees and, last, other members' private spending as one bar.</summary>
+    public List<ChartSeries<double>> PayeeBars =>
+        [new() { Name = "Spending", Data = Payees.Payees.Select(p => Major(p.AmountMinor)).Concat(PositivePrivate(Payees.Private).Select(p => Major(p.AmountMinor))).ToArray() }];
 
-    public string[] PayeeLabels => Payees.Payees.Select(p => p.Name.Length > 12 ? p.Name[..11] + "…" : p.Name).ToArray();
+    public string[] PayeeLabels => Payees.Payees.Select(p => p.Name).Concat(PositivePrivate(Payees.Private).Select(p => p.Label))
+        .Select(name => name.Length > 12 ? name[..11] + "…" : name).ToArray();
 
     public BarChartOptions PayeeOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#1e88e5"], XAxisLabelRotation = 45, ShowLegend = false });
 
@@ -131,7 +134,11 @@ public sealed class AnalyticsView(HouseholdInfo household)
         return options;
     }
 
-    /// <summary>The trend as stacked bars by category plus a line chart of the monthly total against the average (a second series).</summary>
+    /// <summary>
+    /// The trend as stacked bars by category (other members' private spending as one grey series on top) with the average
+    /// drawn over them as a line: a <see cref="MudBlazor.Charts.Line{T}"/> inside the stacked chart, which MudBlazor 9 draws as
+    /// an overlay on the same grid and scale.
+    /// </summary>
     public sealed class TrendCharts(MonthlyTrend trend, AnalyticsView view)
     {
         public MonthlyTrend Trend { get; } = trend;
@@ -139,16 +146,24 @@ public sealed class AnalyticsView(HouseholdInfo household)
         public string[] Labels { get; } = view.AxisMonthLabels(trend.Months.Select(m => m.Month));
 
         public List<ChartSeries<double>> Bars { get; } = trend.Series
-            .Select(s => new ChartSeries<double> { Name = s.Name, Data = s.Cells.Select(c => view.Major(Math.Max(0, c.AmountMinor))).ToArray() }).ToList();
+            .Select(s => new ChartSeries<double> { Name = s.Name, Data = s.Cells.Select(c => view.Major(Math.Max(0, c.AmountMinor))).ToArray() })
+            .Concat(trend.Private is { } hidden
+                ? [new ChartSeries<double> { Name = hidden.Label, Data = hidden.Cells.Select(c => view.Major(Math.Max(0, c.AmountMinor))).ToArray() }]
+                : [])
+            .ToList();
 
-        public StackedBarChartOptions BarOptions => view.AxisOptions(new StackedBarChartOptions { ChartPalette = Trend.Series.Select(s => s.Color).ToArray(), ShowLegend = true, XAxisLabelRotation = 45 });
+        public StackedBarChartOptions BarOptions => view.AxisOptions(new StackedBarChartOptions
+        {
+            ChartPalette = [.. Trend.Series.Select(s => s.Color), .. Trend.Private is null ? Array.Empty<string>() : [PrivateSlice.Color]],
+            ShowLegend = true,
+            XAxisLabelRotation = 45,
+        });
 
-        public List<ChartSeries<double>> Lines { get; } =
-        [
-            new() { Name = "Total", Data = trend.Months.Select(m => view.Major(m.TotalMinor)).ToArray() },
-            new() { Name = "Average", Data = trend.Months.Select(_ => view.Major(trend.AverageMinor)).ToArray() },
-        ];
+        public const string AverageColor = "#212121";
 
-        public LineChartOptions LineOptions => view.AxisOptions(new LineChartOptions { ChartPalette = ["#1e88e5", "#e53935"], XAxisLabelRotation = 45 });
+        public List<ChartSeries<double>> AverageLine { get; } =
+            [new() { Name = "Average", Data = trend.Months.Select(_ => view.Major(trend.AverageMinor)).ToArray() }];
+
+        public LineChartOptions AverageOptions { get; } = new() { ChartPalette = [AverageColor], ShowDataMarkers = false, LineStrokeWidth = 2, ShowLegend = false };
     }
 }

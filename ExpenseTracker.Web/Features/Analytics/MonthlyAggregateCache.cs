@@ -18,6 +18,9 @@ public sealed class MonthlyAggregateCache
     public const string ByPayee = "payee";
     public const string ByMember = "member";
 
+    /// <summary>Other members' private transactions per month and kind (reader-specific, like every adult figure).</summary>
+    public const string HiddenPrivateByKind = "hidden-private";
+
     /// <summary>The reader key of budget figures, which count every member's private transactions.</summary>
     public const long HouseholdWideReader = -1;
 

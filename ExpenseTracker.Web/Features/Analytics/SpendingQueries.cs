@@ -138,6 +138,8 @@ public static class SpendingQueries
             MonthlyAggregateCache.ByKind => Source(filter with { Kinds = [TransactionKind.Expense, TransactionKind.Refund, TransactionKind.Income] }).ByMonthAndKind(monthStartDay),
             MonthlyAggregateCache.ByPayee => Source(spending).ByMonthAndPayee(monthStartDay),
             MonthlyAggregateCache.ByMember => Source(spending).PerMember().ByMonthAndMember(monthStartDay),
+            MonthlyAggregateCache.HiddenPrivateByKind => Filtered(db, filter with { Kinds = [TransactionKind.Expense, TransactionKind.Refund, TransactionKind.Income] }, scope)
+                .HiddenPrivate(scope).ByMonthAndKind(monthStartDay),
             _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Unknown aggregate."),
         };
     }

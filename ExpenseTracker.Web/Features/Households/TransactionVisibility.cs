@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ExpenseTracker.Web.Features.Households;
 
 /// <summary>Transactions hidden from a member's detail views but counted in their totals, as one line.</summary>
-public sealed record PrivateSummary(int Count, long SpendingMinor)
+/// <param name="IncomeMinor">The hidden Income transactions' sum (spending leaves them out): an income list's private line.</param>
+public sealed record PrivateSummary(int Count, long SpendingMinor, long IncomeMinor = 0)
 {
     public static PrivateSummary None { get; } = new(0, 0);
 
@@ -87,6 +88,7 @@ public static class TransactionVisibility
             {
                 Count = g.Count(),
                 Spending = g.Sum(t => t.Kind == TransactionKind.Expense ? t.AmountMinor : t.Kind == TransactionKind.Refund ? -t.AmountMinor : 0),
+                Income = g.Sum(t => t.Kind == TransactionKind.Income ? t.AmountMinor : 0),
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (summary is null)
@@ -104,6 +106,6 @@ public static class TransactionVisibility
             return new PrivateSummary(summary.Count, spending);
         }
 
-        return new PrivateSummary(summary.Count, summary.Spending);
+        return new PrivateSummary(summary.Count, summary.Spending, summary.Income);
     }
 }

@@ -1,0 +1,137 @@
+using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Households;
+using ExpenseTracker.Web.Features.Import.Readers;
+using ExpenseTracker.Web.Features.Live;
+using ExpenseTracker.Web.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ExpenseTracker.Web.Features.Import;
+
+/// <summary>
+/// The import pipeline: read (StatementReaders), plan against the household (<see cref="ImportPlanner"/>: accounts,
+/// amounts, keys, duplicates, transfers, suggestions), write (<see cref="ImportWriter"/>: one database transaction).
+/// Money in is Income, or a Refund when a category is chosen, named in the file or suggested for it (money back from
+/// a shop one spends at); money out is an Expense; transfers between own accounts are neither.
+/// </summary>
+public sealed class ImportService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    HouseholdScope scope,
+    TimeProvider time,
+    ICategorySuggester suggester,
+    IHouseholdChangePublisher publisher,
+    IOptions<ImportOptions> options) : IImportService
+{
+    public async Task<ImportPreview> PreviewAsync(ImportRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        HouseholdPermissions.Require(scope, HouseholdAction.Import);
+        var read = Read(request);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var household = await ImportPlanner.LoadHouseholdAsync(db, scope.RequireHousehold(), cancellationToken);
+        var plan = await ImportPlanner.PlanAsync(db, suggester, household, request, read, new Dictionary<int, long>(), cancellationToken);
+        return plan.ToPreview(request.FileName);
+    }
+
+    public async Task<ImportResult> CommitAsync(ImportRequest request, ImportChoices choices, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(choices);
+        HouseholdPermissions.Require(scope, HouseholdAction.Import);
+        var householdId = scope.RequireHousehold();
+        progress?.Report(new ImportProgress(0, 1, "Reading"));
+        var read = Read(request);
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        ImportResult result;
+        ImportPlan plan;
+        try
+        {
+            // Planned again inside the transaction: what another import committed since the preview counts as duplicate.
+            progress?.Report(new ImportProgress(0, 1, "Checking"));
+            var household = await ImportPlanner.LoadHouseholdAsync(db, householdId, cancellationToken);
+            plan = await ImportPlanner.PlanAsync(db, suggester, household, request, read, choices.Accounts, cancellationToken);
+            var writer = new ImportWriter((SqliteConnection)db.Database.GetDbConnection(), (SqliteTransaction)transaction.GetDbTransaction(), scope, time.GetUtcNow().UtcDateTime);
+            result = await writer.WriteAsync(plan, request.FileName, choices, progress, cancellationToken);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == 19)
+        {
+            // SQLITE_CONSTRAINT: another import of the same rows committed first (unique import key).
+            throw new ImportRefusedException("Another import added some of these rows at the same moment, so nothing was imported. Open the file again to see what is still new.");
+        }
+
+        if (result.BatchIds.Count > 0)
+        {
+            var (from, to) = ImportWriter.DatesOf(plan);
+            publisher.Publish(new HouseholdChange(householdId, HouseholdChangeKind.Transactions, time.GetUtcNow(), from, to));
+        }
+
+        return result;
+    }
+
+    public async Task UndoAsync(long batchId, CancellationToken cancellationToken = default)
+    {
+        HouseholdPermissions.Require(scope, HouseholdAction.Import);
+        var householdId = scope.RequireHousehold();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var batch = await db.ImportBatches.AsNoTracking().Where(b => b.Id == batchId)
+            .Select(b => new { b.Id, b.FileName, b.UndoneAt }).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new HouseholdAccessException("That import does not exist in this household.");
+        if (batch.UndoneAt is not null)
+        {
+            throw new ImportRefusedException("That import was already undone.");
+        }
+
+        // Soft-deleted rows of the batch go too: Undo removes exactly what the import added.
+        var rows = db.Transactions.IgnoreQueryFilters([AppDbContext.SoftDeleteFilter]).Where(t => t.ImportBatchId == batchId);
+        var range = await rows.GroupBy(_ => 1).Select(g => new { From = g.Min(t => t.Date), To = g.Max(t => t.Date), Count = g.Count() })
+            .SingleOrDefaultAsync(cancellationToken);
+        await db.TransactionLines.Where(l => rows.Any(t => t.Id == l.TransactionId)).ExecuteDeleteAsync(cancellationToken);
+        await db.TransactionTags.Where(l => rows.Any(t => t.Id == l.TransactionId)).ExecuteDeleteAsync(cancellationToken);
+        await db.MemberShares.Where(l => rows.Any(t => t.Id == l.TransactionId)).ExecuteDeleteAsync(cancellationToken);
+        await db.ImportKeys.Where(k => k.ImportBatchId == batchId).ExecuteDeleteAsync(cancellationToken);
+        await rows.ExecuteDeleteAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.ImportBatches.Where(b => b.Id == batchId)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.UndoneAt, now).SetProperty(b => b.UndoneByMemberId, scope.MemberId), cancellationToken);
+        await ImportChangeLog.AddAsync((SqliteConnection)db.Database.GetDbConnection(), (SqliteTransaction)transaction.GetDbTransaction(), householdId, scope.UserId, now,
+            batchId, new { Import = "Undone", File = batch.FileName, Removed = range?.Count ?? 0 }, cancellationToken);
+        await transaction.CommitAsync(CancellationToken.None);
+        publisher.Publish(new HouseholdChange(householdId, HouseholdChangeKind.Transactions, time.GetUtcNow(), range?.From, range?.To));
+    }
+
+    public async Task<IReadOnlyList<ImportBatchSummary>> HistoryAsync(CancellationToken cancellationToken = default)
+    {
+        HouseholdPermissions.Require(scope, HouseholdAction.ViewHouseholdReports);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ImportBatches.AsNoTracking()
+            .OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id)
+            .Select(b => new ImportBatchSummary(
+                b.Id,
+                b.FileName,
+                b.Format,
+                b.Account!.Name,
+                db.Members.Where(m => m.Id == b.CreatedByMemberId).Select(m => m.DisplayName).FirstOrDefault(),
+                b.CreatedAt,
+                b.RowCount,
+                b.DuplicateCount,
+                b.UndoneAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    private StatementReadResult Read(ImportRequest request)
+    {
+        var limit = options.Value.MaxUploadBytes;
+        if (request.Content.LongLength > limit)
+        {
+            throw new ImportRefusedException($"The file is larger than {options.Value.MaxUploadMb} MB, the most an import accepts.");
+        }
+
+        return StatementReaders.Read(request.Content, request.FileName, request.Options);
+    }
+}

@@ -1,0 +1,430 @@
+using System.Globalization;
+using System.Text.Json;
+using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Import.Readers;
+using ExpenseTracker.Web.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace ExpenseTracker.Web.Features.Import;
+
+/// <summary>
+/// Writes a checked plan with prepared Microsoft.Data.Sqlite commands on the context's own connection and transaction:
+/// tens of thousands of rows are a few hundred milliseconds this way, where tracked entities through SaveChanges take
+/// many seconds and the memory of every entity. The caller owns the transaction (all or nothing).
+/// </summary>
+internal sealed class ImportWriter(SqliteConnection connection, SqliteTransaction transaction, HouseholdScope scope, DateTime now)
+{
+    private readonly long householdId = scope.RequireHousehold();
+
+    /// <summary>One row that becomes (or joins) a transaction, with everything resolved.</summary>
+    private sealed record Work(PlannedStatement Statement, PlannedRow Row, TransferLink? Transfer);
+
+    public async Task<ImportResult> WriteAsync(ImportPlan plan, string fileName, ImportChoices choices, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var included = plan.Statements
+            .SelectMany(s => s.Rows.Where(r => !choices.Excluded.Contains((s.Index, r.Row.Index))).Select(r => (Statement: s, Row: r)))
+            .ToList();
+        var work = new List<Work>();
+        foreach (var (statement, row) in included)
+        {
+            if (row.Row.Status == PreviewRowStatus.Duplicate)
+            {
+                continue;
+            }
+
+            if (statement.AccountId is null)
+            {
+                throw new ImportRefusedException(string.Create(CultureInfo.InvariantCulture,
+                    $"Choose the account for statement {statement.Index + 1}{(statement.FileAccount is null ? string.Empty : " (" + statement.FileAccount + ")")}: the file names no account of this household."));
+            }
+
+            if (statement.NeedsRate && statement.Rate is null)
+            {
+                throw new ImportRefusedException($"The statement is in {statement.Currency}: enter the exchange rate to {plan.Household.BaseCurrency} first.");
+            }
+
+            // A transfer whose other row the user unticked is recorded as plain money in or out.
+            var transfer = row.Transfer is { Partner: { } partner } && choices.Excluded.Contains(partner) ? null : row.Transfer;
+            work.Add(new Work(statement, row, transfer));
+        }
+
+        foreach (var (key, category) in choices.Categories)
+        {
+            if (!plan.Household.CategoryIds.Contains(category))
+            {
+                throw new ImportRefusedException("A chosen category does not exist in this household.");
+            }
+        }
+
+        var payees = await UpsertPayeesAsync(plan.Household.Payees, work.Select(w => PayeeName(w.Row)), cancellationToken);
+        var tags = await UpsertTagsAsync(work.SelectMany(w => TagsOf(w.Row)), cancellationToken);
+
+        var batches = new Dictionary<long, (long Id, int Rows, int Duplicates)>();
+        foreach (var group in included.GroupBy(r => r.Statement.AccountId).Where(g => g.Key is not null))
+        {
+            var statement = group.First().Statement;
+            var batchId = await InsertBatchAsync(group.Key!.Value, fileName, plan.Format, statement, cancellationToken);
+            batches[group.Key.Value] = (batchId, 0, group.Count(r => r.Row.Row.Status == PreviewRowStatus.Duplicate));
+        }
+
+        using var insertTransaction = Command("""
+            INSERT INTO "Transactions" ("HouseholdId", "Kind", "AmountMinor", "Currency", "OriginalAmountMinor", "OriginalCurrency", "ExchangeRate",
+                "Date", "PayeeId", "Notes", "NotesKey", "AccountId", "ToAccountId", "PaidByMemberId", "Source", "ImportBatchId",
+                "CreatedAt", "CreatedByMemberId", "UpdatedAt", "UpdatedByMemberId", "Version", "IsPrivate")
+            VALUES ($h, $kind, $amount, $currency, $original, $originalCurrency, $rate, $date, $payee, $notes, $notesKey, $account, $to,
+                $member, $source, $batch, $now, $member, $now, $member, 1, 0)
+            RETURNING "Id"
+            """, "$h", "$kind", "$amount", "$currency", "$original", "$originalCurrency", "$rate", "$date", "$payee", "$notes", "$notesKey",
+            "$account", "$to", "$member", "$source", "$batch", "$now");
+        using var insertLine = Command("""
+            INSERT INTO "TransactionLines" ("HouseholdId", "TransactionId", "CategoryId", "AmountMinor", "Note") VALUES ($h, $t, $c, $a, $n)
+            """, "$h", "$t", "$c", "$a", "$n");
+        using var insertTag = Command("""
+            INSERT OR IGNORE INTO "TransactionTags" ("HouseholdId", "TransactionId", "TagId") VALUES ($h, $t, $g)
+            """, "$h", "$t", "$g");
+        using var insertKey = Command("""
+            INSERT INTO "ImportKeys" ("HouseholdId", "AccountId", "Key", "ImportBatchId", "TransactionId") VALUES ($h, $a, $k, $b, $t)
+            """, "$h", "$a", "$k", "$b", "$t");
+        SetCommon(insertTransaction, insertLine, insertTag, insertKey);
+        insertTransaction.Parameters["$currency"].Value = plan.Household.BaseCurrency;
+        insertTransaction.Parameters["$source"].Value = (int)TransactionSource.Import;
+        insertTransaction.Parameters["$now"].Value = now;
+        insertTransaction.Parameters["$member"].Value = (object?)scope.MemberId ?? DBNull.Value;
+
+        var transactionIds = new Dictionary<(int, int), long>();
+        var converted = new List<(long Id, long From, long To)>();
+        var total = work.Count;
+        var step = Math.Max(1, total / 100);
+        var added = 0;
+        DateOnly? first = null, last = null;
+        progress?.Report(new ImportProgress(0, total, "Saving"));
+
+        // First the rows that create (or convert) a transaction, then every key, so a receiver can point at its sender.
+        for (var i = 0; i < work.Count; i++)
+        {
+            if (i % step == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (i > 0)
+                {
+                    progress?.Report(new ImportProgress(i, total, "Saving"));
+                }
+            }
+
+            var (statement, row, transfer) = work[i];
+            var accountId = statement.AccountId!.Value;
+            var amount = row.Row.AmountMinor;
+            switch (transfer?.Side)
+            {
+                case TransferSide.InFileReceiver or TransferSide.Recorded:
+                    continue;
+                case TransferSide.ConvertImported:
+                    var (from, to) = amount < 0 ? (accountId, transfer.OtherAccountId) : (transfer.OtherAccountId, accountId);
+                    converted.Add((transfer.TransactionId!.Value, from, to));
+                    transactionIds[(statement.Index, row.Row.Index)] = transfer.TransactionId.Value;
+                    continue;
+            }
+
+            var mainCategory = CategoryOf(plan.Household, row, choices, statement.Index);
+            var kind = transfer is not null ? TransactionKind.Transfer
+                : amount < 0 ? TransactionKind.Expense
+                : mainCategory is not null ? TransactionKind.Refund
+                : TransactionKind.Income;
+            var p = insertTransaction.Parameters;
+            p["$kind"].Value = (int)kind;
+            p["$amount"].Value = Math.Abs(amount);
+            p["$original"].Value = statement.NeedsRate ? Math.Abs(row.Row.OriginalAmountMinor ?? amount) : DBNull.Value;
+            p["$originalCurrency"].Value = statement.NeedsRate ? statement.Currency : DBNull.Value;
+            p["$rate"].Value = statement.NeedsRate ? statement.Rate!.Value : DBNull.Value;
+            p["$date"].Value = row.Entry.Date;
+            var payee = PayeeName(row);
+            p["$payee"].Value = payee is null ? DBNull.Value : payees[PayeeKey(payee)];
+            p["$notes"].Value = (object?)row.Row.Memo ?? DBNull.Value;
+            p["$notesKey"].Value = row.Row.Memo is null ? DBNull.Value : ImportPlanner.Clean(TextKey.Fold(row.Row.Memo), 1000);
+            p["$account"].Value = accountId;
+            p["$to"].Value = transfer is null ? DBNull.Value : transfer.OtherAccountId;
+            p["$batch"].Value = batches[accountId].Id;
+            var id = (long)(await insertTransaction.ExecuteScalarAsync(cancellationToken))!;
+            transactionIds[(statement.Index, row.Row.Index)] = id;
+            added++;
+            first = first is { } f && f < row.Entry.Date ? f : row.Entry.Date;
+            last = last is { } l && l > row.Entry.Date ? l : row.Entry.Date;
+
+            if (kind is TransactionKind.Expense or TransactionKind.Refund)
+            {
+                foreach (var (category, lineAmount, note) in LinesOf(plan.Household, statement, row, mainCategory ?? plan.Household.OtherCategoryId))
+                {
+                    insertLine.Parameters["$t"].Value = id;
+                    insertLine.Parameters["$c"].Value = category;
+                    insertLine.Parameters["$a"].Value = lineAmount;
+                    insertLine.Parameters["$n"].Value = (object?)note ?? DBNull.Value;
+                    await insertLine.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+
+            foreach (var tag in TagsOf(row).Select(TagKey).Distinct(StringComparer.Ordinal))
+            {
+                insertTag.Parameters["$t"].Value = id;
+                insertTag.Parameters["$g"].Value = tags[tag];
+                await insertTag.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        foreach (var (statement, row, transfer) in work)
+        {
+            var accountId = statement.AccountId!.Value;
+            long? transactionId = transfer switch
+            {
+                { Side: TransferSide.InFileReceiver, Partner: { } partner } => transactionIds[partner],
+                { Side: TransferSide.Recorded } => transfer.TransactionId,
+                _ => transactionIds[(statement.Index, row.Row.Index)],
+            };
+            insertKey.Parameters["$a"].Value = accountId;
+            insertKey.Parameters["$k"].Value = row.Row.ImportKey;
+            insertKey.Parameters["$b"].Value = batches[accountId].Id;
+            insertKey.Parameters["$t"].Value = (object?)transactionId ?? DBNull.Value;
+            await insertKey.ExecuteNonQueryAsync(cancellationToken);
+            var batch = batches[accountId];
+            batches[accountId] = batch with { Rows = batch.Rows + 1 };
+        }
+
+        await ConvertAsync(converted, cancellationToken);
+        progress?.Report(new ImportProgress(total, total, "Saving"));
+
+        foreach (var (accountId, batch) in batches)
+        {
+            await FinishBatchAsync(batch.Id, batch.Rows, batch.Duplicates, fileName, accountId, cancellationToken);
+        }
+
+        return new ImportResult([.. batches.Values.Select(b => b.Id)], added, batches.Values.Sum(b => b.Duplicates), work.Count(w => w.Transfer is not null));
+    }
+
+    /// <summary>Dates the import touched, for the live update (null when an older transaction was converted).</summary>
+    public static (DateOnly? From, DateOnly? To) DatesOf(ImportPlan plan) =>
+        plan.Statements.SelectMany(s => s.Rows).Any(r => r.Transfer?.Side == TransferSide.ConvertImported)
+            ? (null, null)
+            : (plan.Statements.SelectMany(s => s.Rows).Min(r => (DateOnly?)r.Entry.Date), plan.Statements.SelectMany(s => s.Rows).Max(r => (DateOnly?)r.Entry.Date));
+
+    private SqliteCommand Command(string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    private void SetCommon(params SqliteCommand[] commands)
+    {
+        foreach (var command in commands)
+        {
+            command.Parameters["$h"].Value = householdId;
+        }
+    }
+
+    private static string? PayeeName(PlannedRow row) =>
+        ImportPlanner.Clean(row.Row.Suggestion.RenamedPayee, 200) ?? row.Row.Payee;
+
+    private static string PayeeKey(string name) => ImportPlanner.Clean(TextKey.Fold(name), 200)!;
+
+    private static IEnumerable<string> TagsOf(PlannedRow row) =>
+        row.Row.Suggestion.Tags.Concat(row.Entry.Tags).Select(t => ImportPlanner.Clean(t, 40)).OfType<string>().Where(t => TextKey.Fold(t).Length > 0);
+
+    private static string TagKey(string name) => ImportPlanner.Clean(TextKey.Fold(name), 40)!;
+
+    /// <summary>The chosen category, else the file's own (by name), else the suggestion; null when there is none.</summary>
+    private static long? CategoryOf(HouseholdFacts household, PlannedRow row, ImportChoices choices, int statement)
+    {
+        if (choices.Categories.TryGetValue((statement, row.Row.Index), out var chosen))
+        {
+            return chosen;
+        }
+
+        return CategoryByName(household, row.Entry.Category) ?? row.Row.Suggestion.CategoryId;
+    }
+
+    /// <summary>Matches "Groceries", and for QIF-style "Food:Groceries" also the last and then the first part.</summary>
+    private static long? CategoryByName(HouseholdFacts household, string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var parts = name.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var candidate in new[] { name }.Concat(parts.Reverse()))
+        {
+            if (household.Categories.TryGetValue(TextKey.Fold(candidate), out var id))
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Category lines adding up to the amount: one per category of the row's splits (QIF, receipts) when the splits have
+    /// the row's sign and add up to its amount (give or take the rounding of a rate), else one line.
+    /// </summary>
+    private static IEnumerable<(long Category, long Amount, string? Note)> LinesOf(HouseholdFacts household, PlannedStatement statement, PlannedRow row, long mainCategory)
+    {
+        var total = Math.Abs(row.Row.AmountMinor);
+        var splits = row.Entry.Splits;
+        if (splits.Count > 1 && splits.All(s => Math.Sign(s.Amount) == Math.Sign(row.Entry.Amount)))
+        {
+            var currency = statement.NeedsRate ? household.BaseCurrency : statement.Currency;
+            var lines = splits
+                .Select(s => (Category: CategoryByName(household, s.Category) ?? mainCategory,
+                    Amount: Money.ToMinor(Math.Abs(s.Amount) * (statement.Rate ?? 1m), currency), s.Memo))
+                .GroupBy(l => l.Category)
+                .Select(g => (Category: g.Key, Amount: g.Sum(l => l.Amount), Note: ImportPlanner.Clean(string.Join("; ", g.Select(l => l.Memo).OfType<string>()), 200)))
+                .ToList();
+            var difference = total - lines.Sum(l => l.Amount);
+            if (Math.Abs(difference) <= splits.Count && lines.All(l => l.Amount > 0))
+            {
+                var largest = lines.FindIndex(l => l.Amount == lines.Max(x => x.Amount));
+                lines[largest] = lines[largest] with { Amount = lines[largest].Amount + difference };
+                if (lines.All(l => l.Amount > 0))
+                {
+                    return lines;
+                }
+            }
+        }
+
+        return [(mainCategory, total, null)];
+    }
+
+    private async Task<Dictionary<string, long>> UpsertPayeesAsync(Dictionary<string, long> known, IEnumerable<string?> names, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, long>(known, StringComparer.Ordinal);
+        using var insert = Command("""
+            INSERT INTO "Payees" ("HouseholdId", "Name", "Key") VALUES ($h, $n, $k)
+            ON CONFLICT ("HouseholdId", "Key") DO UPDATE SET "Key" = excluded."Key" RETURNING "Id"
+            """, "$h", "$n", "$k");
+        SetCommon(insert);
+        foreach (var name in names.OfType<string>())
+        {
+            var key = PayeeKey(name);
+            if (key.Length == 0 || result.ContainsKey(key))
+            {
+                continue;
+            }
+
+            insert.Parameters["$n"].Value = name;
+            insert.Parameters["$k"].Value = key;
+            result[key] = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        return result;
+    }
+
+    private async Task<Dictionary<string, long>> UpsertTagsAsync(IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var insert = Command("""
+            INSERT INTO "Tags" ("HouseholdId", "Name", "Key") VALUES ($h, $n, $k)
+            ON CONFLICT ("HouseholdId", "Key") DO UPDATE SET "Key" = excluded."Key" RETURNING "Id"
+            """, "$h", "$n", "$k");
+        SetCommon(insert);
+        foreach (var name in names)
+        {
+            var key = TagKey(name);
+            if (result.ContainsKey(key))
+            {
+                continue;
+            }
+
+            insert.Parameters["$n"].Value = name;
+            insert.Parameters["$k"].Value = key;
+            result[key] = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        return result;
+    }
+
+    private async Task<long> InsertBatchAsync(long accountId, string fileName, string format, PlannedStatement statement, CancellationToken cancellationToken)
+    {
+        using var command = Command("""
+            INSERT INTO "ImportBatches" ("HouseholdId", "AccountId", "FileName", "Format", "CreatedByMemberId", "CreatedAt", "RowCount", "DuplicateCount", "Currency", "ExchangeRate")
+            VALUES ($h, $a, $f, $format, $m, $now, 0, 0, $c, $r) RETURNING "Id"
+            """, "$h", "$a", "$f", "$format", "$m", "$now", "$c", "$r");
+        SetCommon(command);
+        command.Parameters["$a"].Value = accountId;
+        command.Parameters["$f"].Value = ImportPlanner.Clean(Path.GetFileName(fileName), 260) ?? "statement";
+        command.Parameters["$format"].Value = format.Length <= 16 ? format : format[..16];
+        command.Parameters["$m"].Value = (object?)scope.MemberId ?? DBNull.Value;
+        command.Parameters["$now"].Value = now;
+        command.Parameters["$c"].Value = statement.NeedsRate ? statement.Currency : DBNull.Value;
+        command.Parameters["$r"].Value = statement.NeedsRate && statement.Rate is { } rate ? rate : DBNull.Value;
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Counts on the batch, and its one change-log entry (the rows themselves are not logged one by one).</summary>
+    private async Task FinishBatchAsync(long batchId, int rows, int duplicates, string fileName, long accountId, CancellationToken cancellationToken)
+    {
+        using var update = Command("""UPDATE "ImportBatches" SET "RowCount" = $r, "DuplicateCount" = $d WHERE "Id" = $b AND "HouseholdId" = $h""", "$h", "$r", "$d", "$b");
+        SetCommon(update);
+        update.Parameters["$r"].Value = rows;
+        update.Parameters["$d"].Value = duplicates;
+        update.Parameters["$b"].Value = batchId;
+        await update.ExecuteNonQueryAsync(cancellationToken);
+        await ImportChangeLog.AddAsync(connection, transaction, householdId, scope.UserId, now, batchId,
+            new { Import = "Committed", File = Path.GetFileName(fileName), AccountId = accountId, Rows = rows, Duplicates = duplicates }, cancellationToken);
+    }
+
+    private async Task ConvertAsync(List<(long Id, long From, long To)> converted, CancellationToken cancellationToken)
+    {
+        if (converted.Count == 0)
+        {
+            return;
+        }
+
+        using var update = Command("""
+            UPDATE "Transactions" SET "Kind" = 3, "AccountId" = $from, "ToAccountId" = $to, "Version" = "Version" + 1, "UpdatedAt" = $now, "UpdatedByMemberId" = $m
+            WHERE "Id" = $id AND "HouseholdId" = $h
+            """, "$h", "$from", "$to", "$now", "$m", "$id");
+        using var lines = Command("""DELETE FROM "TransactionLines" WHERE "TransactionId" = $id AND "HouseholdId" = $h""", "$h", "$id");
+        using var shares = Command("""DELETE FROM "MemberShares" WHERE "TransactionId" = $id AND "HouseholdId" = $h""", "$h", "$id");
+        SetCommon(update, lines, shares);
+        update.Parameters["$now"].Value = now;
+        update.Parameters["$m"].Value = (object?)scope.MemberId ?? DBNull.Value;
+        foreach (var (id, from, to) in converted)
+        {
+            update.Parameters["$id"].Value = id;
+            update.Parameters["$from"].Value = from;
+            update.Parameters["$to"].Value = to;
+            await update.ExecuteNonQueryAsync(cancellationToken);
+            lines.Parameters["$id"].Value = id;
+            await lines.ExecuteNonQueryAsync(cancellationToken);
+            shares.Parameters["$id"].Value = id;
+            await shares.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}
+
+/// <summary>The one change-log row per import batch (committed or undone).</summary>
+internal static class ImportChangeLog
+{
+    public static async Task AddAsync(SqliteConnection connection, SqliteTransaction? transaction, long householdId, string? userId, DateTime at,
+        long batchId, object details, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO "ChangeLog" ("HouseholdId", "Entity", "EntityId", "Action", "AfterJson", "UserId", "At")
+            VALUES ($h, 'ImportBatch', $id, 'Bulk', $json, $u, $at)
+            """;
+        command.Parameters.AddWithValue("$h", householdId);
+        command.Parameters.AddWithValue("$id", batchId.ToString(CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$json", JsonSerializer.Serialize(details));
+        command.Parameters.AddWithValue("$u", (object?)userId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$at", at);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,79 @@
+using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Households;
+using ExpenseTracker.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpenseTracker.Web.Features.Import.Rules;
+
+/// <summary>
+/// Suggests a category per row: the first enabled rule in order that matches, else the category the household used
+/// most for the same folded payee. One query for the rules and one grouped query for the history per call.
+/// </summary>
+public sealed class RuleCategorySuggester(IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope) : ICategorySuggester
+{
+    public async Task<IReadOnlyList<CategorySuggestion>> SuggestAsync(IReadOnlyList<CategorizeInput> rows, CancellationToken cancellationToken = default)
+    {
+        scope.RequireHousehold();
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var matcher = RuleMatcher.From(await db.CategoryRules.AsNoTracking().Where(r => r.Enabled).ToListAsync(cancellationToken));
+        var suggestions = new CategorySuggestion[rows.Count];
+        var unmatched = new List<(int Index, string Key)>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            var rule = matcher.FirstMatch(row.Payee, row.Memo, row.AmountMinor);
+            if (rule is not null)
+            {
+                suggestions[i] = new CategorySuggestion(rule.CategoryId, rule.Tags, rule.RenamePayee, rule.Id, SuggestionSource.Rule);
+                continue;
+            }
+
+            suggestions[i] = CategorySuggestion.None;
+            var key = TextKey.Fold(row.Payee);
+            if (key.Length > 0)
+            {
+                unmatched.Add((i, key));
+            }
+        }
+
+        if (unmatched.Count > 0)
+        {
+            var history = await MostUsedCategoriesAsync(db, unmatched.Select(u => u.Key).Distinct(StringComparer.Ordinal).ToArray(), cancellationToken);
+            foreach (var (index, key) in unmatched)
+            {
+                if (history.TryGetValue(key, out var categoryId))
+                {
+                    suggestions[index] = new CategorySuggestion(categoryId, [], null, null, SuggestionSource.History);
+                }
+            }
+        }
+
+        return suggestions;
+    }
+
+    /// <summary>Folded payee → its most used (non-archived) category; ties go to the most recently used, then the lower id.</summary>
+    private async Task<Dictionary<string, long>> MostUsedCategoriesAsync(AppDbContext db, string[] keys, CancellationToken cancellationToken)
+    {
+        var counts = await (
+                from t in db.Transactions.AsNoTracking().VisibleTo(scope)
+                join p in db.Payees on t.PayeeId equals p.Id
+                join l in db.TransactionLines on t.Id equals l.TransactionId
+                where keys.Contains(p.Key)
+                select new { p.Key, l.CategoryId, t.Date })
+            .GroupBy(x => new { x.Key, x.CategoryId })
+            .Select(g => new { g.Key.Key, g.Key.CategoryId, Count = g.Count(), Last = g.Max(x => x.Date) })
+            .ToListAsync(cancellationToken);
+        var archived = (await db.Categories.AsNoTracking().Where(c => c.Archived).Select(c => c.Id).ToListAsync(cancellationToken)).ToHashSet();
+        return counts.Where(c => !archived.Contains(c.CategoryId))
+            .GroupBy(c => c.Key, StringComparer.Ordinal)
+            .ToDictionary(
+                g => g.Key,
+                g => g.OrderByDescending(c => c.Count).ThenByDescending(c => c.Last).ThenBy(c => c.CategoryId).First().CategoryId,
+                StringComparer.Ordinal);
+    }
+}
