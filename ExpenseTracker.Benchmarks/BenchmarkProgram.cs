@@ -27,6 +27,7 @@ public static class BenchmarkProgram
         ["dashboard"] = ("median/p95 of every analytics and budget-page query, 1M transactions (250k in one household)", DashboardBenchmark.RunAsync),
         ["dashboard-plans"] = ("the SQL and SQLite query plan of the dashboard's grouped queries (after `dashboard` built its database)", QueryPlans.RunAsync),
         ["live"] = ("a save in one scope re-renders (reloads) a subscriber's budget page in another scope", DashboardBenchmark.LiveAsync),
+        ["export"] = ("the expense export (CSV and XLSX, to a file) of a 100,000-transaction household, with peak RSS", ExportBenchmark.RunAsync),
     };
 
     public static async Task<int> Main(string[] args)
