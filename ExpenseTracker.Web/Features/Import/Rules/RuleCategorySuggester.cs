@@ -26,7 +26,8 @@ public sealed class RuleCategorySuggester(IDbContextFactory<AppDbContext> dbFact
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            var rule = matcher.FirstMatch(row.Payee, row.Memo, row.AmountMinor);
+            var text = new RuleText(row.Payee, row.Memo);
+            var rule = matcher.FirstMatch(text, row.AmountMinor);
             if (rule is not null)
             {
                 suggestions[i] = new CategorySuggestion(rule.CategoryId, rule.Tags, rule.RenamePayee, rule.Id, SuggestionSource.Rule);
@@ -34,7 +35,7 @@ public sealed class RuleCategorySuggester(IDbContextFactory<AppDbContext> dbFact
             }
 
             suggestions[i] = CategorySuggestion.None;
-            var key = TextKey.Fold(row.Payee);
+            var key = text.FoldPayee();
             if (key.Length > 0)
             {
                 unmatched.Add((i, key));
