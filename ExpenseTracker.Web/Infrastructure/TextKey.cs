@@ -13,6 +13,11 @@ public static class TextKey
             return string.Empty;
         }
 
+        if (System.Text.Ascii.IsValid(text))
+        {
+            return FoldAscii(text.AsSpan().Trim());
+        }
+
         var decomposed = text.Trim().Normalize(NormalizationForm.FormD);
         var builder = new StringBuilder(decomposed.Length);
         var lastWasSpace = false;
@@ -49,5 +54,31 @@ public static class TextKey
         }
 
         return builder.ToString().Normalize(NormalizationForm.FormC);
+    }
+
+    /// <summary>The common case (bank payees are mostly ASCII): lower-case and collapse white space, no normalisation.</summary>
+    private static string FoldAscii(ReadOnlySpan<char> text)
+    {
+        Span<char> buffer = text.Length <= 256 ? stackalloc char[text.Length] : new char[text.Length];
+        var length = 0;
+        var lastWasSpace = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                if (!lastWasSpace)
+                {
+                    buffer[length++] = ' ';
+                }
+
+                lastWasSpace = true;
+                continue;
+            }
+
+            lastWasSpace = false;
+            buffer[length++] = char.ToLowerInvariant(c);
+        }
+
+        return new string(buffer[..length]);
     }
 }
