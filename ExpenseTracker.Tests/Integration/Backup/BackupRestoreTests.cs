@@ -85,6 +85,9 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("ana-example-com-s-household-backup-2026-11-15.zip", response.Content.Headers.ContentDisposition?.FileNameStar);
         var backup = await response.Content.ReadAsByteArrayAsync();
+        var page = await forms.GetTextAsync("/household/backup");
+        Assert.Contains("href=\"household/backup/download\"", page, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"restore-file\"", page, StringComparison.Ordinal);
         var target = await TestHousehold.CreateAsync(app, "zed@example.com");
         var result = await RestoreAsync(target, backup);
         Assert.Equal(9, result.Rows["transactions"]);

@@ -144,6 +144,9 @@ public sealed class ExpenseExportEndpointTests : IAsyncLifetime
         }
 
         Assert.Equal(list.TotalCount, rows.Count - 1);
+        var page = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync(new Uri("/expenses" + ExportApi.QueryStringFor(query), UriKind.Relative)));
+        Assert.Contains("href=\"export/expenses.csv" + ExportApi.QueryStringFor(query) + "\"", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"export/expenses.xlsx" + ExportApi.QueryStringFor(query) + "\"", page, StringComparison.Ordinal);
         Assert.Equal(["SuperSave"], rows.Skip(1).Select(r => r[1]));
         Assert.Equal("?range=this-month&cat=" + shoppingId.ToString(CultureInfo.InvariantCulture), ExportApi.QueryStringFor(query));
     }
