@@ -54,8 +54,18 @@ public sealed class ImportService(
             progress?.Report(new ImportProgress(0, 1, "Checking"));
             var household = await ImportPlanner.LoadHouseholdAsync(db, householdId, cancellationToken);
             plan = await ImportPlanner.PlanAsync(db, suggester, household, request, read, choices.Accounts, cancellationToken);
-            var writer = new ImportWriter((SqliteConnection)db.Database.GetDbConnection(), (SqliteTransaction)transaction.GetDbTransaction(), scope, time.GetUtcNow().UtcDateTime);
-            result = await writer.WriteAsync(plan, request.FileName, choices, progress, cancellationToken);
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            var writer = new ImportWriter(connection, (SqliteTransaction)transaction.GetDbTransaction(), scope, time.GetUtcNow().UtcDateTime);
+            await SetCacheAsync(connection, LargeCacheKib);
+            try
+            {
+                result = await writer.WriteAsync(plan, request.FileName, choices, progress, cancellationToken);
+            }
+            finally
+            {
+                await SetCacheAsync(connection, DefaultCacheKib);
+            }
+
             await transaction.CommitAsync(CancellationToken.None);
         }
         catch (SqliteException exception) when (exception.SqliteErrorCode == 19)
@@ -122,6 +132,17 @@ public sealed class ImportService(
                 b.DuplicateCount,
                 b.UndoneAt))
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>SQLite's page cache for this connection while a batch is written (KiB); the pool keeps the connection, so it is put back.</summary>
+    private const int LargeCacheKib = 65_536;
+    private const int DefaultCacheKib = 2_000;
+
+    private static async Task SetCacheAsync(SqliteConnection connection, int kib)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA cache_size = -" + kib.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     private StatementReadResult Read(ImportRequest request)

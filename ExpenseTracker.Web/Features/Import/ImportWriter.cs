@@ -48,6 +48,9 @@ internal sealed class ImportWriter(SqliteConnection connection, SqliteTransactio
             work.Add(new Work(statement, row, transfer));
         }
 
+        // In date order, the inserts into the date-led indexes land next to each other instead of all over the tree.
+        work = [.. work.OrderBy(w => w.Row.Entry.Date)];
+
         foreach (var (key, category) in choices.Categories)
         {
             if (!plan.Household.CategoryIds.Contains(category))
