@@ -177,7 +177,7 @@ public sealed class ImportPageTests : MudComponentTest
     }
 
     [Fact]
-    public void ACsvGoesThroughTheWizardAndItsMappingReachesThePreview()
+    public async Task ACsvGoesThroughTheWizardAndItsMappingReachesThePreviewAndItsProfileLearnsTheAccount()
     {
         importer.Preview = r => ImportFakeService.OneStatement(r.FileName, [ImportFakeService.Row(0, "Bakery", -320)], cashId, format: "CSV");
         var page = RenderPage();
@@ -185,11 +185,18 @@ public sealed class ImportPageTests : MudComponentTest
         Upload(page, "bank.csv", Encoding.UTF8.GetBytes("Date;Payee;Amount\n01.11.2026;Bakery;-3,20\n"));
         page.WaitForElement("[data-testid=mapping-wizard]");
         Assert.Empty(importer.Previews);
+        page.Find("[data-testid=profile-name]").Input("Bank A");
         page.Find("[data-testid=wizard-continue]").Click();
 
         page.WaitForElement("[data-testid=import-preview]");
         var mapping = Assert.Single(importer.Previews).Options.CsvMapping;
         Assert.Equal((0, 1, 2, ';', ','), (mapping!.Date, mapping.Payee, mapping.Amount, mapping.Delimiter, mapping.DecimalSeparator));
+
+        // The profile saved in the wizard learns the account the rows went into.
+        page.Find("[data-testid=import-confirm]").Click();
+        page.WaitForElement("[data-testid=import-result]");
+        var profile = Assert.Single(await AppServices.GetRequiredService<ImportProfileService>().ListAsync());
+        Assert.Equal(("Bank A", (long?)cashId), (profile.Name, profile.AccountId));
     }
 
     [Fact]

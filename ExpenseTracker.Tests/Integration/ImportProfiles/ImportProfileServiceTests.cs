@@ -69,6 +69,19 @@ public sealed class ImportProfileServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AProfileRemembersTheAccountItsFileWentInto()
+    {
+        await using var scope = family.As("Ben");
+        await Service(scope).SaveAsync(new ImportProfileInput("Giro", BankMapping, null, null, null, null));
+
+        await Service(scope).SetAccountAsync("GIRO", family.CashAccountId);
+
+        Assert.Equal(family.CashAccountId, Assert.Single(await Service(scope).ListAsync()).AccountId);
+        await Assert.ThrowsAsync<NotFoundException>(() => Service(scope).SetAccountAsync("Giro", 999_999));
+        await Assert.ThrowsAsync<NotFoundException>(() => Service(scope).SetAccountAsync("Nobody", family.CashAccountId));
+    }
+
+    [Fact]
     public async Task TheProfileThatFitsTheHeadersComesFirst()
     {
         await using var scope = family.As("Ana");

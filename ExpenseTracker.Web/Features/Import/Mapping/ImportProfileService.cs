@@ -114,6 +114,24 @@ public sealed class ImportProfileService(IDbContextFactory<AppDbContext> dbFacto
         return profile.Id;
     }
 
+    /// <summary>Remembers the account a profile's files went into, so the next import of that bank preselects it.</summary>
+    public async Task SetAccountAsync(string name, long accountId, CancellationToken cancellationToken = default)
+    {
+        HouseholdPermissions.Require(scope, HouseholdAction.Import);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var key = TextKey.Fold(name);
+        var profile = (await db.ImportProfiles.ToListAsync(cancellationToken)).FirstOrDefault(p => TextKey.Fold(p.Name) == key)
+            ?? throw new NotFoundException("That import profile");
+        if (!await db.Accounts.AnyAsync(a => a.Id == accountId, cancellationToken))
+        {
+            throw new NotFoundException("That account");
+        }
+
+        profile.AccountId = accountId;
+        profile.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     public async Task DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
         HouseholdPermissions.Require(scope, HouseholdAction.Import);

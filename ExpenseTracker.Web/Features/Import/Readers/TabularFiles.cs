@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace ExpenseTracker.Web.Features.Import.Readers;
 
@@ -71,34 +70,7 @@ public static class TabularFiles
     private static string Cell(IReadOnlyList<string> row, int? index) => index is { } i && i < row.Count ? row[i] : string.Empty;
 
     /// <summary>The encoding <see cref="TextDecoding.Decode"/> would pick, by its web name.</summary>
-    public static string DetectEncodingName(byte[] bytes)
-    {
-        var span = bytes.AsSpan();
-        if (span.StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }))
-        {
-            return Encoding.UTF8.WebName;
-        }
-
-        if (span.StartsWith(new byte[] { 0xFF, 0xFE }))
-        {
-            return Encoding.Unicode.WebName;
-        }
-
-        if (span.StartsWith(new byte[] { 0xFE, 0xFF }))
-        {
-            return Encoding.BigEndianUnicode.WebName;
-        }
-
-        try
-        {
-            _ = new UTF8Encoding(false, throwOnInvalidBytes: true).GetCharCount(bytes);
-            return Encoding.UTF8.WebName;
-        }
-        catch (DecoderFallbackException)
-        {
-            return TextDecoding.Windows1252.WebName;
-        }
-    }
+    public static string DetectEncodingName(byte[] bytes) => TextDecoding.Detect(bytes).WebName;
 }
 
 /// <summary>Exact date formats (invariant culture) the wizard offers, and a guess of the one a column is written in.</summary>
