@@ -28,6 +28,7 @@ public static class BenchmarkProgram
         ["dashboard-plans"] = ("the SQL and SQLite query plan of the dashboard's grouped queries (after `dashboard` built its database)", QueryPlans.RunAsync),
         ["import"] = ("a 50,000-row bank CSV imported end to end into a household of 250,000 transactions, against raw prepared INSERTs", ImportBenchmark.RunAsync),
         ["live"] = ("a save in one scope re-renders (reloads) a subscriber's budget page in another scope", DashboardBenchmark.LiveAsync),
+        ["export"] = ("the expense export (CSV and XLSX, to a file) of a 100,000-transaction household, with peak RSS", ExportBenchmark.RunAsync),
     };
 
     public static async Task<int> Main(string[] args)

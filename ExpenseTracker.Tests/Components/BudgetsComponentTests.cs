@@ -4,6 +4,7 @@ using ExpenseTracker.Web.Features.Analytics;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Live;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
@@ -74,6 +75,82 @@ public sealed class BudgetsComponentTests : MudComponentTest
     }
 
     [Fact]
+    public async Task TheOverallBudgetIsNamedOnce()
+    {
+        var budgets = AppServices.GetRequiredService<BudgetService>();
+        await budgets.SetOverallBudgetAsync(await budgets.CurrentMonthAsync(), 900_00);
+
+        Render<MudPopoverProvider>();
+        var page = Render<BudgetsPage>(p => p.AddCascadingValue(Household));
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=overall-budget]")));
+        var overall = page.Find("[data-testid=overall-budget]");
+        Assert.Single(overall.QuerySelectorAll("h2, a, span, dt"), e => e.TextContent.Trim() == "Overall");
+        Assert.Equal("All spending", overall.QuerySelector("[data-testid=budget-drilldown]")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task AViewerSeesEveryBudgetButNoEditControls()
+    {
+        var categories = await CategoriesAsync();
+        var budgets = AppServices.GetRequiredService<BudgetService>();
+        var month = await budgets.CurrentMonthAsync();
+        await budgets.SetCategoryBudgetAsync(categories["Groceries"], month, 400_00);
+        await budgets.SetOverallBudgetAsync(month, 900_00);
+        await AddExpenseAsync(categories["Groceries"], 120_50, 2);
+        var viewer = await AddMemberAsync("Vera", MemberRole.Viewer);
+        SignInAs(viewer, MemberRole.Viewer);
+
+        Render<MudPopoverProvider>();
+        var page = Render<BudgetsPage>(p => p.AddCascadingValue(Household with { MemberId = viewer, Role = MemberRole.Viewer }));
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=budget-row][data-kind=category]")));
+        Assert.Equal(Household.FormatMoney(120_50), page.Find("[data-testid=category-budgets] [data-testid=budget-spent]").TextContent.Trim());
+        Assert.NotEmpty(page.FindAll("[data-testid=overall-budget]"));
+        Assert.Empty(page.FindAll("[data-testid=budget-edit]"));
+        Assert.Empty(page.FindAll("[data-testid=budget-add]"));
+    }
+
+    [Fact]
+    public async Task AChildSeesOnlyTheirAllowanceBudget()
+    {
+        var categories = await CategoriesAsync();
+        var budgets = AppServices.GetRequiredService<BudgetService>();
+        var month = await budgets.CurrentMonthAsync();
+        var kim = await AddMemberAsync("Kim", MemberRole.Child);
+        var lea = await AddMemberAsync("Lea", MemberRole.Child);
+        await budgets.SetCategoryBudgetAsync(categories["Groceries"], month, 400_00);
+        await budgets.SetOverallBudgetAsync(month, 900_00);
+        await budgets.SetAllowanceAsync(kim, month, 20_00);
+        await budgets.SetAllowanceAsync(lea, month, 30_00);
+        await AddExpenseAsync(categories["Groceries"], 120_50, 2);
+        await using var kimScope = App.ScopeFor(Household.Id, kim, MemberRole.Child);
+        await kimScope.ServiceProvider.GetRequiredService<ExpenseService>().CreateAsync(new ExpenseInput
+        {
+            AmountMinor = 4_50,
+            Date = new DateOnly(2026, 11, 3),
+            AccountId = await FirstAccountAsync(),
+            Payee = "Kiosk",
+            PaidByMemberId = kim,
+            Lines = [new LineInput(categories["Shopping"], 4_50)],
+        });
+        SignInAs(kim, MemberRole.Child);
+
+        Render<MudPopoverProvider>();
+        var page = Render<BudgetsPage>(p => p.AddCascadingValue(Household with { MemberId = kim, Role = MemberRole.Child }));
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=allowances]")));
+        var row = Assert.Single(page.FindAll("[data-testid=budget-row]"));
+        Assert.Equal("allowance", row.GetAttribute("data-kind"));
+        Assert.Equal("Kim", row.QuerySelector("[data-testid=budget-drilldown]")!.TextContent.Trim());
+        Assert.Equal(Household.FormatMoney(4_50), row.QuerySelector("[data-testid=budget-spent]")!.TextContent.Trim());
+        Assert.Empty(page.FindAll("[data-testid=overall-budget]"));
+        Assert.Empty(page.FindAll("[data-testid=category-budgets]"));
+        Assert.Empty(page.FindAll("[data-testid=budget-edit]"));
+        Assert.Equal(Household.FormatMoney(4_50), page.Find("[data-testid=budget-total-spent]").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task EveryAnalyticsTableCellLinksToAListWhoseTotalIsTheCell()
     {
         var categories = await CategoriesAsync();
@@ -119,10 +196,25 @@ public sealed class BudgetsComponentTests : MudComponentTest
     private async Task<Dictionary<string, long>> CategoriesAsync() =>
         await AppServices.GetRequiredService<AppDbContext>().Categories.ToDictionaryAsync(c => c.Name, c => c.Id, StringComparer.Ordinal);
 
-    private async Task AddExpenseAsync(long categoryId, long amountMinor, int dayOffsetFromMonthStart)
+    /// <summary>From here on the page's services act for this member (the test set the data up as the owner).</summary>
+    private void SignInAs(long memberId, MemberRole role) =>
+        AppServices.GetRequiredService<HouseholdScope>().Set(Household.Id, memberId, null, role);
+
+    private async Task<long> FirstAccountAsync() =>
+        await AppServices.GetRequiredService<AppDbContext>().Accounts.OrderBy(a => a.Id).Select(a => a.Id).FirstAsync();
+
+    private async Task<long> AddMemberAsync(string name, MemberRole role)
     {
         var db = AppServices.GetRequiredService<AppDbContext>();
-        var account = await db.Accounts.OrderBy(a => a.Id).Select(a => a.Id).FirstAsync();
+        var member = new Member { DisplayName = name, Role = role, Color = "#D81B60", JoinedAt = App.Time.GetUtcNow().UtcDateTime };
+        db.Members.Add(member);
+        await db.SaveChangesAsync();
+        return member.Id;
+    }
+
+    private async Task AddExpenseAsync(long categoryId, long amountMinor, int dayOffsetFromMonthStart)
+    {
+        var account = await FirstAccountAsync();
         await AppServices.GetRequiredService<ExpenseService>().CreateAsync(new ExpenseInput
         {
             AmountMinor = amountMinor,

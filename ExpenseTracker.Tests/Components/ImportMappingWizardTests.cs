@@ -25,6 +25,9 @@ public sealed class ImportMappingWizardTests : MudComponentTest
             .Add(w => w.OnContinue, chosen)
             .AddCascadingValue(Household));
 
+    private static void Map(IRenderedComponent<ImportMappingWizard> wizard, int column, string meaning) =>
+        wizard.Find($"[data-testid=column-meaning][data-column='{column}']").Change(meaning);
+
     private static List<string> Meanings(IRenderedComponent<ImportMappingWizard> wizard) =>
         wizard.FindAll("[data-testid=column-meaning]").Select(s => s.GetAttribute("value") ?? "").ToList();
 
@@ -55,9 +58,9 @@ public sealed class ImportMappingWizardTests : MudComponentTest
         var wizard = RenderWizard(Encoding.UTF8.GetBytes(csv), "bank.csv", c => chosen = c);
         wizard.WaitForElement("[data-testid=wizard-row]");
 
-        wizard.Find("[data-testid=column-meaning][data-column='1']").Change("Payee");
-        wizard.Find("[data-testid=column-meaning][data-column='2']").Change("Debit");
-        wizard.Find("[data-testid=column-meaning][data-column='3']").Change("Credit");
+        Map(wizard, 1, "Payee");
+        Map(wizard, 2, "Debit");
+        Map(wizard, 3, "Credit");
         wizard.Find("[data-testid=wizard-date-format]").Change("d/M/yyyy");
         wizard.Find("[data-testid=wizard-decimal]").Change(",");
         Assert.Contains("3 Apr 2024", wizard.Find("[data-testid=wizard-date-preview]").TextContent, StringComparison.Ordinal);
@@ -77,7 +80,7 @@ public sealed class ImportMappingWizardTests : MudComponentTest
         var wizard = RenderWizard(Encoding.UTF8.GetBytes(GermanCsv), "umsatz.csv", _ => Assert.Fail("must not continue"));
         wizard.WaitForElement("[data-testid=wizard-row]");
 
-        wizard.Find("[data-testid=column-meaning][data-column='0']").Change("Ignore");
+        Map(wizard, 0, "Ignore");
 
         Assert.Equal("Choose which column holds the date.", wizard.Find("[data-testid=wizard-problem]").TextContent);
         Assert.True(wizard.Find("[data-testid=wizard-continue]").HasAttribute("disabled"));
@@ -89,8 +92,8 @@ public sealed class ImportMappingWizardTests : MudComponentTest
         var wizard = RenderWizard(Encoding.UTF8.GetBytes(GermanCsv), "umsatz.csv", _ => { });
         wizard.WaitForElement("[data-testid=wizard-row]");
 
-        wizard.Find("[data-testid=column-meaning][data-column='3']").Change("Payee");
-        wizard.Find("[data-testid=column-meaning][data-column='1']").Change("Debit");
+        Map(wizard, 3, "Payee");
+        Map(wizard, 1, "Debit");
 
         Assert.Equal(["Date", "Debit", "Ignore", "Payee"], Meanings(wizard));
     }
@@ -116,8 +119,8 @@ public sealed class ImportMappingWizardTests : MudComponentTest
         MappingChosen? first = null;
         var wizard = RenderWizard(Encoding.UTF8.GetBytes(csv), "a.csv", c => first = c);
         wizard.WaitForElement("[data-testid=wizard-row]");
-        wizard.Find("[data-testid=column-meaning][data-column='1']").Change("Payee");
-        wizard.Find("[data-testid=column-meaning][data-column='3']").Change("Reference");
+        Map(wizard, 1, "Payee");
+        Map(wizard, 3, "Reference");
         wizard.Find("[data-testid=profile-name]").Input("My bank");
         wizard.Find("[data-testid=wizard-continue]").Click();
         wizard.WaitForAssertion(() => Assert.Equal("My bank", first?.ProfileName));
@@ -146,7 +149,7 @@ public sealed class ImportMappingWizardTests : MudComponentTest
 
         Assert.Equal(["Booked", "Interest"], wizard.FindAll("[data-testid=wizard-column-name]").Select(c => c.TextContent));
         Assert.Equal(2, wizard.FindAll("[data-testid=wizard-row]").Count);
-        wizard.Find("[data-testid=column-meaning][data-column='1']").Change("Amount");
+        Map(wizard, 1, "Amount");
         wizard.Find("[data-testid=wizard-continue]").Click();
         wizard.WaitForAssertion(() => Assert.Equal("Savings", chosen?.Options.SheetName));
         Assert.Equal(2, StatementReaders.Read(bytes, "book.xlsx", chosen!.Options).AllEntries.Count());

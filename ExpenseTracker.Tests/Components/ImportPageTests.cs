@@ -3,10 +3,11 @@ using Bunit;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Import;
 using ExpenseTracker.Web.Features.Import.Mapping;
+using ExpenseTracker.Web.Features.Import.Rules;
 using ExpenseTracker.Web.Features.PaymentAccounts;
 using Microsoft.AspNetCore.Components.Forms;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ExpenseTracker.Tests.Components;
 
@@ -23,7 +24,8 @@ public sealed class ImportPageTests : MudComponentTest
         // Registered before the base renders anything (bUnit refuses registrations after that); resolved lazily.
         Services.AddSingleton<IImportService>(importer);
         Services.AddSingleton(_ => AppServices.GetRequiredService<ImportProfileService>());
-        Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Import:MaxUploadMb"] = "1" }).Build());
+        Services.AddSingleton(_ => AppServices.GetRequiredService<CategoryRuleService>());
+        Services.AddSingleton(Options.Create(new ImportOptions { MaxUploadMb = 1 }));
         await base.InitializeAsync();
         cashId = (await AppServices.GetRequiredService<PaymentAccountService>().ListAsync()).First().Id;
         groceriesId = (await AppServices.GetRequiredService<ExpenseTracker.Web.Features.Categories.CategoryService>().ListAsync()).First(c => c.Name == "Groceries").Id;
@@ -188,6 +190,27 @@ public sealed class ImportPageTests : MudComponentTest
         page.WaitForElement("[data-testid=import-preview]");
         var mapping = Assert.Single(importer.Previews).Options.CsvMapping;
         Assert.Equal((0, 1, 2, ';', ','), (mapping!.Date, mapping.Payee, mapping.Amount, mapping.Delimiter, mapping.DecimalSeparator));
+    }
+
+    [Fact]
+    public async Task ARuleCreatedFromARowIsSavedAndTheFileIsReadAgain()
+    {
+        importer.Preview = r => ImportFakeService.OneStatement(r.FileName, [ImportFakeService.Row(0, "Bakery Schmidt", -320)], cashId);
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        var page = RenderPage();
+        Upload(page, "march.ofx", Encoding.ASCII.GetBytes(Ofx));
+        page.WaitForElement("[data-testid=import-preview]");
+
+        page.Find("[data-testid=row-create-rule]").Click();
+        var pattern = dialogs.WaitForElement("[data-testid=create-rule-pattern]");
+        Assert.Equal("Bakery Schmidt", pattern.GetAttribute("value"));
+        pattern.Input("Bakery");
+        dialogs.Find("[data-testid=create-rule-category]").Change(groceriesId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        dialogs.Find("[data-testid=create-rule-form]").Submit();
+
+        page.WaitForAssertion(() => Assert.Equal(2, importer.Previews.Count));
+        var rule = Assert.Single(await AppServices.GetRequiredService<CategoryRuleService>().ListAsync());
+        Assert.Equal(("Bakery", (long?)groceriesId, RuleField.Payee, RuleOperator.Contains), (rule.Pattern, rule.CategoryId, rule.Field, rule.Operator));
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Households;
+using Microsoft.Extensions.DependencyInjection;
 using ExpenseTracker.Web.Features.Analytics;
 using ExpenseTracker.Web.Features.Budgets;
 
@@ -77,6 +80,22 @@ public sealed class AnalyticsServiceTests(AnalyticsHousehold data) : IClassFixtu
         // Ana: 40 + 60 + her 30 of the shared dinner; Sam: transport 15 + his 60.
         Assert.Equal([(data.Home.OwnerMemberId, 130_00L), (data.Sam, 75_00L)], members.Members.Select(m => (m.MemberId, m.AmountMinor)));
         Assert.Equal(205_00, members.TotalMinor);
+    }
+
+    [Fact]
+    public async Task TheMemberChartAndTheHouseholdsMemberTotalsUseTheSameRule()
+    {
+        var members = await data.AsOwnerAsync(a => a.SpendingPerMemberAsync(NovemberFilter));
+        await using var scope = data.Home.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+
+        var totals = await db.Transactions.TotalsAsync(NovemberFilter.From, NovemberFilter.To);
+
+        Assert.Equal(totals.Select(t => (t.MemberId, t.SpendingMinor)), members.Members.Select(m => (m.MemberId, m.AmountMinor)).OrderBy(m => m.MemberId));
+        foreach (var member in members.Members)
+        {
+            Assert.Equal(member.AmountMinor, (await data.ListAsync(member.DrillDown)).SpendingMinor);
+        }
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class ImportProfileServiceTests : IAsyncLifetime
         Assert.Equal("Sparkasse", profile.Name);
         Assert.Equal(BankMapping, profile.Mapping);
         Assert.Equal(headers, profile.Headers);
-        Assert.Equal(("windows-1252", "Umsätze", (long?)family.CashAccountId), (profile.EncodingName, profile.SheetName, profile.AccountId));
+        Assert.Equal(("windows-1252", "Umsätze", (long?)family.CashAccountId), (profile.Profile.EncodingName, profile.Profile.SheetName, profile.AccountId));
         var options = ImportProfileService.ToOptions(profile);
         Assert.Equal(1252, options.Encoding?.CodePage);
         Assert.Equal("Umsätze", options.SheetName);

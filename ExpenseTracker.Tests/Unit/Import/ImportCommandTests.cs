@@ -52,16 +52,6 @@ public sealed class ImportCommandTests
     }
 
     [Fact]
-    public async Task AProfileIsAcceptedButNotYetUsed()
-    {
-        var (code, output, error) = await RunAsync("import", "--preview", StatementFixtures.PathOf("csv/csv2ofx__capitalone.csv"), "--profile", "Capital One");
-
-        Assert.Equal(0, code);
-        Assert.Equal(2, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Contains("profiles come with the import wizard", error, StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Fact]
     public async Task AMissingFileOrWrongUsageExitsWithTwo()
     {
         Assert.Equal(2, (await RunAsync("import", "--preview", "/nonexistent/statement.csv")).Code);

@@ -1,4 +1,5 @@
 using ExpenseTracker.Web.Features.Budgets;
+using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Infrastructure;
 using MudBlazor;
 
@@ -43,6 +44,25 @@ public sealed class AnalyticsView(HouseholdInfo household)
         ChartPalette = Positive.Select(s => s.Color).Concat(PositivePrivate(ByCategory.Private).Select(_ => PrivateSlice.Color)).ToArray(),
         ShowLegend = false,
     };
+
+    /// <summary>What each donut segment counts, in the segments' order: the list a click on it opens.</summary>
+    public IReadOnlyList<ExpenseFilter> CategoryDonutTargets =>
+        Positive.Select(s => s.DrillDown).Concat(PositivePrivate(ByCategory.Private).Select(p => p.DrillDown)).ToList();
+
+    public IReadOnlyList<ExpenseFilter> MemberDonutTargets =>
+        Members.Members.Where(m => m.AmountMinor > 0).Select(m => m.DrillDown).Concat(PositivePrivate(Members.Private).Select(p => p.DrillDown)).ToList();
+
+    /// <summary>
+    /// A bar chart's click names only the series: the income series counts the period's income, the spending series its
+    /// spending (the sums of the bars), so each opens that list.
+    /// </summary>
+    public IReadOnlyList<ExpenseFilter> IncomeSeriesTargets => Income.Months.Count == 0
+        ? []
+        : [Income.Months[0].Income.DrillDown with { To = Income.Months[^1].To }, Income.Months[0].Spending.DrillDown with { To = Income.Months[^1].To }];
+
+    /// <summary>The "spent to date" line counts the month up to today; the pace line counts nothing.</summary>
+    public IReadOnlyList<ExpenseFilter?> CumulativeSeriesTargets =>
+        [Cumulative.Days.LastOrDefault(d => d.CumulativeMinor is not null)?.ToDateDrillDown, null];
 
     public TrendCharts Trend => trend ??= new TrendCharts(TrendData, this);
 

@@ -84,6 +84,21 @@ public static class SpendingQueries
             AmountMinor = t.Kind == TransactionKind.Refund ? -l.AmountMinor : l.AmountMinor,
         });
 
+    /// <summary>Spending per member by the one rule (<see cref="MemberSpending.PerMember"/>), summed in SQL.</summary>
+    public static IQueryable<KeyedTotal> ByMember(this IQueryable<MemberSpendingRow> amounts) =>
+        amounts.GroupBy(a => a.MemberId).Select(g => new KeyedTotal { Key = g.Key, AmountMinor = g.Sum(a => a.AmountMinor), Count = g.Count() });
+
+    /// <summary>Spending per member and budget month (<see cref="MemberSpending.PerMember"/> rows).</summary>
+    public static IQueryable<KeyedTotal> ByMonthAndMember(this IQueryable<MemberSpendingRow> amounts, int monthStartDay)
+    {
+        var shift = 1 - BudgetPeriods.ClampStartDay(monthStartDay);
+        return shift == 0
+            ? amounts.GroupBy(a => new { Month = (a.Date.Year * 12) + a.Date.Month - 1, a.MemberId })
+                .Select(g => new KeyedTotal { Key = g.Key.MemberId, Month = g.Key.Month, AmountMinor = g.Sum(a => a.AmountMinor) })
+            : amounts.GroupBy(a => new { Month = (a.Date.AddDays(shift).Year * 12) + a.Date.AddDays(shift).Month - 1, a.MemberId })
+                .Select(g => new KeyedTotal { Key = g.Key.MemberId, Month = g.Key.Month, AmountMinor = g.Sum(a => a.AmountMinor) });
+    }
+
     /// <summary>Spending per category, summed in SQL.</summary>
     public static IQueryable<KeyedTotal> ByCategory(this IQueryable<SpendingLine> lines) =>
         lines.GroupBy(l => l.CategoryId).Select(g => new KeyedTotal { Key = g.Key, AmountMinor = g.Sum(l => l.AmountMinor), Count = g.Count() });

@@ -274,8 +274,6 @@ public sealed class HouseholdRestore(
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        await db.TransactionTags.ExecuteDeleteAsync(cancellationToken);
-        await db.TransactionLines.ExecuteDeleteAsync(cancellationToken);
         await db.Categories.ExecuteDeleteAsync(cancellationToken);
         await db.Accounts.ExecuteDeleteAsync(cancellationToken);
         await db.Payees.ExecuteDeleteAsync(cancellationToken);

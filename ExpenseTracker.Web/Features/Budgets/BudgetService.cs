@@ -1,6 +1,7 @@
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Analytics;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

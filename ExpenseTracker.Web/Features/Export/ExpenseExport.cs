@@ -60,7 +60,6 @@ public sealed class ExpenseExportRow
 /// </summary>
 public sealed class ExpenseExport(IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope)
 {
-    public const int PageSize = 2_000;
     public const string CsvContentType = "text/csv; charset=utf-8";
     public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     public const string PrivateKind = "Private";
@@ -146,104 +145,97 @@ public sealed class ExpenseExport(IDbContextFactory<AppDbContext> dbFactory, Hou
     }
 
     /// <summary>
-    /// The rows, newest first (the list's default order), read in keyset pages of <see cref="PageSize"/>: the filter is
-    /// <see cref="ExpenseService.Apply"/>, the visibility <see cref="TransactionVisibility.VisibleTo"/>, exactly as the list.
+    /// The rows, newest first (the list's default order): the filter is <see cref="ExpenseService.Apply"/>, the visibility
+    /// <see cref="TransactionVisibility.VisibleTo"/>, exactly as the list. One query streams the transactions with their
+    /// lines (a transaction's rows arrive together), a second one, in the same order, their tags; both are merged as they
+    /// are read, so only the current transaction is held in memory.
     /// </summary>
     public async IAsyncEnumerable<ExpenseExportRow> RowsAsync(ExpenseFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         scope.RequireHousehold();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var tagDb = await dbFactory.CreateDbContextAsync(cancellationToken);
         var household = await db.Households.AsNoTracking().SingleAsync(cancellationToken);
         var categories = await db.Categories.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
         var accounts = await db.Accounts.AsNoTracking().ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
         var members = await db.Members.AsNoTracking().ToDictionaryAsync(m => m.Id, m => m.DisplayName, cancellationToken);
-        var tags = await db.Tags.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
+        var tagNames = await db.Tags.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
 
         var filtered = ExpenseService.Apply(db.Transactions.AsNoTracking(), filter);
-        var visible = filtered.VisibleTo(scope);
-        DateOnly? lastDate = null;
-        long lastId = 0;
-        var lineText = new StringBuilder();
-        while (true)
+        var rows = from t in filtered.VisibleTo(scope)
+                   from l in db.TransactionLines.Where(l => l.TransactionId == t.Id).DefaultIfEmpty()
+                   orderby t.Date descending, t.Id descending, l.AmountMinor descending, l.Id
+                   select new
+                   {
+                       t.Id,
+                       t.Date,
+                       t.Kind,
+                       t.AmountMinor,
+                       t.Currency,
+                       Payee = t.Payee == null ? null : t.Payee.Name,
+                       t.Notes,
+                       t.AccountId,
+                       t.ToAccountId,
+                       t.PaidByMemberId,
+                       CategoryId = (long?)l.CategoryId,
+                       LineAmountMinor = (long?)l.AmountMinor,
+                   };
+        var tagRows = from t in ExpenseService.Apply(tagDb.Transactions.AsNoTracking(), filter).VisibleTo(scope)
+                      join x in tagDb.TransactionTags on t.Id equals x.TransactionId
+                      orderby t.Date descending, t.Id descending
+                      select new { t.Id, x.TagId };
+
+        await using var tags = tagRows.AsAsyncEnumerable().GetAsyncEnumerator(cancellationToken);
+        var hasTag = await tags.MoveNextAsync();
+        var lines = new List<(long CategoryId, long AmountMinor)>();
+        var tagsOfRow = new List<string>();
+        var text = new StringBuilder();
+        var current = default(ExpenseExportRow);
+        long currentId = 0;
+        string currency = household.BaseCurrency;
+        await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            var query = visible;
-            if (lastDate is { } date)
+            if (current is not null && r.Id != currentId)
             {
-                var id = lastId;
-                query = query.Where(t => t.Date < date || (t.Date == date && t.Id < id));
+                yield return Complete(current, lines, currency);
             }
 
-            var page = await query.OrderByDescending(t => t.Date).ThenByDescending(t => t.Id).Take(PageSize)
-                .Select(t => new
-                {
-                    t.Id,
-                    t.Date,
-                    t.Kind,
-                    t.AmountMinor,
-                    t.Currency,
-                    Payee = t.Payee == null ? null : t.Payee.Name,
-                    t.Notes,
-                    t.AccountId,
-                    t.ToAccountId,
-                    t.PaidByMemberId,
-                })
-                .ToListAsync(cancellationToken);
-            if (page.Count == 0)
+            if (current is null || r.Id != currentId)
             {
-                break;
-            }
-
-            var ids = page.Select(t => t.Id).ToArray();
-            var lines = (await db.TransactionLines.AsNoTracking().Where(l => ids.Contains(l.TransactionId))
-                    .OrderByDescending(l => l.AmountMinor).ThenBy(l => l.Id)
-                    .Select(l => new { l.TransactionId, l.CategoryId, l.AmountMinor })
-                    .ToListAsync(cancellationToken))
-                .ToLookup(l => l.TransactionId);
-            var tagIds = (await db.TransactionTags.AsNoTracking().Where(x => ids.Contains(x.TransactionId))
-                    .Select(x => new { x.TransactionId, x.TagId })
-                    .ToListAsync(cancellationToken))
-                .ToLookup(x => x.TransactionId, x => x.TagId);
-
-            foreach (var t in page)
-            {
-                lineText.Clear();
-                var split = lines[t.Id].Count() > 1;
-                foreach (var line in lines[t.Id])
+                currentId = r.Id;
+                currency = r.Currency;
+                lines.Clear();
+                tagsOfRow.Clear();
+                while (hasTag && tags.Current.Id == r.Id)
                 {
-                    if (lineText.Length > 0)
-                    {
-                        lineText.Append("; ");
-                    }
-
-                    lineText.Append(categories.GetValueOrDefault(line.CategoryId, "?"));
-                    if (split)
-                    {
-                        lineText.Append(' ').Append(Money.ToMajor(line.AmountMinor, t.Currency).ToString(DecimalsFormat(t.Currency), CultureInfo.InvariantCulture));
-                    }
+                    tagsOfRow.Add(tagNames.GetValueOrDefault(tags.Current.TagId, "?"));
+                    hasTag = await tags.MoveNextAsync();
                 }
 
-                var account = accounts.GetValueOrDefault(t.AccountId, "?");
-                yield return new ExpenseExportRow
+                var account = accounts.GetValueOrDefault(r.AccountId, "?");
+                current = new ExpenseExportRow
                 {
-                    Date = t.Date.ToDateTime(TimeOnly.MinValue),
-                    Payee = t.Payee,
-                    Category = lineText.Length == 0 ? null : lineText.ToString(),
-                    Amount = Signed(t.Kind, Money.ToMajor(t.AmountMinor, t.Currency)),
-                    Currency = t.Currency,
-                    Account = t.ToAccountId is { } to ? account + " → " + accounts.GetValueOrDefault(to, "?") : account,
-                    PaidBy = t.PaidByMemberId is { } paidBy ? members.GetValueOrDefault(paidBy) : null,
-                    Tags = tagIds[t.Id].Any() ? string.Join(", ", tagIds[t.Id].Select(x => tags.GetValueOrDefault(x, "?")).Order(StringComparer.OrdinalIgnoreCase)) : null,
-                    Notes = t.Notes,
-                    Kind = t.Kind.ToString(),
+                    Date = r.Date.ToDateTime(TimeOnly.MinValue),
+                    Payee = r.Payee,
+                    Amount = Signed(r.Kind, Money.ToMajor(r.AmountMinor, r.Currency)),
+                    Currency = r.Currency,
+                    Account = r.ToAccountId is { } to ? account + " → " + accounts.GetValueOrDefault(to, "?") : account,
+                    PaidBy = r.PaidByMemberId is { } paidBy ? members.GetValueOrDefault(paidBy) : null,
+                    Tags = tagsOfRow.Count == 0 ? null : string.Join(", ", tagsOfRow.Order(StringComparer.OrdinalIgnoreCase)),
+                    Notes = r.Notes,
+                    Kind = r.Kind.ToString(),
                 };
             }
 
-            lastDate = page[^1].Date;
-            lastId = page[^1].Id;
-            if (page.Count < PageSize)
+            if (r.CategoryId is { } categoryId)
             {
-                break;
+                lines.Add((categoryId, r.LineAmountMinor ?? 0));
             }
+        }
+
+        if (current is not null)
+        {
+            yield return Complete(current, lines, currency);
         }
 
         var hidden = await filtered.SummarizeHiddenPrivateAsync(scope, filter.CategoryIds, cancellationToken);
@@ -256,6 +248,28 @@ public sealed class ExpenseExport(IDbContextFactory<AppDbContext> dbFactory, Hou
                 Currency = household.BaseCurrency,
                 Kind = PrivateKind,
             };
+        }
+
+        // The category cell: one name, or every part of a split with its amount, biggest first.
+        ExpenseExportRow Complete(ExpenseExportRow row, List<(long CategoryId, long AmountMinor)> parts, string code)
+        {
+            text.Clear();
+            foreach (var (categoryId, amountMinor) in parts)
+            {
+                if (text.Length > 0)
+                {
+                    text.Append("; ");
+                }
+
+                text.Append(categories.GetValueOrDefault(categoryId, "?"));
+                if (parts.Count > 1)
+                {
+                    text.Append(' ').Append(Money.ToMajor(amountMinor, code).ToString(DecimalsFormat(code), CultureInfo.InvariantCulture));
+                }
+            }
+
+            row.Category = text.Length == 0 ? null : text.ToString();
+            return row;
         }
     }
 

@@ -9,17 +9,17 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ExpenseTracker.Web.Features.Import.Mapping;
 
-/// <summary>A saved way to read one bank's CSV or XLSX files. <see cref="Headers"/> are the file's column names when
-/// saved, so the wizard can offer the profile that fits a new file first.</summary>
-public sealed record ImportProfileItem(
-    long Id,
-    string Name,
-    CsvMapping Mapping,
-    IReadOnlyList<string>? Headers,
-    string? EncodingName,
-    string? SheetName,
-    long? AccountId);
+/// <summary>A saved profile: its id and what was saved.</summary>
+public sealed record ImportProfileItem(long Id, ImportProfileInput Profile)
+{
+    public string Name => Profile.Name;
+    public CsvMapping Mapping => Profile.Mapping;
+    public IReadOnlyList<string>? Headers => Profile.Headers;
+    public long? AccountId => Profile.AccountId;
+}
 
+/// <summary>A way to read one bank's CSV or XLSX files. <see cref="Headers"/> are the file's column names when
+/// saved, so the wizard can offer the profile that fits a new file first.</summary>
 public sealed record ImportProfileInput(
     string Name,
     CsvMapping Mapping,
@@ -128,8 +128,8 @@ public sealed class ImportProfileService(IDbContextFactory<AppDbContext> dbFacto
     public static ReaderOptions ToOptions(ImportProfileItem profile) => new()
     {
         CsvMapping = profile.Mapping,
-        Encoding = TextDecoding.FromName(profile.EncodingName),
-        SheetName = profile.SheetName,
+        Encoding = TextDecoding.FromName(profile.Profile.EncodingName),
+        SheetName = profile.Profile.SheetName,
     };
 
     internal static string ToJson(CsvMapping mapping, IReadOnlyList<string>? headers)
@@ -155,6 +155,6 @@ public sealed class ImportProfileService(IDbContextFactory<AppDbContext> dbFacto
     private static ImportProfileItem ToItem(ImportProfile p)
     {
         var (mapping, headers) = FromJson(p.MappingJson);
-        return new ImportProfileItem(p.Id, p.Name, mapping, headers, p.Encoding, p.SheetName, p.AccountId);
+        return new ImportProfileItem(p.Id, new ImportProfileInput(p.Name, mapping, headers, p.Encoding, p.SheetName, p.AccountId));
     }
 }

@@ -50,25 +50,17 @@ public sealed partial class CamtReader : IStatementReader
         var accountId = Child(acct, "Id");
         var account = Value(accountId, "IBAN") ?? Value(Child(accountId, "Othr"), "Id");
         var currency = Value(acct, "Ccy");
-        StatementBalance? opening = null, closing = null;
-        foreach (var bal in Children(stmt, "Bal"))
-        {
-            var code = bal.Descendants().FirstOrDefault(e => e.Name.LocalName == "Cd")?.Value.Trim();
-            var balance = Balance(bal);
-            if (balance is null)
-            {
-                continue;
-            }
-
-            if (code is "OPBD" or "PRCD" && (opening is null || code == "OPBD"))
-            {
-                opening = balance;
-            }
-            else if (code is "CLBD")
-            {
-                closing = balance;
-            }
-        }
+        // Opening: OPBD, else PRCD (previous closing), else the first interim booked balance (ITBD) of a paginated
+        // statement; closing: CLBD, else the last ITBD. Available (..AV), forward and information balances are not
+        // booked balances and never enter the arithmetic.
+        var booked = Children(stmt, "Bal")
+            .Select(bal => (Code: bal.Descendants().FirstOrDefault(e => e.Name.LocalName == "Cd")?.Value.Trim(), Balance: Balance(bal)))
+            .Where(b => b.Balance is not null)
+            .ToList();
+        StatementBalance? Find(string code) => booked.FirstOrDefault(b => b.Code == code).Balance;
+        var interim = booked.Where(b => b.Code == "ITBD").Select(b => b.Balance).ToList();
+        var opening = Find("OPBD") ?? Find("PRCD") ?? (interim.Count > 0 ? interim[0] : null);
+        var closing = Find("CLBD") ?? (interim.Count > 1 || (interim.Count == 1 && !ReferenceEquals(opening, interim[0])) ? interim[^1] : null);
 
         var entries = new List<ParsedEntry>();
         foreach (var ntry in Children(stmt, "Ntry"))
@@ -109,6 +101,16 @@ public sealed partial class CamtReader : IStatementReader
             return null;
         }
 
+        // Pending (PDNG) and information-only (INFO) entries are not booked: the bank may still change or drop
+        // them, and the booked entry comes later with its own reference.
+        if (Value(ntry, "Sts") is "PDNG" or "INFO" or "FUTR")
+        {
+            warnings.Add($"Line {line}: entry skipped, it is not booked yet (status {Value(ntry, "Sts")}).");
+            return null;
+        }
+
+        // CdtDbtInd is the direction of this booking; for a reversal (RvslInd true) it is already the opposite of
+        // the original entry, so the sign needs no further change.
         var debit = Value(ntry, "CdtDbtInd") == "DBIT";
         if (debit)
         {

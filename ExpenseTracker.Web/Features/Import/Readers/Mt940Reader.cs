@@ -11,6 +11,8 @@ namespace ExpenseTracker.Web.Features.Import.Readers;
 /// <item>The entry's date is the value date; an impossible one (Feb 30) becomes the month's last day, with a
 /// warning, as banks that write it mean the end of the month.</item>
 /// <item>"DR"/"CR" are D/C followed by the funds code R; "RD"/"RC" are reversals (RD adds, RC removes money).</item>
+/// <item>Every :60F:/:60M: opening starts a statement of its own, so the pages of one :20: and several statements
+/// per file each balance on their own.</item>
 /// <item>Non-UTF-8 bytes are read as Windows-1252, or as CP852 when an 8-bit byte from 0x80-0x9F sits inside a
 /// word (Central European banks such as Raiffeisen Hungary write CP852).</item>
 /// </list>
@@ -89,6 +91,14 @@ public sealed partial class Mt940Reader : IStatementReader
                     current.Account = value.Trim();
                     break;
                 case "60F" or "60M":
+                    // A statement continued over several pages under one :20: repeats :60M:/:62M: per page: each page
+                    // is its own statement for the balance arithmetic (same account and currency).
+                    if (current is { } page && (page.Opening is not null || page.Entries.Count > 0))
+                    {
+                        statements.Add(page.Build());
+                        current = new Builder { Account = page.Account, Currency = page.Currency };
+                    }
+
                     current ??= new Builder();
                     current.Opening = Balance(value, current, warnings, line);
                     break;

@@ -25,8 +25,8 @@ public static class StatementReaders
         }
 
         var head = bytes.AsSpan(0, Math.Min(bytes.Length, SniffLength));
-        // All[0] is the XLSX reader: a workbook is a zip, binary by nature.
-        if (LooksBinary(head) && !All[0].CanRead(head, fileName))
+        // All[0] is the XLSX reader: a workbook is a zip, binary by nature. A chosen UTF-16/32 encoding has NUL bytes too.
+        if (options.Encoding is not { IsSingleByte: false, WebName: not "utf-8" } && LooksBinary(head) && !All[0].CanRead(head, fileName))
         {
             throw new ImportRefusedException("This is not a bank statement: the file holds binary data, not text.");
         }
@@ -77,7 +77,7 @@ public static class StatementReaders
     /// <summary>NUL bytes (outside UTF-16) or many control characters mean binary data.</summary>
     private static bool LooksBinary(ReadOnlySpan<byte> head)
     {
-        if (TextDecoding.HasUtf16Bom(head))
+        if (TextDecoding.HasUtf16Bom(head) || TextDecoding.Utf16WithoutBom(head) is not null)
         {
             return false;
         }
