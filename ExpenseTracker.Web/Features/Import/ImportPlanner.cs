@@ -83,6 +83,7 @@ internal static partial class ImportPlanner
 {
     public const int MatchDays = 3;
     private const int KeyMaxLength = 200;
+    private const int MaxPayeeFilter = 500;
 
     public static async Task<HouseholdFacts> LoadHouseholdAsync(AppDbContext db, long householdId, CancellationToken cancellationToken)
     {
@@ -329,8 +330,19 @@ internal static partial class ImportPlanner
 
         var from = comparable.Min(r => r.Row.Entry.Date).AddDays(-MatchDays);
         var to = comparable.Max(r => r.Row.Entry.Date).AddDays(MatchDays);
-        var transactions = await db.Transactions.AsNoTracking()
-            .Where(t => t.Date >= from && t.Date <= to && t.Kind != TransactionKind.Settlement)
+        // Only what can match: transfers and imported rows (the other side of a transfer), and rows with one of the
+        // file's payees (a near-duplicate has the same payee).
+        var payeeIds = comparable.Select(r => plan.Household.Payees.GetValueOrDefault(TextKey.Fold(r.Row.Row.Payee)))
+            .Where(id => id != 0).Distinct().ToArray();
+        var candidates = db.Transactions.AsNoTracking()
+            .Where(t => t.Date >= from && t.Date <= to && t.Kind != TransactionKind.Settlement);
+        if (payeeIds.Length <= MaxPayeeFilter)
+        {
+            candidates = candidates.Where(t => t.Kind == TransactionKind.Transfer || t.Source == TransactionSource.Import
+                || (t.PayeeId != null && payeeIds.Contains(t.PayeeId.Value)));
+        }
+
+        var transactions = await candidates
             .Select(t => new { t.Id, t.Kind, t.AmountMinor, t.Date, t.AccountId, t.ToAccountId, t.PayeeId, t.Source })
             .ToListAsync(cancellationToken);
         var bySignedAmount = new Dictionary<long, List<Movement>>();
