@@ -82,8 +82,9 @@ public sealed class HouseholdSwitcherTests(BrowserFixture browser) : IAsyncLifet
         // Olivia makes Sam the owner (she becomes a member), then leaves the household.
         await page.ClickAsync(MemberLocator(sam, "member-transfer"));
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Make owner" }).ClickAsync();
-        await BrowserHelpers.WaitForInteractiveAsync(page);
+        // The page reloads: wait for the new page (Olivia no longer manages roles), then for its circuit.
         await Expect(page.Locator($"[data-testid=member-row][data-member-id='{sam}'] [data-testid=member-role-text]")).ToHaveTextAsync("Owner", new() { Timeout = 15_000 });
+        await BrowserHelpers.WaitForInteractiveAsync(page);
         await Expect(page.Locator("[data-testid=member-transfer]")).ToHaveCountAsync(0);
 
         await page.ClickAsync("[data-testid=leave-household]");
@@ -114,6 +115,10 @@ public sealed class HouseholdSwitcherTests(BrowserFixture browser) : IAsyncLifet
         var comparison = samPage.Locator("[data-testid=chart-comparison] [data-testid=chart-table]");
         Assert.Equal(0, await comparison.EvaluateAsync<int>("e => e.scrollWidth - e.clientWidth"));
         await BrowserHelpers.ScreenshotAsync(samPage, "household-switcher-analytics-phone");
+        foreach (var card in new[] { "chart-trend", "chart-comparison", "chart-payees" })
+        {
+            await samPage.Locator($"[data-testid={card}]").ScreenshotAsync(new() { Path = Path.Combine(BrowserHelpers.ScreenshotDirectory, $"analytics-{card}-phone.png") });
+        }
     }
 
     private static string MemberLocator(long memberId, string testId) => $"[data-testid=member-row][data-member-id='{memberId}'] [data-testid={testId}]";
