@@ -16,8 +16,8 @@ namespace ExpenseTracker.Tests.EndToEnd;
 [Collection(BrowserCollection.Name)]
 public sealed class HouseholdFlowTests(BrowserFixture browser) : IAsyncLifetime
 {
-    private const string OwnerEmail = "olivia@example.com";
-    private const string Password = "plum orchard ledger 42";
+    internal const string OwnerEmail = "olivia@example.com";
+    internal const string Password = "plum orchard ledger 42";
     private static readonly LocatorAssertionsToContainTextOptions Live = new() { Timeout = 15_000 };
     private TestApp? app;
 
@@ -172,9 +172,9 @@ public sealed class HouseholdFlowTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(child.Locator("[data-testid=spending-total]")).ToHaveTextAsync(Eur(350));
     }
 
-    private static string Eur(long minor) => Money.Format(minor, "EUR", System.Globalization.CultureInfo.GetCultureInfo("en-US"));
+    internal static string Eur(long minor) => Money.Format(minor, "EUR", System.Globalization.CultureInfo.GetCultureInfo("en-US"));
 
-    private static ExpenseInput Input(long accountId, long categoryId, long amountMinor, string payee) => new()
+    internal static ExpenseInput Input(long accountId, long categoryId, long amountMinor, string payee) => new()
     {
         AmountMinor = amountMinor,
         Date = new DateOnly(2026, 11, 10),
@@ -184,7 +184,7 @@ public sealed class HouseholdFlowTests(BrowserFixture browser) : IAsyncLifetime
     };
 
     /// <summary>The owner (the instance's administrator, so this is not a first run) with public registration off.</summary>
-    private static async Task<(AppUser User, Household Household, long MemberId)> CreateOwnerAsync(TestApp app)
+    internal static async Task<(AppUser User, Household Household, long MemberId)> CreateOwnerAsync(TestApp app)
     {
         var created = await app.CreateUserWithHouseholdAsync(OwnerEmail, password: Password);
         await using var scope = app.Services.CreateAsyncScope();
@@ -197,7 +197,7 @@ public sealed class HouseholdFlowTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     /// <summary>Someone with an account who joined through a real invitation with <paramref name="role"/>.</summary>
-    private static async Task<long> JoinAsync(TestApp app, long householdId, long ownerMemberId, string ownerUserId, string email, string name, MemberRole role)
+    internal static async Task<long> JoinAsync(TestApp app, long householdId, long ownerMemberId, string ownerUserId, string email, string name, MemberRole role)
     {
         string token;
         await using (var scope = app.ScopeFor(householdId, ownerMemberId, MemberRole.Owner, ownerUserId))
@@ -215,7 +215,7 @@ public sealed class HouseholdFlowTests(BrowserFixture browser) : IAsyncLifetime
         return joined.MemberId;
     }
 
-    private static async Task SignInAsync(IPage page, string email)
+    internal static async Task SignInAsync(IPage page, string email)
     {
         await page.GotoAsync("/Identity/Account/Login");
         await page.FillAsync("#Input_Email", email);

@@ -108,7 +108,8 @@ public sealed class AnalyticsView(HouseholdInfo household)
     public string[] PayeeLabels => Payees.Payees.Select(p => p.Name).Concat(PositivePrivate(Payees.Private).Select(p => p.Label))
         .Select(name => name.Length > 12 ? name[..11] + "…" : name).ToArray();
 
-    public BarChartOptions PayeeOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#1e88e5"], XAxisLabelRotation = 45, ShowLegend = false });
+    // Upright labels: at 45° the first payee's name runs off the left edge of a phone-width chart.
+    public BarChartOptions PayeeOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#1e88e5"], XAxisLabelRotation = 90, ShowLegend = false });
 
     public List<ChartSeries<double>> MemberDonut =>
     [
