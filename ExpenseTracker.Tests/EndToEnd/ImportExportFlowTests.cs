@@ -1,13 +1,16 @@
+using System.Globalization;
 using System.Text;
+using CsvHelper;
 using ExpenseTracker.Tests.Infrastructure;
 using Microsoft.Playwright;
+using MiniExcelLibs;
 using static Microsoft.Playwright.Assertions;
 
 namespace ExpenseTracker.Tests.EndToEnd;
 
 /// <summary>
 /// A bank CSV through the mapping wizard, the preview and the commit, in Debian's Chromium; then the rows in the
-/// expense list. The export step continues from <see cref="ImportedRows"/> on the same page.
+/// expense list, downloaded with its Export Excel and Export CSV buttons and compared with <see cref="ImportedRows"/>.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class ImportExportFlowTests(BrowserFixture browser) : IAsyncLifetime
@@ -66,6 +69,11 @@ public sealed class ImportExportFlowTests(BrowserFixture browser) : IAsyncLifeti
             await Expect(page.Locator("tr.expense-row", new() { HasText = payee })).ToHaveCountAsync(1);
         }
 
+        // What the list shows comes back out of its export buttons: newest first, dates, payees and signed amounts.
+        var expected = ImportedRows.OrderByDescending(r => r.Date).ToList();
+        Assert.Equal(expected, ReadXlsx(await DownloadAsync(page, "[data-testid=export-xlsx]", ".xlsx")));
+        Assert.Equal(expected, ReadCsv(await DownloadAsync(page, "[data-testid=export-csv]", ".csv")));
+
         // The same file again at phone width: every row is now a duplicate, unticked, and nothing scrolls sideways.
         await page.SetViewportSizeAsync(360, 780);
         await page.GotoAsync("/import");
@@ -117,6 +125,43 @@ public sealed class ImportExportFlowTests(BrowserFixture browser) : IAsyncLifeti
 
         await Expect(page.Locator("[data-testid=import-result-text]")).ToContainTextAsync($"Imported {ImportedRows.Length} transactions.");
         await BrowserHelpers.ScreenshotAsync(page, "import-result-" + screenshotSuffix);
+    }
+
+    /// <summary>Clicks an export button and returns the file the browser downloaded.</summary>
+    private static async Task<byte[]> DownloadAsync(IPage page, string button, string extension)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync(button));
+        Assert.EndsWith(extension, download.SuggestedFilename, StringComparison.Ordinal);
+        await using var stream = await download.CreateReadStreamAsync();
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
+    private static List<(DateOnly Date, string Payee, decimal Amount)> ReadXlsx(byte[] file) =>
+        MiniExcel.Query(new MemoryStream(file), useHeaderRow: true)
+            .Cast<IDictionary<string, object?>>()
+            .Select(r => (
+                DateOnly.FromDateTime(Assert.IsType<DateTime>(r["Date"])),
+                Assert.IsType<string>(r["Payee"]),
+                Math.Round(Convert.ToDecimal(Assert.IsType<double>(r["Amount"]), CultureInfo.InvariantCulture), 2)))
+            .ToList();
+
+    private static List<(DateOnly Date, string Payee, decimal Amount)> ReadCsv(byte[] file)
+    {
+        Assert.Equal([0xEF, 0xBB, 0xBF], file[..3]);
+        using var reader = new StreamReader(new MemoryStream(file), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var csv = new CsvParser(reader, CultureInfo.InvariantCulture);
+        var rows = new List<(DateOnly, string, decimal)>();
+        Assert.True(csv.Read());
+        Assert.Equal(["Date", "Payee", "Amount"], new[] { csv.Record![0], csv.Record[1], csv.Record[3] });
+        while (csv.Read())
+        {
+            var r = csv.Record!;
+            rows.Add((DateOnly.ParseExact(r[0], "yyyy-MM-dd", CultureInfo.InvariantCulture), r[1], decimal.Parse(r[3], NumberStyles.Number, CultureInfo.InvariantCulture)));
+        }
+
+        return rows;
     }
 
     private static Task UploadAsync(IPage page) =>

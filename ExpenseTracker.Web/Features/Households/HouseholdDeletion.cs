@@ -20,10 +20,15 @@ public sealed class HouseholdDeletion(AppDbContext db, TimeProvider time, ILogge
         try
         {
             // Explicit HouseholdId conditions with the query filters off: this runs outside any member's scope.
+            // Import keys point at batches and accounts; transactions point at batches; rules at categories.
+            await db.ImportKeys.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             await db.MemberShares.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             var tags = await db.TransactionTags.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             var lines = await db.TransactionLines.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             var transactions = await db.Transactions.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
+            var batches = await db.ImportBatches.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
+            await db.ImportProfiles.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
+            await db.CategoryRules.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             await db.BudgetAmounts.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             await db.Budgets.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             await db.Tags.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
@@ -47,7 +52,7 @@ public sealed class HouseholdDeletion(AppDbContext db, TimeProvider time, ILogge
                 Entity = nameof(Household),
                 EntityId = householdId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Action = "BulkDeleted",
-                AfterJson = JsonSerializer.Serialize(new { transactions, lines, tags, members }),
+                AfterJson = JsonSerializer.Serialize(new { transactions, lines, tags, members, importBatches = batches }),
                 HouseholdId = null,
                 UserId = db.Scope.UserId,
                 At = time.GetUtcNow().UtcDateTime,
