@@ -35,9 +35,9 @@ public sealed class AnalyticsComponentTests : MudComponentTest
         var size = JSInterop.Setup<ElementSize>("mudObserveElementSize", _ => true);
         Render<MudPopoverProvider>();
         var page = Render<AnalyticsPage>(p => p.AddCascadingValue(Household));
-        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=analytics-charts]")));
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=analytics-charts]")), TimeSpan.FromSeconds(10));
         await page.InvokeAsync(() => size.SetResult(new ElementSize { Width = 700, Height = 300 }));
-        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=chart-trend] .mud-charts-stackedbar-series path")));
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=chart-trend] .mud-charts-stackedbar-series path")), TimeSpan.FromSeconds(10));
         return page;
     }
 
@@ -99,6 +99,7 @@ public sealed class AnalyticsComponentTests : MudComponentTest
                 page.Find($"[data-testid={card}] [data-testid=table-toggle]").Click();
             }
 
+            page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll($"[data-testid={card}] [data-testid=chart-table]")), TimeSpan.FromSeconds(10));
             var table = page.Find($"[data-testid={card}] [data-testid=chart-table]");
             var cells = table.QuerySelectorAll("td, tbody th");
             Assert.NotEmpty(cells);
