@@ -69,7 +69,8 @@ public sealed class ExpenseExport(IDbContextFactory<AppDbContext> dbFactory, Hou
     /// <summary>
     /// CSV for spreadsheets: UTF-8 with BOM, comma, CRLF, invariant numbers and ISO dates. Text cells starting with
     /// = + - @ tab or CR are quoted and prefixed with an apostrophe (CsvHelper's injection escaping); amounts are written
-    /// as plain numbers, so a negative amount stays a number.
+    /// as plain numbers, so a negative amount stays a number. Rows go straight from the database reader to the writer:
+    /// no row object, and the date and amount texts are made without a DateOnly, decimal or double in between.
     /// </summary>
     public async Task WriteCsvAsync(Stream output, ExpenseFilter filter, CancellationToken cancellationToken = default)
     {
@@ -80,7 +81,7 @@ public sealed class ExpenseExport(IDbContextFactory<AppDbContext> dbFactory, Hou
             InjectionEscapeCharacter = '\'',
             NewLine = "\r\n",
         };
-        await using var text = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024, leaveOpen: true);
+        await using var text = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 256 * 1024, leaveOpen: true);
         await using var csv = new NumberSafeCsvWriter(text, configuration);
         foreach (var name in Header)
         {
@@ -88,18 +89,36 @@ public sealed class ExpenseExport(IDbContextFactory<AppDbContext> dbFactory, Hou
         }
 
         await csv.NextRecordAsync();
-        await foreach (var row in RowsAsync(filter, cancellationToken))
+        await using var reader = await ExportReader.OpenAsync(dbFactory, scope, filter, cancellationToken);
+        var item = reader.Current;
+        while (await reader.MoveNextAsync())
         {
-            csv.WriteField(row.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty);
-            csv.WriteField(row.Payee ?? string.Empty);
-            csv.WriteField(row.Category ?? string.Empty);
-            csv.WriteNumber(row.Amount.ToString(DecimalsFormat(row.Currency), CultureInfo.InvariantCulture));
-            csv.WriteField(row.Currency);
-            csv.WriteField(row.Account ?? string.Empty);
-            csv.WriteField(row.PaidBy ?? string.Empty);
-            csv.WriteField(row.Tags ?? string.Empty);
-            csv.WriteField(row.Notes ?? string.Empty);
-            csv.WriteField(row.Kind ?? string.Empty);
+            csv.WriteField(item.Date);
+            csv.WriteField(reader.PayeeName ?? string.Empty);
+            csv.WriteField(reader.CategoryCell() ?? string.Empty);
+            csv.WriteNumber(FormatMinor(Signed(item.Kind, item.AmountMinor), Currencies.Exponent(item.Currency)));
+            csv.WriteField(item.Currency);
+            csv.WriteField(reader.AccountCell());
+            csv.WriteField(reader.PaidByName ?? string.Empty);
+            csv.WriteField(reader.TagsCell() ?? string.Empty);
+            csv.WriteField(item.Notes ?? string.Empty);
+            csv.WriteField(KindName(item.Kind));
+            await csv.NextRecordAsync();
+        }
+
+        if (await reader.HiddenPrivateAsync() is { } hidden)
+        {
+            csv.WriteField(string.Empty);
+            csv.WriteField(hidden.Payee);
+            csv.WriteField(string.Empty);
+            csv.WriteNumber(FormatMinor(-hidden.SpendingMinor, Currencies.Exponent(hidden.Currency)));
+            csv.WriteField(hidden.Currency);
+            for (var i = 0; i < 4; i++)
+            {
+                csv.WriteField(string.Empty);
+            }
+
+            csv.WriteField(PrivateKind);
             await csv.NextRecordAsync();
         }
     }
@@ -128,14 +147,6 @@ public sealed class ExpenseExport(IDbContextFactory<AppDbContext> dbFactory, Hou
             cancellationToken);
     }
 
-    /// <summary>"F2" for EUR, "F0" for JPY: amounts keep the currency's decimals in text.</summary>
-    private static string DecimalsFormat(string currency) => Currencies.Exponent(currency) switch
-    {
-        0 => "F0",
-        2 => "F2",
-        var exponent => "F" + exponent.ToString(CultureInfo.InvariantCulture),
-    };
-
     /// <summary>The Excel number format for a currency: its own decimals, the code after the number.</summary>
     public static string AmountFormat(string currency)
     {
@@ -145,136 +156,92 @@ public sealed class ExpenseExport(IDbContextFactory<AppDbContext> dbFactory, Hou
     }
 
     /// <summary>
+    /// Minor units as an invariant decimal text with the currency's decimals (-123456, 2 → "-1234.56"; 5, 2 → "0.05";
+    /// 700, 0 → "700"), digit by digit: exact, and no decimal or double on the way.
+    /// </summary>
+    public static string FormatMinor(long minor, int exponent)
+    {
+        Span<char> buffer = stackalloc char[24 + exponent];
+        var value = minor < 0 ? (ulong)-(minor + 1) + 1 : (ulong)minor;
+        var position = buffer.Length;
+        for (var i = 0; i < exponent; i++)
+        {
+            buffer[--position] = (char)('0' + (int)(value % 10));
+            value /= 10;
+        }
+
+        if (exponent > 0)
+        {
+            buffer[--position] = '.';
+        }
+
+        do
+        {
+            buffer[--position] = (char)('0' + (int)(value % 10));
+            value /= 10;
+        }
+        while (value != 0);
+
+        if (minor < 0)
+        {
+            buffer[--position] = '-';
+        }
+
+        return new string(buffer[position..]);
+    }
+
+    /// <summary>
     /// The rows, newest first (the list's default order): the filter is <see cref="ExpenseService.Apply"/>, the visibility
-    /// <see cref="TransactionVisibility.VisibleTo"/>, exactly as the list. One query streams the transactions with their
-    /// lines (a transaction's rows arrive together), a second one, in the same order, their tags; both are merged as they
-    /// are read, so only the current transaction is held in memory.
+    /// <see cref="TransactionVisibility.VisibleTo"/>, exactly as the list (see <see cref="ExportReader"/>).
     /// </summary>
     public async IAsyncEnumerable<ExpenseExportRow> RowsAsync(ExpenseFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        scope.RequireHousehold();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var tagDb = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var household = await db.Households.AsNoTracking().SingleAsync(cancellationToken);
-        var categories = await db.Categories.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
-        var accounts = await db.Accounts.AsNoTracking().ToDictionaryAsync(a => a.Id, a => a.Name, cancellationToken);
-        var members = await db.Members.AsNoTracking().ToDictionaryAsync(m => m.Id, m => m.DisplayName, cancellationToken);
-        var tagNames = await db.Tags.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken);
-
-        var filtered = ExpenseService.Apply(db.Transactions.AsNoTracking(), filter);
-        var rows = from t in filtered.VisibleTo(scope)
-                   from l in db.TransactionLines.Where(l => l.TransactionId == t.Id).DefaultIfEmpty()
-                   orderby t.Date descending, t.Id descending, l.AmountMinor descending, l.Id
-                   select new
-                   {
-                       t.Id,
-                       t.Date,
-                       t.Kind,
-                       t.AmountMinor,
-                       t.Currency,
-                       Payee = t.Payee == null ? null : t.Payee.Name,
-                       t.Notes,
-                       t.AccountId,
-                       t.ToAccountId,
-                       t.PaidByMemberId,
-                       CategoryId = (long?)l.CategoryId,
-                       LineAmountMinor = (long?)l.AmountMinor,
-                   };
-        var tagRows = from t in ExpenseService.Apply(tagDb.Transactions.AsNoTracking(), filter).VisibleTo(scope)
-                      join x in tagDb.TransactionTags on t.Id equals x.TransactionId
-                      orderby t.Date descending, t.Id descending
-                      select new { t.Id, x.TagId };
-
-        await using var tags = tagRows.AsAsyncEnumerable().GetAsyncEnumerator(cancellationToken);
-        var hasTag = await tags.MoveNextAsync();
-        var lines = new List<(long CategoryId, long AmountMinor)>();
-        var tagsOfRow = new List<string>();
-        var text = new StringBuilder();
-        var current = default(ExpenseExportRow);
-        long currentId = 0;
-        string currency = household.BaseCurrency;
-        await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            if (current is not null && r.Id != currentId)
-            {
-                yield return Complete(current, lines, currency);
-            }
-
-            if (current is null || r.Id != currentId)
-            {
-                currentId = r.Id;
-                currency = r.Currency;
-                lines.Clear();
-                tagsOfRow.Clear();
-                while (hasTag && tags.Current.Id == r.Id)
-                {
-                    tagsOfRow.Add(tagNames.GetValueOrDefault(tags.Current.TagId, "?"));
-                    hasTag = await tags.MoveNextAsync();
-                }
-
-                var account = accounts.GetValueOrDefault(r.AccountId, "?");
-                current = new ExpenseExportRow
-                {
-                    Date = r.Date.ToDateTime(TimeOnly.MinValue),
-                    Payee = r.Payee,
-                    Amount = Signed(r.Kind, Money.ToMajor(r.AmountMinor, r.Currency)),
-                    Currency = r.Currency,
-                    Account = r.ToAccountId is { } to ? account + " → " + accounts.GetValueOrDefault(to, "?") : account,
-                    PaidBy = r.PaidByMemberId is { } paidBy ? members.GetValueOrDefault(paidBy) : null,
-                    Tags = tagsOfRow.Count == 0 ? null : string.Join(", ", tagsOfRow.Order(StringComparer.OrdinalIgnoreCase)),
-                    Notes = r.Notes,
-                    Kind = r.Kind.ToString(),
-                };
-            }
-
-            if (r.CategoryId is { } categoryId)
-            {
-                lines.Add((categoryId, r.LineAmountMinor ?? 0));
-            }
-        }
-
-        if (current is not null)
-        {
-            yield return Complete(current, lines, currency);
-        }
-
-        var hidden = await filtered.SummarizeHiddenPrivateAsync(scope, filter.CategoryIds, cancellationToken);
-        if (!hidden.IsEmpty)
+        await using var reader = await ExportReader.OpenAsync(dbFactory, scope, filter, cancellationToken);
+        var item = reader.Current;
+        while (await reader.MoveNextAsync())
         {
             yield return new ExpenseExportRow
             {
-                Payee = hidden.Label,
-                Amount = -Money.ToMajor(hidden.SpendingMinor, household.BaseCurrency),
-                Currency = household.BaseCurrency,
-                Kind = PrivateKind,
+                Date = ParseIsoDate(item.Date).ToDateTime(TimeOnly.MinValue),
+                Payee = reader.PayeeName,
+                Category = reader.CategoryCell(),
+                Amount = Money.ToMajor(Signed(item.Kind, item.AmountMinor), item.Currency),
+                Currency = item.Currency,
+                Account = reader.AccountCell(),
+                PaidBy = reader.PaidByName,
+                Tags = reader.TagsCell(),
+                Notes = item.Notes,
+                Kind = KindName(item.Kind),
             };
         }
 
-        // The category cell: one name, or every part of a split with its amount, biggest first.
-        ExpenseExportRow Complete(ExpenseExportRow row, List<(long CategoryId, long AmountMinor)> parts, string code)
+        if (await reader.HiddenPrivateAsync() is { } hidden)
         {
-            text.Clear();
-            foreach (var (categoryId, amountMinor) in parts)
+            yield return new ExpenseExportRow
             {
-                if (text.Length > 0)
-                {
-                    text.Append("; ");
-                }
-
-                text.Append(categories.GetValueOrDefault(categoryId, "?"));
-                if (parts.Count > 1)
-                {
-                    text.Append(' ').Append(Money.ToMajor(amountMinor, code).ToString(DecimalsFormat(code), CultureInfo.InvariantCulture));
-                }
-            }
-
-            row.Category = text.Length == 0 ? null : text.ToString();
-            return row;
+                Payee = hidden.Payee,
+                Amount = -Money.ToMajor(hidden.SpendingMinor, hidden.Currency),
+                Currency = hidden.Currency,
+                Kind = PrivateKind,
+            };
         }
     }
 
-    private static decimal Signed(TransactionKind kind, decimal amount) =>
-        kind is TransactionKind.Refund or TransactionKind.Income ? amount : -amount;
+    /// <summary>The kind's name without an enum-to-string call per row.</summary>
+    private static string KindName(TransactionKind kind) => kind switch
+    {
+        TransactionKind.Expense => nameof(TransactionKind.Expense),
+        TransactionKind.Refund => nameof(TransactionKind.Refund),
+        TransactionKind.Income => nameof(TransactionKind.Income),
+        TransactionKind.Transfer => nameof(TransactionKind.Transfer),
+        TransactionKind.Settlement => nameof(TransactionKind.Settlement),
+        _ => kind.ToString(),
+    };
+
+    private static DateOnly ParseIsoDate(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static long Signed(TransactionKind kind, long amountMinor) =>
+        kind is TransactionKind.Refund or TransactionKind.Income ? amountMinor : -amountMinor;
 
     /// <summary>CsvHelper's writer whose injection escaping skips the fields we write as numbers.</summary>
     private sealed class NumberSafeCsvWriter(TextWriter writer, CsvConfiguration configuration) : CsvWriter(writer, configuration)

@@ -11,13 +11,15 @@ public static class StreamPump
 {
     public static async Task RunAsync(Stream output, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, useSynchronizationContext: false));
+        var pipe = new Pipe(new PipeOptions(
+            pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
         var producer = Task.Run(
             async () =>
             {
                 try
                 {
-                    await using (var sink = pipe.Writer.AsStream(leaveOpen: true))
+                    // Buffered: the writers write a few bytes at a time, and every pipe write has a cost.
+                    await using (var sink = new BufferedStream(pipe.Writer.AsStream(leaveOpen: true), 64 * 1024))
                     {
                         await write(sink, cancellationToken);
                     }
