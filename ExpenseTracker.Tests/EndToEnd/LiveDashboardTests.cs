@@ -89,6 +89,8 @@ public sealed class LiveDashboardTests(BrowserFixture browser) : IAsyncLifetime
         var page = await SignInAsync(await browser.NewPageAsync(app.LiveAddress), DemoSeeder.Email, DemoSeeder.Password);
         await Expect(page.Locator("[data-testid=month-spending]")).ToBeVisibleAsync();
         await Expect(page.Locator("[data-testid=by-category] svg").First).ToBeVisibleAsync();
+        // Axis charts draw once the browser has reported their box: wait for the pace chart's axis labels.
+        await Expect(page.Locator("[data-testid=cumulative] svg text").First).ToBeVisibleAsync();
         var desktop = await BrowserHelpers.ScreenshotAsync(page, "dashboard-desktop");
         CopyToDocs(desktop, "dashboard.png");
         await BrowserHelpers.AssertNoSeriousAccessibilityViolationsAsync(page);
