@@ -16,6 +16,8 @@ internal sealed class BillConfiguration : IEntityTypeConfiguration<Bill>
         builder.HasOne<PaymentAccount>().WithMany().HasForeignKey(b => b.AccountId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne(b => b.Owner).WithMany().HasForeignKey(b => b.OwnerMemberId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(b => new { b.HouseholdId, b.NextDue });
+        // Paying advances NextDue: two concurrent payments (a double click, the auto-create job) cannot both record.
+        builder.Property(b => b.NextDue).IsConcurrencyToken();
 
         // Transaction.BillId predates bills: the relationship is declared here so the bill feature owns it.
         builder.HasMany<Transaction>().WithOne().HasForeignKey(t => t.BillId).OnDelete(DeleteBehavior.SetNull);

@@ -157,6 +157,7 @@ namespace ExpenseTracker.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("NextDue")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("OwnerMemberId")

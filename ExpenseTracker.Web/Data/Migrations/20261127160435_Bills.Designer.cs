@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ExpenseTracker.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261127160253_Bills")]
+    [Migration("20261127160435_Bills")]
     partial class Bills
     {
         /// <inheritdoc />
@@ -160,6 +160,7 @@ namespace ExpenseTracker.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("NextDue")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("OwnerMemberId")
