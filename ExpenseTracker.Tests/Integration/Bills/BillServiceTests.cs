@@ -208,4 +208,25 @@ public sealed class BillServiceTests : IAsyncLifetime
         await Assert.ThrowsAsync<ExpenseValidationException>(() => bills.AddAsync(Rent() with { CategoryId = home.Categories["Housing"] }));
         Assert.Empty(await BillTransactionsAsync());
     }
+
+    [Fact]
+    public async Task RecurringExpensesAreOfferedUntilTheyBecomeABill()
+    {
+        foreach (var month in new[] { 8, 9, 10, 11 })
+        {
+            await home.AddExpenseAsync(home.Expense(45_00, "Utilities", new DateOnly(2026, month, 5), "Telco Mobile"));
+            await home.AddExpenseAsync(home.Expense(12_00, "Groceries", new DateOnly(2026, month, 2), "Corner shop"));
+            await home.AddExpenseAsync(home.Expense(12_00, "Groceries", new DateOnly(2026, month, 16), "Corner shop"));
+        }
+
+        var candidate = Assert.Single(await AsOwnerAsync(b => b.DetectRecurringAsync()));
+        Assert.Equal(("Telco Mobile", new DateOnly(2026, 12, 5), home.Categories["Utilities"]), (candidate.PayeeName, candidate.NextDue, candidate.CategoryId));
+        var viewer = await home.AddMemberAsync("Vic", MemberRole.Viewer);
+        Assert.Empty(await AsAsync(MemberRole.Viewer, viewer, b => b.DetectRecurringAsync()));
+
+        await AsOwnerAsync(b => b.AddAsync(candidate.ToBillInput()));
+
+        Assert.Empty(await AsOwnerAsync(b => b.DetectRecurringAsync()));
+        Assert.Equal(new DateOnly(2026, 12, 5), Assert.Single(await AsOwnerAsync(b => b.ListAsync())).NextDue);
+    }
 }

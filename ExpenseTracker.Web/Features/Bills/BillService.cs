@@ -51,6 +51,33 @@ public sealed class BillService(IDbContextFactory<AppDbContext> dbFactory, House
             .ToList();
     }
 
+    /// <summary>
+    /// Recurring expenses of the last three years (enough for a yearly rhythm) that are not bills yet. Only payees seen
+    /// at least <see cref="RecurringDetector.MinOccurrences"/> times are loaded, as a narrow projection.
+    /// </summary>
+    public async Task<IReadOnlyList<RecurringCandidate>> DetectRecurringAsync(CancellationToken cancellationToken = default)
+    {
+        if (!HouseholdPermissions.Can(scope, HouseholdAction.ManageBills))
+        {
+            return [];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var (today, _) = await TodayAsync(db, cancellationToken);
+        var from = today.AddYears(-3);
+        var expenses = db.Transactions.AsNoTracking().VisibleTo(scope)
+            .Where(t => t.Kind == TransactionKind.Expense && t.PayeeId != null && t.Date >= from && t.Date <= today);
+        var frequent = expenses.GroupBy(t => t.PayeeId).Where(g => g.Count() >= RecurringDetector.MinOccurrences).Select(g => g.Key);
+        var history = await expenses.Where(t => frequent.Contains(t.PayeeId))
+            .Select(t => new PastExpense(t.Payee!.Key, t.Payee.Name, t.Date, t.AmountMinor,
+                t.Lines.OrderBy(l => l.Id).Select(l => (long?)l.CategoryId).FirstOrDefault(), t.AccountId))
+            .ToListAsync(cancellationToken);
+        var billed = (await db.Bills.AsNoTracking().Where(b => b.ArchivedAt == null && b.PayeeName != null).Select(b => b.PayeeName!).ToListAsync(cancellationToken))
+            .Select(RecurringDetector.KeyOf)
+            .ToHashSet(StringComparer.Ordinal);
+        return RecurringDetector.Detect(history, billed, today);
+    }
+
     public async Task<long> AddAsync(BillInput input, CancellationToken cancellationToken = default)
     {
         HouseholdPermissions.Require(scope, HouseholdAction.ManageBills);
