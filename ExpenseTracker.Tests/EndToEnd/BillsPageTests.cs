@@ -68,14 +68,7 @@ public sealed class BillsPageTests(BrowserFixture browser) : IAsyncLifetime
 
         foreach (var (width, height, name) in new[] { (1280, 900, "bills-desktop"), (360, 780, "bills-360") })
         {
-            var page = await browser.NewPageAsync(app.LiveAddress, width, height);
-            await page.GotoAsync("/Identity/Account/Login");
-            await page.FillAsync("#Input_Email", Email);
-            await page.FillAsync("#Input_Password", Password);
-            await page.ClickAsync("#login-submit");
-            await BrowserHelpers.WaitForInteractiveAsync(page);
-            await page.GotoAsync("/bills");
-            await BrowserHelpers.WaitForInteractiveAsync(page);
+            var page = await OpenBillsAsync(app.LiveAddress, width, height);
 
             await Expect(page.Locator("[data-testid=upcoming-bill]")).ToHaveCountAsync(3);
             await Expect(page.Locator("[data-testid=upcoming-bill][data-overdue=true]")).ToContainTextAsync("City water");
@@ -88,14 +81,7 @@ public sealed class BillsPageTests(BrowserFixture browser) : IAsyncLifetime
             await page.Context.CloseAsync();
         }
 
-        var phone = await browser.NewPageAsync(app.LiveAddress, 360, 780);
-        await phone.GotoAsync("/Identity/Account/Login");
-        await phone.FillAsync("#Input_Email", Email);
-        await phone.FillAsync("#Input_Password", Password);
-        await phone.ClickAsync("#login-submit");
-        await BrowserHelpers.WaitForInteractiveAsync(phone);
-        await phone.GotoAsync("/bills");
-        await BrowserHelpers.WaitForInteractiveAsync(phone);
+        var phone = await OpenBillsAsync(app.LiveAddress, 360, 780);
         await phone.Locator("[data-testid=upcoming-bill][data-overdue=true] [data-testid=bill-pay]").ClickAsync();
         await phone.FillAsync("#pay-amount", "41.15");
         await BrowserHelpers.ScreenshotAsync(phone, "bills-pay-360");
@@ -107,5 +93,18 @@ public sealed class BillsPageTests(BrowserFixture browser) : IAsyncLifetime
         await using var check = app.ScopeFor(household.Id, memberId, MemberRole.Owner, user.Id);
         var paid = await check.ServiceProvider.GetRequiredService<AppDbContext>().Transactions.AsNoTracking().SingleAsync(t => t.Source == TransactionSource.Bill);
         Assert.Equal(41_15, paid.AmountMinor);
+    }
+
+    private async Task<IPage> OpenBillsAsync(Uri address, int width, int height)
+    {
+        var page = await browser.NewPageAsync(address, width, height);
+        await page.GotoAsync("/Identity/Account/Login");
+        await page.FillAsync("#Input_Email", Email);
+        await page.FillAsync("#Input_Password", Password);
+        await page.ClickAsync("#login-submit");
+        await BrowserHelpers.WaitForInteractiveAsync(page);
+        await page.GotoAsync("/bills");
+        await BrowserHelpers.WaitForInteractiveAsync(page);
+        return page;
     }
 }
