@@ -1,6 +1,7 @@
 using ExpenseTracker.Web.Components;
 using ExpenseTracker.Web.Features.Analytics;
 using ExpenseTracker.Web.Features.Backup;
+using ExpenseTracker.Web.Features.Bills;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Categories;
 using ExpenseTracker.Web.Features.Demo;
@@ -41,6 +42,7 @@ builder.AddImportRules();
 builder.AddImport();
 builder.AddExport();
 builder.AddBackup();
+builder.AddBills();
 builder.Services.AddMudServices(options =>
 {
     options.SnackbarConfiguration.VisibleStateDuration = 4000;

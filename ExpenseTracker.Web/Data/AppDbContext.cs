@@ -35,6 +35,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
     public DbSet<ImportKey> ImportKeys => Set<ImportKey>();
     public DbSet<ImportProfile> ImportProfiles => Set<ImportProfile>();
     public DbSet<CategoryRule> CategoryRules => Set<CategoryRule>();
+    public DbSet<Bill> Bills => Set<Bill>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -65,6 +66,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
         ApplyHouseholdFilter<ImportKey>(builder);
         ApplyHouseholdFilter<ImportProfile>(builder);
         ApplyHouseholdFilter<CategoryRule>(builder);
+        ApplyHouseholdFilter<Bill>(builder);
         builder.Entity<Household>().HasQueryFilter(HouseholdFilter, h => h.Id == CurrentHouseholdId);
         builder.Entity<Transaction>()
             .HasQueryFilter(HouseholdFilter, t => t.HouseholdId == CurrentHouseholdId)

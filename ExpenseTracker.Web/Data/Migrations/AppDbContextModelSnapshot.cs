@@ -95,6 +95,105 @@ namespace ExpenseTracker.Web.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("ExpenseTracker.Web.Data.Bill", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AutoCreate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CategoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DayOfMonth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DayOfWeek")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("EndDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Interval")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsEstimate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MaxAmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MinAmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("NextDue")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OwnerMemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PayeeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PayeeName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReminderLeadDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ScheduleKind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("CategoryId");
+
+                    b.HasIndex("OwnerMemberId");
+
+                    b.HasIndex("PayeeId");
+
+                    b.HasIndex("HouseholdId", "NextDue");
+
+                    b.ToTable("Bills");
+                });
+
             modelBuilder.Entity("ExpenseTracker.Web.Data.Budget", b =>
                 {
                     b.Property<long>("Id")
@@ -793,6 +892,8 @@ namespace ExpenseTracker.Web.Data.Migrations
 
                     b.HasIndex("AccountId");
 
+                    b.HasIndex("BillId");
+
                     b.HasIndex("CreatedByMemberId");
 
                     b.HasIndex("DeletedByMemberId");
@@ -1009,6 +1110,41 @@ namespace ExpenseTracker.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
+            modelBuilder.Entity("ExpenseTracker.Web.Data.Bill", b =>
+                {
+                    b.HasOne("ExpenseTracker.Web.Data.PaymentAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("ExpenseTracker.Web.Data.Category", "Category")
+                        .WithMany()
+                        .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("ExpenseTracker.Web.Data.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("ExpenseTracker.Web.Data.Member", "Owner")
+                        .WithMany()
+                        .HasForeignKey("OwnerMemberId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ExpenseTracker.Web.Data.Payee", "Payee")
+                        .WithMany()
+                        .HasForeignKey("PayeeId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Category");
+
+                    b.Navigation("Owner");
+
+                    b.Navigation("Payee");
+                });
+
             modelBuilder.Entity("ExpenseTracker.Web.Data.Budget", b =>
                 {
                     b.HasOne("ExpenseTracker.Web.Data.Category", "Category")
@@ -1201,6 +1337,11 @@ namespace ExpenseTracker.Web.Data.Migrations
                         .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("ExpenseTracker.Web.Data.Bill", null)
+                        .WithMany()
+                        .HasForeignKey("BillId")
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("ExpenseTracker.Web.Data.Member", null)
                         .WithMany()
