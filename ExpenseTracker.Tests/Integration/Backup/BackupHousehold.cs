@@ -68,7 +68,19 @@ internal static class BackupHousehold
         db.CategoryRules.AddRange(
             new CategoryRule { Order = 1, Field = RuleField.Payee, Operator = RuleOperator.Contains, Pattern = "market", CategoryId = groceries, Tags = "food", CreatedAt = now },
             new CategoryRule { Order = 2, Field = RuleField.Notes, Operator = RuleOperator.Regex, Pattern = "^fuel", MinAmountMinor = 10_00, MaxAmountMinor = 200_00, RenamePayee = "Fuel", Enabled = false, CreatedAt = now });
+        var rent = new Bill
+        {
+            Name = "Rent", PayeeName = "Landlord", CategoryId = shopping, AmountMinor = 800_00, Currency = "EUR", ScheduleKind = BillScheduleKind.MonthlyOnDay,
+            DayOfMonth = 31, StartDate = new DateOnly(2026, 1, 31), EndDate = new DateOnly(2027, 12, 31), ReminderLeadDays = 5, AutoCreate = true,
+            AccountId = visa, OwnerMemberId = sam, NextDue = new DateOnly(2026, 11, 30), CreatedAt = now,
+        };
+        db.Bills.AddRange(rent, new Bill
+        {
+            Name = "Power", AmountMinor = 90_00, Currency = "EUR", IsEstimate = true, MinAmountMinor = 85_00, MaxAmountMinor = 160_00,
+            ScheduleKind = BillScheduleKind.EveryNMonths, Interval = 2, DayOfMonth = 15, StartDate = new DateOnly(2026, 2, 15), NextDue = new DateOnly(2026, 12, 15), CreatedAt = now,
+        });
         await db.SaveChangesAsync();
+        await db.Transactions.Where(t => t.Id == imported).ExecuteUpdateAsync(s => s.SetProperty(t => t.BillId, rent.Id));
 
         var budgets = scope.ServiceProvider.GetRequiredService<BudgetService>();
         var groceriesBudget = await budgets.SetCategoryBudgetAsync(groceries, new BudgetMonth(2026, 9), 100_00);

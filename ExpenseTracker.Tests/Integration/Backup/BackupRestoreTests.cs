@@ -49,6 +49,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         await comparer.TableAsync<Category>(c => c.Id);
         await comparer.TableAsync<Payee>(p => p.Id);
         await comparer.TableAsync<Tag>(t => t.Id);
+        await comparer.TableAsync<Bill>(b => b.Id);
         await comparer.TableAsync<ImportBatch>(b => b.Id);
         await comparer.TableAsync<Transaction>(t => t.Id);
         await comparer.TableAsync<TransactionLine>(l => l.Id);
@@ -119,7 +120,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         var bad = damage switch
         {
             "newer-version" => BackupHousehold.Rewrite(backup, (name, text) => name == BackupFormat.ManifestEntry
-                ? text.Replace("\"formatVersion\":1", "\"formatVersion\":2", StringComparison.Ordinal) : text, fixChecksums: false),
+                ? text.Replace($"\"formatVersion\":{BackupFormat.Version}", $"\"formatVersion\":{BackupFormat.Version + 1}", StringComparison.Ordinal) : text, fixChecksums: false),
             "checksum" => BackupHousehold.Rewrite(backup, (name, text) => name == "transactions.json"
                 ? text.Replace("\"amountMinor\":1250", "\"amountMinor\":1", StringComparison.Ordinal) : text, fixChecksums: false),
             "truncated" => backup[..(backup.Length / 2)],
@@ -141,6 +142,30 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         }
 
         Assert.Equal(before, await SnapshotAsync(target.Id));
+    }
+
+    [Fact]
+    public async Task AVersion1BackupWithoutBillsStillRestores()
+    {
+        var backup = await BackupHousehold.BackupAsync(app, source.Id, source.OwnerMemberId);
+        // What version 1 wrote: no bills file, and no transaction pointing at a bill.
+        var version1 = BackupHousehold.Rewrite(backup, (name, text) => name switch
+        {
+            BackupFormat.ManifestEntry => System.Text.RegularExpressions.Regex.Replace(
+                text.Replace($"\"formatVersion\":{BackupFormat.Version}", "\"formatVersion\":1", StringComparison.Ordinal),
+                "\\{\"name\":\"bills\\.json\"[^}]*\\},?", string.Empty),
+            "transactions.json" => System.Text.RegularExpressions.Regex.Replace(text, "\"billId\":\\d+", "\"billId\":null"),
+            "bills.json" => "[]",
+            _ => text,
+        }, fixChecksums: true);
+        var target = await TestHousehold.CreateAsync(app, "zed@example.com", currency: "USD");
+
+        var result = await RestoreAsync(target, version1);
+
+        Assert.Equal(9, result.Rows["transactions"]);
+        Assert.False(result.Rows.ContainsKey("bills"));
+        await using var db = app.Services.CreateAsyncScope().ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.Equal(0, await db.Bills.IgnoreQueryFilters().CountAsync(b => b.HouseholdId == target.Id));
     }
 
     [Fact]
@@ -209,6 +234,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
             await RowsAsync(db.TransactionLines, householdId), await RowsAsync(db.TransactionTags, householdId), await RowsAsync(db.MemberShares, householdId),
             await RowsAsync(db.Budgets, householdId), await RowsAsync(db.BudgetAmounts, householdId), await RowsAsync(db.CategoryRules, householdId),
             await RowsAsync(db.ImportProfiles, householdId), await RowsAsync(db.ImportBatches, householdId), await RowsAsync(db.ImportKeys, householdId),
+            await RowsAsync(db.Bills, householdId),
             (await db.ChangeLog.CountAsync(c => c.HouseholdId == householdId)).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         return string.Join('\n', parts);
@@ -232,7 +258,7 @@ internal sealed class HouseholdComparer(AppDbContext db, long sourceId, long tar
         ["CategoryId"] = nameof(Category), ["TagId"] = nameof(Tag), ["TransactionId"] = nameof(Transaction), ["BudgetId"] = nameof(Budget),
         ["ImportBatchId"] = nameof(ImportBatch), ["MemberId"] = nameof(Member), ["PaidByMemberId"] = nameof(Member),
         ["CreatedByMemberId"] = nameof(Member), ["UpdatedByMemberId"] = nameof(Member), ["DeletedByMemberId"] = nameof(Member),
-        ["UndoneByMemberId"] = nameof(Member),
+        ["UndoneByMemberId"] = nameof(Member), ["OwnerMemberId"] = nameof(Member), ["BillId"] = nameof(Bill),
     };
 
     /// <summary>Per table: target id → source id.</summary>

@@ -14,7 +14,7 @@ public static class BackupFormat
     public const string Kind = "expensetracker-household-backup";
 
     /// <summary>Bump when a file changes shape; restore refuses files with a higher number.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string ManifestEntry = "manifest.json";
     public const string ContentType = "application/zip";
@@ -22,11 +22,17 @@ public static class BackupFormat
     /// <summary>The table files in dependency order: a row refers only to rows of the files before it.</summary>
     public static readonly IReadOnlyList<string> Tables =
     [
-        "household", "members", "accounts", "categories", "payees", "tags", "importBatches", "transactions", "transactionLines",
+        "household", "members", "accounts", "categories", "payees", "tags", "bills", "importBatches", "transactions", "transactionLines",
         "transactionTags", "memberShares", "budgets", "budgetAmounts", "categoryRules", "importProfiles", "importKeys",
     ];
 
     public static string EntryName(string table) => table + ".json";
+
+    /// <summary>The format version that added each table after version 1 (bills came in 2); older files lack them.</summary>
+    private static readonly Dictionary<string, int> AddedIn = new(StringComparer.Ordinal) { ["bills"] = 2 };
+
+    /// <summary>Whether a file of <paramref name="formatVersion"/> must contain <paramref name="table"/>.</summary>
+    public static bool Holds(string table, int formatVersion) => AddedIn.GetValueOrDefault(table, 1) <= formatVersion;
 
     /// <summary>
     /// Entities as JSON with their scalar properties only (navigations dropped), enums by name, so a column added to the

@@ -50,6 +50,7 @@ public sealed class HouseholdBackup(IDbContextFactory<AppDbContext> dbFactory, H
                 "categories" => await WriteAsync(zip, table, db.Categories.AsNoTracking().OrderBy(x => x.Id).AsAsyncEnumerable(), cancellationToken),
                 "payees" => await WriteAsync(zip, table, db.Payees.AsNoTracking().OrderBy(x => x.Id).AsAsyncEnumerable(), cancellationToken),
                 "tags" => await WriteAsync(zip, table, db.Tags.AsNoTracking().OrderBy(x => x.Id).AsAsyncEnumerable(), cancellationToken),
+                "bills" => await WriteAsync(zip, table, db.Bills.AsNoTracking().OrderBy(x => x.Id).AsAsyncEnumerable(), cancellationToken),
                 "importBatches" => await WriteAsync(zip, table, db.ImportBatches.AsNoTracking().OrderBy(x => x.Id).AsAsyncEnumerable(), cancellationToken),
                 // Soft-deleted ones too: they are restorable in the app, so they are part of the household.
                 "transactions" => await WriteAsync(zip, table, db.Transactions.IgnoreQueryFilters([AppDbContext.SoftDeleteFilter]).AsNoTracking()

@@ -106,7 +106,7 @@ public sealed class HouseholdRestore(
             throw new BackupRejectedException("This backup has an unknown format version. Nothing was changed.");
         }
 
-        var missing = BackupFormat.Tables.Where(t => manifest.Entries.All(e => e.Name != BackupFormat.EntryName(t))).ToList();
+        var missing = BackupFormat.Tables.Where(t => BackupFormat.Holds(t, manifest.FormatVersion) && manifest.Entries.All(e => e.Name != BackupFormat.EntryName(t))).ToList();
         if (missing.Count > 0)
         {
             throw new BackupRejectedException($"This backup is incomplete: {string.Join(", ", missing)} missing. Nothing was changed.");
@@ -164,6 +164,17 @@ public sealed class HouseholdRestore(
             counts["categories"] = await InsertAsync<Category>(db, zip, "categories", maps, maps.Categories, (r, m) => { }, c => c.Id, cancellationToken);
             counts["payees"] = await InsertAsync<Payee>(db, zip, "payees", maps, maps.Payees, (r, m) => { }, p => p.Id, cancellationToken);
             counts["tags"] = await InsertAsync<Tag>(db, zip, "tags", maps, maps.Tags, (r, m) => { }, t => t.Id, cancellationToken);
+            if (BackupFormat.Holds("bills", manifest.FormatVersion))
+            {
+                counts["bills"] = await InsertAsync<Bill>(db, zip, "bills", maps, maps.Bills, (r, m) =>
+                {
+                    r.PayeeId = m.Payees.OfOptional(r.PayeeId);
+                    r.CategoryId = m.Categories.OfOptional(r.CategoryId);
+                    r.AccountId = m.Accounts.OfOptional(r.AccountId);
+                    r.OwnerMemberId = m.Members.OfOptional(r.OwnerMemberId);
+                }, b => b.Id, cancellationToken);
+            }
+
             counts["importBatches"] = await InsertAsync<ImportBatch>(db, zip, "importBatches", maps, maps.ImportBatches, (r, m) =>
             {
                 r.AccountId = m.Accounts.Of(r.AccountId);
@@ -180,6 +191,7 @@ public sealed class HouseholdRestore(
                 r.UpdatedByMemberId = m.Members.OfOptional(r.UpdatedByMemberId);
                 r.DeletedByMemberId = m.Members.OfOptional(r.DeletedByMemberId);
                 r.ImportBatchId = m.ImportBatches.OfOptional(r.ImportBatchId);
+                r.BillId = m.Bills.OfOptional(r.BillId);
             }, t => t.Id, cancellationToken);
             counts["transactionLines"] = await InsertAsync<TransactionLine>(db, zip, "transactionLines", maps, null, (r, m) =>
             {
@@ -244,6 +256,7 @@ public sealed class HouseholdRestore(
         var used = await db.Transactions.IgnoreQueryFilters([AppDbContext.SoftDeleteFilter]).AnyAsync(cancellationToken)
             || await db.Budgets.AnyAsync(cancellationToken)
             || await db.CategoryRules.AnyAsync(cancellationToken)
+            || await db.Bills.AnyAsync(cancellationToken)
             || await db.ImportBatches.AnyAsync(cancellationToken)
             || await db.ImportKeys.AnyAsync(cancellationToken)
             || await db.ImportProfiles.AnyAsync(cancellationToken)
@@ -251,7 +264,7 @@ public sealed class HouseholdRestore(
         if (used)
         {
             throw new BackupRejectedException(
-                "A backup can only be restored into an empty household: one with no expenses, budgets, rules or imports and no other members. Create a new household for it. Nothing was changed.");
+                "A backup can only be restored into an empty household: one with no expenses, budgets, bills, rules or imports and no other members. Create a new household for it. Nothing was changed.");
         }
     }
 
@@ -384,6 +397,7 @@ public sealed class HouseholdRestore(
         public Dictionary<long, long> Payees { get; } = [];
         public Dictionary<long, long> Tags { get; } = [];
         public Dictionary<long, long> ImportBatches { get; } = [];
+        public Dictionary<long, long> Bills { get; } = [];
         public Dictionary<long, long> Transactions { get; } = [];
         public Dictionary<long, long> Budgets { get; } = [];
     }

@@ -27,6 +27,7 @@ public sealed class HouseholdDeletion(AppDbContext db, TimeProvider time, ILogge
             var lines = await db.TransactionLines.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             var transactions = await db.Transactions.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             var batches = await db.ImportBatches.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
+            await db.Bills.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             await db.ImportProfiles.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             await db.CategoryRules.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             await db.BudgetAmounts.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
