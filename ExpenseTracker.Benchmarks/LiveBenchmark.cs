@@ -147,7 +147,8 @@ public static class LiveBenchmark
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = dataDirectory,
+            // The content root, whose wwwroot Production serves the static assets (blazor.web.js) from.
+            WorkingDirectory = Path.GetDirectoryName(webDll)!,
         };
         foreach (var arg in new[] { webDll, "--urls", address.ToString().TrimEnd('/'), DemoSeeder.Flag })
         {
@@ -176,15 +177,15 @@ public static class LiveBenchmark
             {
                 using var login = await client.GetAsync(new Uri("Identity/Account/Login", UriKind.Relative));
                 using var script = await client.GetAsync(new Uri("_framework/blazor.web.js", UriKind.Relative));
-                var isScript = script.Content.Headers.ContentType?.MediaType?.Contains("javascript", StringComparison.Ordinal) == true;
-                if (login.StatusCode == HttpStatusCode.OK && script.StatusCode == HttpStatusCode.OK && isScript)
+                var scriptBytes = (await script.Content.ReadAsByteArrayAsync()).Length;
+                if (login.StatusCode == HttpStatusCode.OK && script.StatusCode == HttpStatusCode.OK && scriptBytes > 0)
                 {
                     return;
                 }
 
                 if (login.StatusCode == HttpStatusCode.OK)
                 {
-                    throw new InvalidOperationException($"The app serves pages but /_framework/blazor.web.js answers {(int)script.StatusCode} {script.Content.Headers.ContentType}: no circuit can start.");
+                    throw new InvalidOperationException($"The app serves pages but /_framework/blazor.web.js answers {(int)script.StatusCode} with {scriptBytes} bytes: no circuit can start.");
                 }
             }
             catch (HttpRequestException)
@@ -210,7 +211,7 @@ public static class LiveBenchmark
     private static async Task<string> PublishedWebDllAsync()
     {
         var built = new FileInfo(Path.Combine(AppContext.BaseDirectory, "ExpenseTracker.Web.dll"));
-        var stamp = string.Create(CultureInfo.InvariantCulture, $"{built.Length}-{built.LastWriteTimeUtc.Ticks}");
+        var stamp = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(built.FullName)))[..16];
         var output = Path.Combine(Path.GetTempPath(), "et-bench-cache", "live-app");
         var marker = Path.Combine(output, "published-from-" + stamp);
         var dll = Path.Combine(output, "ExpenseTracker.Web.dll");
