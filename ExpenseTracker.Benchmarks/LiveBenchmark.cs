@@ -14,7 +14,9 @@ namespace ExpenseTracker.Benchmarks;
 /// </summary>
 public static class LiveBenchmark
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
+    /// <summary>Debian's Chromium, or ET_CHROMIUM_PATH (as for the browser tests).</summary>
+    private static string ChromiumPath =>
+        Environment.GetEnvironmentVariable("ET_CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
     private const int WarmUps = 3;
     private const string Total = "[data-testid=month-spending]";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
