@@ -914,6 +914,10 @@ namespace ExpenseTracker.Web.Data.Migrations
 
                     b.HasIndex("HouseholdId", "AccountId", "Date");
 
+                    b.HasIndex("HouseholdId", "Date", "Kind", "AmountMinor", "CreatedByMemberId")
+                        .HasDatabaseName("IX_Transactions_Private")
+                        .HasFilter("\"IsPrivate\" AND \"DeletedAt\" IS NULL");
+
                     b.HasIndex("HouseholdId", "Date", "Kind", "AmountMinor", "PayeeId", "PaidByMemberId")
                         .HasDatabaseName("IX_Transactions_Live_Covering")
                         .HasFilter("\"DeletedAt\" IS NULL");
