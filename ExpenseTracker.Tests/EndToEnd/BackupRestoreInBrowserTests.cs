@@ -117,16 +117,5 @@ public sealed class BackupRestoreInBrowserTests(BrowserFixture browser) : IAsync
         await BrowserHelpers.WaitForInteractiveAsync(page);
     }
 
-    private static async Task SignInAsync(IPage page, string email, string password)
-    {
-        if (new Uri(page.Url).AbsolutePath != "/Identity/Account/Login")
-        {
-            await page.GotoAsync("/Identity/Account/Login");
-        }
-
-        await page.FillAsync("#Input_Email", email);
-        await page.FillAsync("#Input_Password", password);
-        await page.ClickAsync("#login-submit");
-        await BrowserHelpers.WaitForInteractiveAsync(page);
-    }
+    private static Task SignInAsync(IPage page, string email, string password) => BrowserHelpers.SignInAsync(page, email, password);
 }

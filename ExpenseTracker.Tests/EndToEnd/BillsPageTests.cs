@@ -98,11 +98,7 @@ public sealed class BillsPageTests(BrowserFixture browser) : IAsyncLifetime
     private async Task<IPage> OpenBillsAsync(Uri address, int width, int height)
     {
         var page = await browser.NewPageAsync(address, width, height);
-        await page.GotoAsync("/Identity/Account/Login");
-        await page.FillAsync("#Input_Email", Email);
-        await page.FillAsync("#Input_Password", Password);
-        await page.ClickAsync("#login-submit");
-        await BrowserHelpers.WaitForInteractiveAsync(page);
+        await BrowserHelpers.SignInAsync(page, Email, Password);
         await page.GotoAsync("/bills");
         await BrowserHelpers.WaitForInteractiveAsync(page);
         return page;

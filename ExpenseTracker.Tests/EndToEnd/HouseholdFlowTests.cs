@@ -215,12 +215,5 @@ public sealed class HouseholdFlowTests(BrowserFixture browser) : IAsyncLifetime
         return joined.MemberId;
     }
 
-    internal static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/Identity/Account/Login");
-        await page.FillAsync("#Input_Email", email);
-        await page.FillAsync("#Input_Password", Password);
-        await page.ClickAsync("#login-submit");
-        await BrowserHelpers.WaitForInteractiveAsync(page);
-    }
+    internal static Task SignInAsync(IPage page, string email) => BrowserHelpers.SignInAsync(page, email, Password);
 }

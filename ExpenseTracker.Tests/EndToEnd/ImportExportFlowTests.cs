@@ -173,12 +173,5 @@ public sealed class ImportExportFlowTests(BrowserFixture browser) : IAsyncLifeti
         Assert.True(overflow <= 0, $"{what} scrolls sideways by {overflow} px at 360 px.");
     }
 
-    private static async Task SignInAsync(IPage page)
-    {
-        await page.GotoAsync("/Identity/Account/Login");
-        await page.FillAsync("#Input_Email", Email);
-        await page.FillAsync("#Input_Password", Password);
-        await page.ClickAsync("#login-submit");
-        await BrowserHelpers.WaitForInteractiveAsync(page);
-    }
+    private static Task SignInAsync(IPage page) => BrowserHelpers.SignInAsync(page, Email, Password);
 }

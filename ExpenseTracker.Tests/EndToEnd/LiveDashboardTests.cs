@@ -189,12 +189,7 @@ public sealed class LiveDashboardTests(BrowserFixture browser) : IAsyncLifetime
 
     private static async Task<IPage> SignInAsync(IPage page, string email, string password = Password)
     {
-        await page.GotoAsync("/Identity/Account/Login");
-        await page.FillAsync("#Input_Email", email);
-        await page.FillAsync("#Input_Password", password);
-        await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync(url => !url.Contains("/Identity/", StringComparison.Ordinal));
-        await BrowserHelpers.WaitForInteractiveAsync(page);
+        await BrowserHelpers.SignInAsync(page, email, password);
         return page;
     }
 }

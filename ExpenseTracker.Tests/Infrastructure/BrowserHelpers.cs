@@ -15,6 +15,21 @@ public static class BrowserHelpers
     public static Task WaitForInteractiveAsync(IPage page, float timeoutMs = 15_000) =>
         page.Locator("html[data-interactive='true']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = timeoutMs });
 
+    /// <summary>Signs in through the Identity login page and waits for the app's interactive circuit.</summary>
+    public static async Task SignInAsync(IPage page, string email, string password, string? returnUrl = null)
+    {
+        if (returnUrl is not null || new Uri(page.Url).AbsolutePath != "/Identity/Account/Login")
+        {
+            await page.GotoAsync(returnUrl is null ? "/Identity/Account/Login" : "/Identity/Account/Login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
+        }
+
+        await page.FillAsync("#Input_Email", email);
+        await page.FillAsync("#Input_Password", password);
+        await page.ClickAsync("#login-submit");
+        await page.WaitForURLAsync(url => !url.Contains("/Identity/", StringComparison.Ordinal));
+        await WaitForInteractiveAsync(page);
+    }
+
     /// <summary>
     /// Where screenshots go: $ET_SCREENSHOTS, else TestResults/screenshots at the repository root (beside the TRX
     /// log of .ci/run), else screenshots/ in the test output folder.

@@ -45,11 +45,7 @@ public sealed class RulesPageInBrowserTests(BrowserFixture browser) : IAsyncLife
         }
 
         var page = await browser.NewPageAsync(app.LiveAddress, width);
-        await page.GotoAsync("/Identity/Account/Login?ReturnUrl=%2Frules");
-        await page.FillAsync("#Input_Email", Email);
-        await page.FillAsync("#Input_Password", Password);
-        await page.ClickAsync("#login-submit");
-        await BrowserHelpers.WaitForInteractiveAsync(page);
+        await BrowserHelpers.SignInAsync(page, Email, Password, returnUrl: "/rules");
 
         await Expect(page.Locator("[data-testid=rule-row]")).ToHaveCountAsync(3);
         await Expect(page.Locator("[data-testid=rule-condition]").Nth(1)).ToHaveTextAsync(@"2. Payee or notes matches “^(shell|aral|esso)\b”");
