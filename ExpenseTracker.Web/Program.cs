@@ -12,6 +12,7 @@ using ExpenseTracker.Web.Features.Identity;
 using ExpenseTracker.Web.Features.Import;
 using ExpenseTracker.Web.Features.Import.Rules;
 using ExpenseTracker.Web.Features.Import.Mapping;
+using ExpenseTracker.Web.Features.Notifications;
 using ExpenseTracker.Web.Features.PaymentAccounts;
 using ExpenseTracker.Web.Features.Settings;
 using ExpenseTracker.Web.Infrastructure;
@@ -43,6 +44,7 @@ builder.AddImport();
 builder.AddExport();
 builder.AddBackup();
 builder.AddBills();
+builder.AddNotifications();
 builder.Services.AddMudServices(options =>
 {
     options.SnackbarConfiguration.VisibleStateDuration = 4000;

@@ -36,6 +36,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
     public DbSet<ImportProfile> ImportProfiles => Set<ImportProfile>();
     public DbSet<CategoryRule> CategoryRules => Set<CategoryRule>();
     public DbSet<Bill> Bills => Set<Bill>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
+    public DbSet<MemberNotificationSettings> MemberNotificationSettings => Set<MemberNotificationSettings>();
+    public DbSet<PushSubscription> PushSubscriptions => Set<PushSubscription>();
+    public DbSet<JobCheckpoint> JobCheckpoints => Set<JobCheckpoint>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -67,6 +73,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
         ApplyHouseholdFilter<ImportProfile>(builder);
         ApplyHouseholdFilter<CategoryRule>(builder);
         ApplyHouseholdFilter<Bill>(builder);
+        ApplyHouseholdFilter<OutboxMessage>(builder);
+        ApplyHouseholdFilter<Notification>(builder);
+        ApplyHouseholdFilter<NotificationPreference>(builder);
+        ApplyHouseholdFilter<MemberNotificationSettings>(builder);
+        ApplyHouseholdFilter<PushSubscription>(builder);
         builder.Entity<Household>().HasQueryFilter(HouseholdFilter, h => h.Id == CurrentHouseholdId);
         builder.Entity<Transaction>()
             .HasQueryFilter(HouseholdFilter, t => t.HouseholdId == CurrentHouseholdId)

@@ -79,6 +79,13 @@ internal static class BackupHousehold
             Name = "Power", AmountMinor = 90_00, Currency = "EUR", IsEstimate = true, MinAmountMinor = 85_00, MaxAmountMinor = 160_00,
             ScheduleKind = BillScheduleKind.EveryNMonths, Interval = 2, DayOfMonth = 15, StartDate = new DateOnly(2026, 2, 15), NextDue = new DateOnly(2026, 12, 15), CreatedAt = now,
         });
+        db.MemberNotificationSettings.Add(new MemberNotificationSettings
+        {
+            MemberId = sam, TimeZoneId = "America/New_York", QuietHoursStart = new TimeOnly(22, 0), QuietHoursEnd = new TimeOnly(7, 30), Summary = SummaryFrequency.Weekly,
+        });
+        db.NotificationPreferences.AddRange(
+            new NotificationPreference { MemberId = sam, Type = NotificationType.BudgetAlert, Channel = NotificationChannel.Email, Enabled = false },
+            new NotificationPreference { MemberId = home.OwnerMemberId, Type = NotificationType.Summary, Channel = NotificationChannel.Email, Enabled = true });
         await db.SaveChangesAsync();
         await db.Transactions.Where(t => t.Id == imported).ExecuteUpdateAsync(s => s.SetProperty(t => t.BillId, rent.Id));
 

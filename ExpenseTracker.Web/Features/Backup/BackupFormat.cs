@@ -14,7 +14,7 @@ public static class BackupFormat
     public const string Kind = "expensetracker-household-backup";
 
     /// <summary>Bump when a file changes shape; restore refuses files with a higher number.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     public const string ManifestEntry = "manifest.json";
     public const string ContentType = "application/zip";
@@ -24,12 +24,29 @@ public static class BackupFormat
     [
         "household", "members", "accounts", "categories", "payees", "tags", "bills", "importBatches", "transactions", "transactionLines",
         "transactionTags", "memberShares", "budgets", "budgetAmounts", "categoryRules", "importProfiles", "importKeys",
+        "notificationSettings", "notificationPreferences",
     ];
 
     public static string EntryName(string table) => table + ".json";
 
-    /// <summary>The format version that added each table after version 1 (bills came in 2); older files lack them.</summary>
-    private static readonly Dictionary<string, int> AddedIn = new(StringComparer.Ordinal) { ["bills"] = 2 };
+    /// <summary>The format version that added each table after version 1 (bills came in 2, notification choices in 3); older files lack them.</summary>
+    private static readonly Dictionary<string, int> AddedIn = new(StringComparer.Ordinal)
+    {
+        ["bills"] = 2,
+        ["notificationSettings"] = 3,
+        ["notificationPreferences"] = 3,
+    };
+
+    /// <summary>
+    /// Household-owned tables a backup leaves out, with why: delivery state and device-bound data, not the household's.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<Type, string> NotBackedUp = new Dictionary<Type, string>
+    {
+        [typeof(Data.Invitation)] = "pending invitations are links sent to people; they are re-sent, not restored",
+        [typeof(Data.OutboxMessage)] = "delivery state of messages already produced",
+        [typeof(Data.Notification)] = "in-app notifications about the old household's rows",
+        [typeof(Data.PushSubscription)] = "bound to one browser on one device; members subscribe again",
+    };
 
     /// <summary>Whether a file of <paramref name="formatVersion"/> must contain <paramref name="table"/>.</summary>
     public static bool Holds(string table, int formatVersion) => AddedIn.GetValueOrDefault(table, 1) <= formatVersion;

@@ -65,6 +65,8 @@ public sealed class HouseholdBackup(IDbContextFactory<AppDbContext> dbFactory, H
                 "categoryRules" => await WriteAsync(zip, table, db.CategoryRules.AsNoTracking().OrderBy(x => x.Id).AsAsyncEnumerable(), cancellationToken),
                 "importProfiles" => await WriteAsync(zip, table, db.ImportProfiles.AsNoTracking().OrderBy(x => x.Id).AsAsyncEnumerable(), cancellationToken),
                 "importKeys" => await WriteAsync(zip, table, db.ImportKeys.AsNoTracking().OrderBy(x => x.Id).AsAsyncEnumerable(), cancellationToken),
+                "notificationSettings" => await WriteAsync(zip, table, db.MemberNotificationSettings.AsNoTracking().OrderBy(x => x.MemberId).AsAsyncEnumerable(), cancellationToken),
+                "notificationPreferences" => await WriteAsync(zip, table, db.NotificationPreferences.AsNoTracking().OrderBy(x => x.Id).AsAsyncEnumerable(), cancellationToken),
                 _ => throw new InvalidOperationException($"No backup query for table '{table}'."),
             };
             entries.Add(rows);

@@ -222,6 +222,16 @@ public sealed class HouseholdRestore(
                 r.ImportBatchId = m.ImportBatches.Of(r.ImportBatchId);
                 r.TransactionId = r.TransactionId is { } t && m.Transactions.TryGetValue(t, out var mapped) ? mapped : null;
             }, k => k.Id, cancellationToken);
+            if (BackupFormat.Holds("notificationSettings", manifest.FormatVersion))
+            {
+                // The restoring owner may have set their own choices in the empty household: the backup's win.
+                await db.MemberNotificationSettings.ExecuteDeleteAsync(cancellationToken);
+                await db.NotificationPreferences.ExecuteDeleteAsync(cancellationToken);
+                counts["notificationSettings"] = await InsertAsync<MemberNotificationSettings>(db, zip, "notificationSettings", maps, null,
+                    (r, m) => r.MemberId = m.Members.Of(r.MemberId), null, cancellationToken);
+                counts["notificationPreferences"] = await InsertAsync<NotificationPreference>(db, zip, "notificationPreferences", maps, null,
+                    (r, m) => r.MemberId = m.Members.Of(r.MemberId), p => p.Id, cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is JsonException or InvalidDataException or KeyNotFoundException or InvalidOperationException or DbUpdateException)
         {

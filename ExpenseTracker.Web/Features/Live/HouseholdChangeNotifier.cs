@@ -12,6 +12,8 @@ public enum HouseholdChangeKind
     Categories = 4,
     Members = 8,
     Accounts = 16,
+    /// <summary>A member's in-app notifications (the bell) changed.</summary>
+    Notifications = 32,
 }
 
 /// <summary>
@@ -50,6 +52,14 @@ public sealed class HouseholdChangeNotifier(ILogger<HouseholdChangeNotifier> log
         subscribers.GetOrAdd(householdId, _ => new()).TryAdd(subscription, 0);
         return subscription;
     }
+
+    /// <summary>
+    /// Calls <paramref name="onChange"/> for every change of every household until the result is disposed (background
+    /// listeners such as budget alerts; pages use <see cref="Subscribe"/>).
+    /// </summary>
+    public IDisposable SubscribeAll(Func<HouseholdChange, Task> onChange) => Subscribe(AllHouseholds, onChange);
+
+    private const long AllHouseholds = -1;
 
     /// <summary>How many subscriptions a household has (for tests and diagnostics).</summary>
     public int SubscriberCount(long householdId) =>
@@ -101,12 +111,16 @@ public sealed class HouseholdChangeNotifier(ILogger<HouseholdChangeNotifier> log
 
     private async Task DeliverToSubscribersAsync(HouseholdChange change)
     {
-        if (!subscribers.TryGetValue(change.HouseholdId, out var set) || set.IsEmpty)
+        var targets = new List<Subscription>();
+        foreach (var key in (long[])[change.HouseholdId, AllHouseholds])
         {
-            return;
+            if (subscribers.TryGetValue(key, out var set))
+            {
+                targets.AddRange(set.Keys);
+            }
         }
 
-        await Task.WhenAll(set.Keys.Select(s => InvokeAsync(s, change)));
+        await Task.WhenAll(targets.Select(s => InvokeAsync(s, change)));
     }
 
     private async Task InvokeAsync(Subscription subscription, HouseholdChange change)

@@ -1,0 +1,12 @@
+namespace ExpenseTracker.Web.Features.Notifications;
+
+public static class NotificationsServiceCollectionExtensions
+{
+    /// <summary>The outbox every notification goes through; jobs and listeners resolve it in a scope of their own.</summary>
+    public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddScoped<NotificationOutbox>();
+        return builder;
+    }
+}
