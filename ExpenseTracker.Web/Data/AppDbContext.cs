@@ -42,6 +42,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
     public DbSet<MemberNotificationSettings> MemberNotificationSettings => Set<MemberNotificationSettings>();
     public DbSet<PushSubscription> PushSubscriptions => Set<PushSubscription>();
     public DbSet<JobCheckpoint> JobCheckpoints => Set<JobCheckpoint>();
+    public DbSet<TransactionSearchRow> TransactionSearch => Set<TransactionSearchRow>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

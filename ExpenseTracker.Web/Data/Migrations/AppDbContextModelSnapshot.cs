@@ -1207,6 +1207,34 @@ namespace ExpenseTracker.Web.Data.Migrations
                     b.ToTable("TransactionLines");
                 });
 
+            modelBuilder.Entity("ExpenseTracker.Web.Data.TransactionSearchRow", b =>
+                {
+                    b.Property<string>("Match")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("TransactionSearch");
+
+                    b.Property<string>("Notes")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notes");
+
+                    b.Property<string>("Payee")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payee");
+
+                    b.Property<long>("RowId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rowid");
+
+                    b.Property<string>("Tags")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tags");
+
+                    b.ToTable("TransactionSearch", null, t =>
+                        {
+                            t.ExcludeFromMigrations();
+                        });
+                });
+
             modelBuilder.Entity("ExpenseTracker.Web.Data.TransactionTag", b =>
                 {
                     b.Property<long>("TransactionId")

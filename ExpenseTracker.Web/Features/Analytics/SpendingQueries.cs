@@ -51,7 +51,7 @@ public static class SpendingQueries
     {
         var householdId = scope.RequireHousehold();
         var transactions = db.Transactions.IgnoreQueryFilters([AppDbContext.HouseholdFilter]).Where(t => t.HouseholdId == householdId);
-        return ExpenseService.Apply(transactions, filter);
+        return ExpenseService.Apply(db, transactions, filter);
     }
 
     /// <summary>
@@ -175,7 +175,7 @@ public static class SpendingQueries
         // Only the household's whole spending is cached; any narrowing filter (or a child's view) is computed.
         var wholeHousehold = scope.Role != MemberRole.Child
             && filter.MemberIds.Count == 0 && filter.AccountIds.Count == 0 && filter.CategoryIds.Count == 0
-            && filter.TagIds.Count == 0 && filter.PayeeIds.Count == 0 && string.IsNullOrWhiteSpace(filter.Text)
+            && filter.TagIds.Count == 0 && filter.PayeeIds.Count == 0 && string.IsNullOrWhiteSpace(filter.Text) && filter.Terms.Count == 0
             && filter.MinAmountMinor is null && filter.MaxAmountMinor is null && filter.SpendingOfMemberId is null;
         if (!wholeHousehold)
         {

@@ -84,7 +84,16 @@ public sealed record ExpenseFilter
     public IReadOnlyList<long> MemberIds { get; init; } = [];
     public IReadOnlyList<long> AccountIds { get; init; } = [];
     public IReadOnlyList<TransactionKind> Kinds { get; init; } = [];
+
+    /// <summary>The query line as typed (see <see cref="Search.QueryLine"/>); <see cref="Terms"/> is what it means.</summary>
     public string? Text { get; init; }
+
+    /// <summary>
+    /// The parsed query line (<see cref="ExpenseQuery.ToFilter"/> fills it). A filter built in code with only
+    /// <see cref="Text"/> searches its plain words.
+    /// </summary>
+    public IReadOnlyList<Search.SearchTerm> Terms { get; init; } = [];
+
     public long? MinAmountMinor { get; init; }
     public long? MaxAmountMinor { get; init; }
 

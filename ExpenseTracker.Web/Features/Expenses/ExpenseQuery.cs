@@ -102,8 +102,11 @@ public sealed record ExpenseQuery
         ["spender"] = Spender?.ToString(CultureInfo.InvariantCulture),
     };
 
-    /// <summary>The service filter, with presets turned into dates in the household's calendar.</summary>
-    public ExpenseFilter ToFilter(DateOnly today, string currency)
+    /// <summary>
+    /// The service filter, with presets turned into dates in the household's calendar and the query line parsed; an
+    /// invalid line throws <see cref="Search.QueryLineException"/> (pages check it first with <see cref="Search.QueryLine.Parse"/>).
+    /// </summary>
+    public ExpenseFilter ToFilter(DateOnly today, string currency, DayOfWeek firstDayOfWeek = DayOfWeek.Monday)
     {
         var (from, to) = Range switch
         {
@@ -123,6 +126,7 @@ public sealed record ExpenseQuery
             AccountIds = Accounts,
             Kinds = Kinds,
             Text = Text,
+            Terms = Search.QueryLine.ParseOrThrow(Text, today, currency, firstDayOfWeek),
             MinAmountMinor = Min is { } min ? Money.ToMinor(min, currency) : null,
             MaxAmountMinor = Max is { } max ? Money.ToMinor(max, currency) : null,
             PayeeIds = Payees,

@@ -1,4 +1,5 @@
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Search;
 using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
     public async Task<ExpensePage> ListAsync(ExpensePageRequest request, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var filtered = Apply(db.Transactions.AsNoTracking(), request.Filter);
+        var filtered = Apply(db, db.Transactions.AsNoTracking(), request.Filter);
         var query = filtered.VisibleTo(scope);
 
         var total = await query.CountAsync(cancellationToken);
@@ -106,7 +107,7 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
             .SumAsync(t => t.Kind == TransactionKind.Refund ? -t.AmountMinor : t.AmountMinor, cancellationToken);
     }
 
-    internal static IQueryable<Transaction> Apply(IQueryable<Transaction> query, ExpenseFilter filter)
+    internal static IQueryable<Transaction> Apply(AppDbContext db, IQueryable<Transaction> query, ExpenseFilter filter)
     {
         if (filter.From is { } from)
         {
@@ -148,10 +149,7 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
             query = query.Where(t => kinds.Contains(t.Kind));
         }
 
-        if (TextKey.Fold(filter.Text) is { Length: > 0 } key)
-        {
-            query = query.Where(t => (t.Payee != null && t.Payee.Key.Contains(key)) || (t.NotesKey != null && t.NotesKey.Contains(key)));
-        }
+        query = SearchFilter.Apply(db, query, filter.Terms.Count > 0 ? filter.Terms : SearchFilter.Words(filter.Text));
 
         if (filter.MinAmountMinor is { } min)
         {
@@ -245,7 +243,7 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
             .Select(c => new CategorySpending(c.CategoryId, categories[c.CategoryId].Name, categories[c.CategoryId].Color, categories[c.CategoryId].Icon, c.Sum))
             .OrderByDescending(c => c.SpendingMinor)
             .ToList();
-        var period = Apply(db.Transactions.AsNoTracking(), new ExpenseFilter { From = from, To = to });
+        var period = Apply(db, db.Transactions.AsNoTracking(), new ExpenseFilter { From = from, To = to });
         var total = await period.VisibleTo(scope)
             .Where(t => t.Kind == TransactionKind.Expense || t.Kind == TransactionKind.Refund)
             .SumAsync(t => t.Kind == TransactionKind.Refund ? -t.AmountMinor : t.AmountMinor, cancellationToken);

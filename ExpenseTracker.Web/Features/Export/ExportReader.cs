@@ -167,7 +167,7 @@ internal sealed class ExportReader : IAsyncDisposable
         // The list's own summary. It scans the household's rows once more (no index holds IsPrivate): at 100k rows that is
         // about a third of the export's time. Run beside the row stream on a connection of its own it was slower on a busy
         // 2-core machine, so it runs after it.
-        var hidden = await ExpenseService.Apply(db.Transactions.AsNoTracking(), filter)
+        var hidden = await ExpenseService.Apply(db, db.Transactions.AsNoTracking(), filter)
             .SummarizeHiddenPrivateAsync(scope, filter.CategoryIds, cancellationToken);
         return hidden.IsEmpty ? null : new HiddenPrivateLine(hidden.Label, hidden.SpendingMinor, names.BaseCurrency);
     }
@@ -189,7 +189,7 @@ internal sealed class ExportReader : IAsyncDisposable
             await db.Tags.AsNoTracking().ToDictionaryAsync(t => t.Id, t => t.Name, cancellationToken),
             await db.Payees.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken));
 
-        var rows = from t in ExpenseService.Apply(db.Transactions.AsNoTracking(), filter).VisibleTo(scope)
+        var rows = from t in ExpenseService.Apply(db, db.Transactions.AsNoTracking(), filter).VisibleTo(scope)
                    from l in db.TransactionLines.Where(l => l.TransactionId == t.Id).DefaultIfEmpty()
                    orderby t.Date descending, t.Id descending
                    select new
@@ -208,7 +208,7 @@ internal sealed class ExportReader : IAsyncDisposable
                        CategoryId = (long?)l.CategoryId,
                        LineAmountMinor = (long?)l.AmountMinor,
                    };
-        var tagRows = from t in ExpenseService.Apply(tagDb.Transactions.AsNoTracking(), filter).VisibleTo(scope)
+        var tagRows = from t in ExpenseService.Apply(tagDb, tagDb.Transactions.AsNoTracking(), filter).VisibleTo(scope)
                       join x in tagDb.TransactionTags on t.Id equals x.TransactionId
                       orderby t.Date descending, t.Id descending
                       select new { t.Id, x.TagId };

@@ -1,0 +1,145 @@
+using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpenseTracker.Web.Features.Search;
+
+/// <summary>
+/// Turns query-line terms into SQL over the household's transactions: words through the FTS5 index, names through small
+/// id subqueries of the household's own categories, tags, payees, members and accounts. Terms AND together; positive
+/// terms of the same filter OR together (category:A category:B); negated terms each leave their matches out.
+/// </summary>
+public static class SearchFilter
+{
+    public static IQueryable<Transaction> Apply(AppDbContext db, IQueryable<Transaction> query, IReadOnlyList<SearchTerm> terms)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(terms);
+        if (terms.Count == 0)
+        {
+            return query;
+        }
+
+        var positiveText = terms.OfType<TextTerm>().Where(t => !t.Negated).Select(QueryLine.FullTextQuery).ToList();
+        if (positiveText.Count > 0)
+        {
+            var ids = Matching(db, string.Join(' ', positiveText));
+            query = query.Where(t => ids.Contains(t.Id));
+        }
+
+        foreach (var term in terms.OfType<TextTerm>().Where(t => t.Negated))
+        {
+            var ids = Matching(db, QueryLine.FullTextQuery(term));
+            query = query.Where(t => !ids.Contains(t.Id));
+        }
+
+        foreach (var group in terms.OfType<NameTerm>().GroupBy(t => (t.Field, t.Negated)))
+        {
+            query = ApplyNames(db, query, group.Key.Field, group.Key.Negated, [.. group.Select(t => t.Name)]);
+        }
+
+        var kinds = terms.OfType<KindTerm>().Where(t => !t.Negated).Select(t => t.Kind).Distinct().ToArray();
+        if (kinds.Length > 0)
+        {
+            query = query.Where(t => kinds.Contains(t.Kind));
+        }
+
+        var notKinds = terms.OfType<KindTerm>().Where(t => t.Negated).Select(t => t.Kind).Distinct().ToArray();
+        if (notKinds.Length > 0)
+        {
+            query = query.Where(t => !notKinds.Contains(t.Kind));
+        }
+
+        foreach (var amount in terms.OfType<AmountTerm>())
+        {
+            var (min, max) = (amount.Min ?? long.MinValue, amount.Max ?? long.MaxValue);
+            query = amount.Negated
+                ? query.Where(t => t.AmountMinor < min || t.AmountMinor > max)
+                : query.Where(t => t.AmountMinor >= min && t.AmountMinor <= max);
+        }
+
+        foreach (var date in terms.OfType<DateTerm>())
+        {
+            var (from, to) = (date.From ?? DateOnly.MinValue, date.To ?? DateOnly.MaxValue);
+            query = date.Negated
+                ? query.Where(t => t.Date < from || t.Date > to)
+                : query.Where(t => t.Date >= from && t.Date <= to);
+        }
+
+        return query;
+    }
+
+    /// <summary>Plain words, each a prefix (the fallback for filters built in code with only a text).</summary>
+    public static IReadOnlyList<SearchTerm> Words(string? text) =>
+        string.IsNullOrWhiteSpace(text)
+            ? []
+            : [.. text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(w => w.Any(char.IsLetterOrDigit))
+                .Select(w => new TextTerm(w, 0, false, w, false))];
+
+    /// <summary>Ids of the transactions whose payee, notes or tags match an FTS5 query.</summary>
+    private static IQueryable<long> Matching(AppDbContext db, string fullText) =>
+        db.TransactionSearch.Where(s => s.Match == fullText).Select(s => s.RowId);
+
+    private static IQueryable<Transaction> ApplyNames(AppDbContext db, IQueryable<Transaction> query, SearchField field, bool negated, string[] names)
+    {
+        switch (field)
+        {
+            case SearchField.Category:
+            {
+                var ids = Union(names, name => db.Categories.Where(c => EF.Functions.Like(c.Name, LikePattern(name), "\\")).Select(c => c.Id));
+                return negated ? query.Where(t => !t.Lines.Any(l => ids.Contains(l.CategoryId))) : query.Where(t => t.Lines.Any(l => ids.Contains(l.CategoryId)));
+            }
+
+            case SearchField.Tag:
+            {
+                var keys = names.Select(TextKey.Fold).ToArray();
+                var ids = db.Tags.Where(x => keys.Contains(x.Key)).Select(x => x.Id);
+                return negated ? query.Where(t => !t.Tags.Any(x => ids.Contains(x.TagId))) : query.Where(t => t.Tags.Any(x => ids.Contains(x.TagId)));
+            }
+
+            case SearchField.Payee:
+            {
+                var ids = Union(names, name =>
+                {
+                    var key = TextKey.Fold(name);
+                    return db.Payees.Where(p => p.Key.Contains(key)).Select(p => p.Id);
+                });
+                return negated
+                    ? query.Where(t => t.PayeeId == null || !ids.Contains(t.PayeeId.Value))
+                    : query.Where(t => t.PayeeId != null && ids.Contains(t.PayeeId.Value));
+            }
+
+            case SearchField.Member:
+            {
+                var ids = Union(names, name => db.Members.Where(m => EF.Functions.Like(m.DisplayName, LikePattern(name), "\\")).Select(m => m.Id));
+                return negated
+                    ? query.Where(t => t.PaidByMemberId == null || !ids.Contains(t.PaidByMemberId.Value))
+                    : query.Where(t => t.PaidByMemberId != null && ids.Contains(t.PaidByMemberId.Value));
+            }
+
+            default:
+            {
+                var ids = Union(names, name => db.Accounts.Where(a => EF.Functions.Like(a.Name, LikePattern(name), "\\")).Select(a => a.Id));
+                return negated
+                    ? query.Where(t => !ids.Contains(t.AccountId) && (t.ToAccountId == null || !ids.Contains(t.ToAccountId.Value)))
+                    : query.Where(t => ids.Contains(t.AccountId) || (t.ToAccountId != null && ids.Contains(t.ToAccountId.Value)));
+            }
+        }
+    }
+
+    private static IQueryable<long> Union(string[] names, Func<string, IQueryable<long>> idsOf)
+    {
+        var result = idsOf(names[0]);
+        foreach (var name in names.Skip(1))
+        {
+            result = result.Concat(idsOf(name));
+        }
+
+        return result;
+    }
+
+    /// <summary>The whole name, case-insensitively (SQLite's LIKE folds ASCII), with LIKE's wildcards taken literally.</summary>
+    private static string LikePattern(string name) =>
+        name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}
