@@ -59,7 +59,7 @@ namespace ExpenseTracker.Web.Data.Migrations
                 """);
             migrationBuilder.Sql($"""
                 CREATE TRIGGER "TransactionSearch_TagRename" AFTER UPDATE OF "Name" ON "Tags" BEGIN
-                    UPDATE "TransactionSearch" SET tags = {string.Format(System.Globalization.CultureInfo.InvariantCulture, tagsOf, "rowid")}
+                    UPDATE "TransactionSearch" SET tags = {string.Format(System.Globalization.CultureInfo.InvariantCulture, tagsOf, "\"TransactionSearch\".rowid")}
                     WHERE rowid IN (SELECT "TransactionId" FROM "TransactionTags" WHERE "TagId" = new."Id");
                 END;
                 """);

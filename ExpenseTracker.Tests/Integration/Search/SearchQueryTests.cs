@@ -1,0 +1,162 @@
+using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Tests.Integration.Expenses;
+using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Features.Search;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExpenseTracker.Tests.Integration.Search;
+
+/// <summary>The query line against a real SQLite file: full-text words through FTS5 and every filter, alone and combined.</summary>
+public sealed class SearchQueryTests(FilterHousehold data) : IClassFixture<FilterHousehold>
+{
+    private static readonly DateOnly Today = new(2026, 11, 15);
+
+    private async Task<string[]> SearchAsync(string line)
+    {
+        var filter = ExpenseQuery.Parse(null, null, null, null, null, null, null, null, line, null, null).ToFilter(Today, "EUR");
+        var page = await data.Home.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(filter, 0, 50)));
+        return [.. page.Items.Select(i => data.Ids.Single(x => x.Value == i.Id).Key).Order(StringComparer.Ordinal)];
+    }
+
+    [Theory]
+    [InlineData("cafe", new[] { "cafe" })]
+    [InlineData("CAFÉ zur", new[] { "cafe" })]
+    [InlineData("creme brulee", new[] { "dinner" })]
+    [InlineData("birth", new[] { "dinner" })]
+    [InlineData("\"dinner with\"", new[] { "dinner" })]
+    [InlineData("\"with dinner\"", new string[0])]
+    [InlineData("week", new[] { "cafe" })]
+    [InlineData("shop", new[] { "refund" })]
+    [InlineData("zzz", new string[0])]
+    public async Task WordsMatchPayeeNotesAndTagsByPrefixWithAccentsFolded(string line, string[] expected) =>
+        Assert.Equal(expected, await SearchAsync(line));
+
+    [Theory]
+    [InlineData("category:groceries", new[] { "cafe", "refund", "split" })]
+    [InlineData("category:Groceries category:Transport", new[] { "bus", "cafe", "refund", "split" })]
+    [InlineData("-category:Groceries", new[] { "bus", "dinner", "salary", "transfer" })]
+    [InlineData("category:\"dining out\"", new[] { "dinner" })]
+    [InlineData("tag:WEEKLY", new[] { "cafe" })]
+    [InlineData("-tag:weekly kind:expense", new[] { "bus", "dinner", "split" })]
+    [InlineData("payee:super", new[] { "split" })]
+    [InlineData("payee:zurich", new[] { "cafe" })]
+    [InlineData("member:sam", new[] { "dinner" })]
+    [InlineData("account:visa", new[] { "dinner", "split", "transfer" })]
+    [InlineData("kind:refund", new[] { "refund" })]
+    [InlineData("kind:income kind:transfer", new[] { "salary", "transfer" })]
+    [InlineData("amount>50", new[] { "salary", "split", "transfer" })]
+    [InlineData("amount>=50 amount<100", new[] { "dinner", "split" })]
+    [InlineData("-amount:10..100", new[] { "refund", "salary", "transfer" })]
+    [InlineData("date:2026-09", new[] { "bus" })]
+    [InlineData("date:2026-10-15..2026-10-25", new[] { "dinner", "refund", "salary" })]
+    [InlineData("date:this-month", new[] { "split" })]
+    [InlineData("date:last-month -kind:income -kind:transfer", new[] { "cafe", "dinner", "refund" })]
+    [InlineData("-date:2026-10", new[] { "bus", "split" })]
+    [InlineData("category:nonexistent", new string[0])]
+    public async Task EachFilterAloneAndCombinedPicksExactlyItsRows(string line, string[] expected) =>
+        Assert.Equal(expected, await SearchAsync(line));
+
+    [Fact]
+    public async Task TextAndTwoFiltersCombine() =>
+        Assert.Equal(["cafe"], await SearchAsync("caf category:Groceries date:2026-10"));
+
+    [Fact]
+    public async Task ANegatedWordLeavesItsMatchesOut() =>
+        Assert.Equal(["bus", "refund", "salary", "split", "transfer"], await SearchAsync("-cafe -birthday"));
+
+    [Fact]
+    public async Task AnInvalidLineIsRefusedWithItsMessage()
+    {
+        var query = ExpenseQuery.Parse(null, null, null, null, null, null, null, null, "amount>ten", null, null);
+
+        var error = Assert.Throws<QueryLineException>(() => query.ToFilter(Today, "EUR"));
+        Assert.Contains("is not an amount", error.Message, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The FTS5 index follows every write: new, edited, renamed, retagged and deleted transactions, and other households stay out.</summary>
+public sealed class SearchIndexTests : IAsyncLifetime
+{
+    private readonly TestApp app = new();
+    private TestHousehold home = null!;
+
+    public async Task InitializeAsync() => home = await TestHousehold.CreateAsync(app, "ana@example.com");
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private async Task<long[]> SearchAsync(TestHousehold household, string line)
+    {
+        var filter = ExpenseQuery.Parse(null, null, null, null, null, null, null, null, line, null, null).ToFilter(new DateOnly(2026, 11, 15), "EUR");
+        var page = await household.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(filter, 0, 50)));
+        return [.. page.Items.Select(i => i.Id).Order()];
+    }
+
+    [Fact]
+    public async Task EditsRenamesTagsAndDeletesReachTheIndex()
+    {
+        var id = await home.AddExpenseAsync(home.Expense(12_00, payee: "Bäckerei Müller") with { Notes = "Sourdough", Tags = ["breakfast"] });
+        Assert.Equal([id], await SearchAsync(home, "backerei sour"));
+        Assert.Equal([id], await SearchAsync(home, "breakf"));
+
+        var details = await home.AsOwnerAsync(s => s.GetAsync(id));
+        await home.AsOwnerAsync(async s =>
+        {
+            await s.UpdateAsync(id, details.Version, home.Expense(12_00, payee: "Bakery Miller") with { Notes = "Croissants", Tags = ["brunch"] });
+            return 0;
+        });
+        Assert.Empty(await SearchAsync(home, "sourdough"));
+        Assert.Empty(await SearchAsync(home, "breakfast"));
+        Assert.Equal([id], await SearchAsync(home, "miller croiss brunch"));
+
+        await using (var scope = home.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await db.Payees.Where(p => p.Name == "Bakery Miller").ExecuteUpdateAsync(s => s.SetProperty(p => p.Name, "Le Fournil"));
+            await db.Tags.Where(t => t.Name == "brunch").ExecuteUpdateAsync(s => s.SetProperty(t => t.Name, "Sunday"));
+        }
+
+        Assert.Equal([id], await SearchAsync(home, "fournil sunday"));
+        Assert.Empty(await SearchAsync(home, "miller"));
+
+        await home.AsOwnerAsync(async s =>
+        {
+            await s.DeleteAsync(id);
+            return 0;
+        });
+        Assert.Empty(await SearchAsync(home, "fournil"));
+        await using (var scope = home.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await db.TransactionLines.Where(l => l.TransactionId == id).ExecuteDeleteAsync();
+            await db.TransactionTags.Where(t => t.TransactionId == id).ExecuteDeleteAsync();
+            await db.Transactions.IgnoreQueryFilters().Where(t => t.Id == id).ExecuteDeleteAsync();
+            Assert.Equal(0, await db.TransactionSearch.CountAsync(s => s.RowId == id));
+        }
+    }
+
+    [Fact]
+    public async Task AnotherHouseholdsMatchesAreNeverReturned()
+    {
+        var other = await TestHousehold.CreateAsync(app, "ben@example.com");
+        var mine = await home.AddExpenseAsync(home.Expense(5_00, payee: "Gelato Bar"));
+        var theirs = await other.AddExpenseAsync(other.Expense(7_00, payee: "Gelato Bar"));
+
+        Assert.Equal([mine], await SearchAsync(home, "gelato"));
+        Assert.Equal([theirs], await SearchAsync(other, "gelato payee:gelato"));
+    }
+
+    [Fact]
+    public async Task AnotherMembersPrivateExpenseIsNotFoundByItsNotes()
+    {
+        var sam = await home.AddMemberAsync("Sam");
+        await using (var scope = home.Scope(MemberRole.Member, sam))
+        {
+            await scope.ServiceProvider.GetRequiredService<ExpenseService>()
+                .CreateAsync(home.Expense(30_00, payee: "Jeweller") with { Notes = "Surprise present", IsPrivate = true });
+        }
+
+        Assert.Empty(await SearchAsync(home, "surprise"));
+    }
+}
