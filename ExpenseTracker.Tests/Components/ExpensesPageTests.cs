@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Infrastructure;
@@ -65,6 +66,36 @@ public sealed class ExpensesPageTests : MudComponentTest
         page.WaitForAssertion(() => Assert.Contains("Payee 95", page.FindAll("tr.expense-row")[0].TextContent, StringComparison.Ordinal));
         Assert.Equal(ExpensesPage.PageSize, page.FindAll("tr.expense-row").Count);
         var rowQuery = Assert.Single(recorder.Commands, c => c.Sql.Contains("LIMIT", StringComparison.Ordinal) && c.Sql.Contains("OFFSET", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AQueryLineInTheAddressFiltersTheListAndShowsItsTermsAsChips()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("expenses?q=" + Uri.EscapeDataString("payee:\"payee 11\" amount>=115"));
+        Render<MudPopoverProvider>();
+        var page = Render<ExpensesPage>(p => p.AddCascadingValue(Household));
+
+        // "payee 11" is part of Payee 11 and Payee 110–119; of those only 115–119 cost at least 115.00.
+        page.WaitForAssertion(() => Assert.Equal(5, page.FindAll("tr.expense-row").Count));
+        Assert.Equal(["payee: payee 11", "amount>=115"], page.FindAll("[data-testid=search-chip]").Select(c => c.TextContent.Trim()).ToArray());
+    }
+
+    [Fact]
+    public void AnInvalidLineSaysWhatIsWrongAndKeepsTheLastGoodResults()
+    {
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("expenses?q=amount%3E110");
+        Render<MudPopoverProvider>();
+        var page = Render<ExpensesPage>(p => p.AddCascadingValue(Household));
+        page.WaitForAssertion(() => Assert.Equal(10, page.FindAll("tr.expense-row").Count));
+        var before = navigation.Uri;
+
+        page.Find("#filter-text").Input("amount>ten");
+        App.Time.Advance(TimeSpan.FromSeconds(1)); // MudBlazor's debounce runs on the app's (fake) clock
+
+        page.WaitForAssertion(() => Assert.Contains("\"ten\" in \"amount>ten\" is not an amount", System.Net.WebUtility.HtmlDecode(page.Markup), StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        Assert.Equal(before, navigation.Uri);
+        Assert.Equal(10, page.FindAll("tr.expense-row").Count);
     }
 
     private async Task SeedAsync(int count)

@@ -57,7 +57,7 @@ public static class ExportApi
         return string.Create(CultureInfo.InvariantCulture, $"{(name.Length == 0 ? "household" : name)}-{what}-{today:yyyy-MM-dd}.{extension}");
     }
 
-    private static async Task<Results<PushStreamHttpResult, NotFound>> ExportAsync(
+    private static async Task<Results<PushStreamHttpResult, NotFound, ValidationProblem>> ExportAsync(
         HttpContext http, CurrentHousehold current, TimeProvider time, string extension, Func<Stream, ExpenseFilter, HouseholdInfo, Task> write)
     {
         if (await current.ResolveAsync(http.User, http.RequestAborted) is not { } household)
@@ -67,8 +67,17 @@ public static class ExportApi
 
         var q = http.Request.Query;
         var today = household.Today(time);
-        var filter = ExpenseQuery.Parse(q["range"], q["from"], q["to"], q["cat"], q["tag"], q["member"], q["account"], q["kind"], q["q"],
-            q["min"], q["max"], q["payee"], q["spender"]).ToFilter(today, household.BaseCurrency);
+        ExpenseFilter filter;
+        try
+        {
+            filter = ExpenseQuery.Parse(q["range"], q["from"], q["to"], q["cat"], q["tag"], q["member"], q["account"], q["kind"], q["q"],
+                q["min"], q["max"], q["payee"], q["spender"]).ToFilter(today, household.BaseCurrency, household.FirstDayOfWeek);
+        }
+        catch (Search.QueryLineException ex)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = [ex.Message] });
+        }
+
         var contentType = extension == "csv" ? ExpenseExport.CsvContentType : ExpenseExport.XlsxContentType;
         return TypedResults.Stream(stream => write(stream, filter, household), contentType, FileName(household.Name, "expenses", today, extension));
     }
