@@ -43,6 +43,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
     public DbSet<PushSubscription> PushSubscriptions => Set<PushSubscription>();
     public DbSet<JobCheckpoint> JobCheckpoints => Set<JobCheckpoint>();
     public DbSet<TransactionSearchRow> TransactionSearch => Set<TransactionSearchRow>();
+    public DbSet<SavedSearch> SavedSearches => Set<SavedSearch>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -79,6 +80,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
         ApplyHouseholdFilter<NotificationPreference>(builder);
         ApplyHouseholdFilter<MemberNotificationSettings>(builder);
         ApplyHouseholdFilter<PushSubscription>(builder);
+        ApplyHouseholdFilter<SavedSearch>(builder);
         builder.Entity<Household>().HasQueryFilter(HouseholdFilter, h => h.Id == CurrentHouseholdId);
         builder.Entity<Transaction>()
             .HasQueryFilter(HouseholdFilter, t => t.HouseholdId == CurrentHouseholdId)

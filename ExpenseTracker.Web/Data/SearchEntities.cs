@@ -16,3 +16,16 @@ public sealed class TransactionSearchRow
     /// <summary>The table-named hidden column: <c>WHERE TransactionSearch = 'query'</c> is an FTS5 full-text match.</summary>
     public string? Match { get; set; }
 }
+
+/// <summary>A member's named search of the expense list (the list's URL), optionally pinned in the navigation.</summary>
+public sealed class SavedSearch : IHouseholdOwned
+{
+    public long Id { get; set; }
+    public long HouseholdId { get; set; }
+    public long MemberId { get; set; }
+    public required string Name { get; set; }
+    /// <summary>The expense list's relative URL with its filter, e.g. "expenses?q=coffee%20date%3Athis-month".</summary>
+    public required string Url { get; set; }
+    public bool Pinned { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

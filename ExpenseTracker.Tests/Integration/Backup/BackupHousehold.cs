@@ -86,6 +86,9 @@ internal static class BackupHousehold
         db.NotificationPreferences.AddRange(
             new NotificationPreference { MemberId = sam, Type = NotificationType.BudgetAlert, Channel = NotificationChannel.Email, Enabled = false },
             new NotificationPreference { MemberId = home.OwnerMemberId, Type = NotificationType.Summary, Channel = NotificationChannel.Email, Enabled = true });
+        db.SavedSearches.AddRange(
+            new SavedSearch { MemberId = sam, Name = "Coffee this month", Url = "expenses?range=this-month&q=coffee", Pinned = true, CreatedAt = now },
+            new SavedSearch { MemberId = home.OwnerMemberId, Name = "Big ones", Url = "expenses?q=amount%3E100", CreatedAt = now });
         await db.SaveChangesAsync();
         await db.Transactions.Where(t => t.Id == imported).ExecuteUpdateAsync(s => s.SetProperty(t => t.BillId, rent.Id));
 

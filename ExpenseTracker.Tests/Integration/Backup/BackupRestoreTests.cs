@@ -64,6 +64,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         await comparer.TableAsync<ImportKey>(k => k.Id);
         await comparer.TableAsync<MemberNotificationSettings>(s => s.MemberId, s => comparer.Source(nameof(Member), s.MemberId));
         await comparer.TableAsync<NotificationPreference>(p => p.Id);
+        await comparer.TableAsync<SavedSearch>(s => s.Id);
 
         // Every household-owned entity type of the model is compared above, so a new table cannot be forgotten silently.
         var owned = db.Model.GetEntityTypes().Select(e => e.ClrType).Where(t => typeof(IHouseholdOwned).IsAssignableFrom(t) && !BackupFormat.NotBackedUp.ContainsKey(t));
@@ -155,7 +156,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         {
             BackupFormat.ManifestEntry => System.Text.RegularExpressions.Regex.Replace(
                 text.Replace($"\"formatVersion\":{BackupFormat.Version}", "\"formatVersion\":1", StringComparison.Ordinal),
-                ",?\\{\"name\":\"(bills|notificationSettings|notificationPreferences)\\.json\"[^}]*\\}", string.Empty),
+                ",?\\{\"name\":\"(bills|notificationSettings|notificationPreferences|savedSearches)\\.json\"[^}]*\\}", string.Empty),
             "transactions.json" => System.Text.RegularExpressions.Regex.Replace(text, "\"billId\":\\d+", "\"billId\":null"),
             "bills.json" => "[]",
             _ => text,

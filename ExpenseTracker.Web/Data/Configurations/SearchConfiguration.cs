@@ -19,3 +19,15 @@ internal sealed class TransactionSearchConfiguration : IEntityTypeConfiguration<
         builder.Property(s => s.Match).HasColumnName(Table);
     }
 }
+
+internal sealed class SavedSearchConfiguration : IEntityTypeConfiguration<SavedSearch>
+{
+    public void Configure(EntityTypeBuilder<SavedSearch> builder)
+    {
+        builder.Property(s => s.Name).HasMaxLength(60);
+        builder.Property(s => s.Url).HasMaxLength(2000);
+        builder.HasIndex(s => new { s.HouseholdId, s.MemberId });
+        builder.HasOne<Household>().WithMany().HasForeignKey(s => s.HouseholdId);
+        builder.HasOne<Member>().WithMany().HasForeignKey(s => s.MemberId);
+    }
+}

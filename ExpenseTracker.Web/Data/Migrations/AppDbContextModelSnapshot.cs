@@ -1023,6 +1023,43 @@ namespace ExpenseTracker.Web.Data.Migrations
                     b.ToTable("PushSubscriptions");
                 });
 
+            modelBuilder.Entity("ExpenseTracker.Web.Data.SavedSearch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Pinned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("HouseholdId", "MemberId");
+
+                    b.ToTable("SavedSearches");
+                });
+
             modelBuilder.Entity("ExpenseTracker.Web.Data.Tag", b =>
                 {
                     b.Property<long>("Id")
@@ -1663,6 +1700,21 @@ namespace ExpenseTracker.Web.Data.Migrations
                 });
 
             modelBuilder.Entity("ExpenseTracker.Web.Data.PushSubscription", b =>
+                {
+                    b.HasOne("ExpenseTracker.Web.Data.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("ExpenseTracker.Web.Data.Member", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ExpenseTracker.Web.Data.SavedSearch", b =>
                 {
                     b.HasOne("ExpenseTracker.Web.Data.Household", null)
                         .WithMany()

@@ -24,17 +24,18 @@ public static class BackupFormat
     [
         "household", "members", "accounts", "categories", "payees", "tags", "bills", "importBatches", "transactions", "transactionLines",
         "transactionTags", "memberShares", "budgets", "budgetAmounts", "categoryRules", "importProfiles", "importKeys",
-        "notificationSettings", "notificationPreferences",
+        "notificationSettings", "notificationPreferences", "savedSearches",
     ];
 
     public static string EntryName(string table) => table + ".json";
 
-    /// <summary>The format version that added each table after version 1 (bills came in 2, notification choices in 3); older files lack them.</summary>
+    /// <summary>The format version that added each table after version 1 (bills came in 2, notification choices and saved searches in 3); older files lack them.</summary>
     private static readonly Dictionary<string, int> AddedIn = new(StringComparer.Ordinal)
     {
         ["bills"] = 2,
         ["notificationSettings"] = 3,
         ["notificationPreferences"] = 3,
+        ["savedSearches"] = 3,
     };
 
     /// <summary>

@@ -67,6 +67,7 @@ public sealed class HouseholdBackup(IDbContextFactory<AppDbContext> dbFactory, H
                 "importKeys" => await WriteAsync(zip, table, db.ImportKeys.AsNoTracking().OrderBy(x => x.Id).AsAsyncEnumerable(), cancellationToken),
                 "notificationSettings" => await WriteAsync(zip, table, db.MemberNotificationSettings.AsNoTracking().OrderBy(x => x.MemberId).AsAsyncEnumerable(), cancellationToken),
                 "notificationPreferences" => await WriteAsync(zip, table, db.NotificationPreferences.AsNoTracking().OrderBy(x => x.Id).AsAsyncEnumerable(), cancellationToken),
+                "savedSearches" => await WriteAsync(zip, table, db.SavedSearches.AsNoTracking().OrderBy(x => x.Id).AsAsyncEnumerable(), cancellationToken),
                 _ => throw new InvalidOperationException($"No backup query for table '{table}'."),
             };
             entries.Add(rows);

@@ -231,6 +231,9 @@ public sealed class HouseholdRestore(
                     (r, m) => r.MemberId = m.Members.Of(r.MemberId), null, cancellationToken);
                 counts["notificationPreferences"] = await InsertAsync<NotificationPreference>(db, zip, "notificationPreferences", maps, null,
                     (r, m) => r.MemberId = m.Members.Of(r.MemberId), p => p.Id, cancellationToken);
+                await db.SavedSearches.ExecuteDeleteAsync(cancellationToken);
+                counts["savedSearches"] = await InsertAsync<SavedSearch>(db, zip, "savedSearches", maps, null,
+                    (r, m) => r.MemberId = m.Members.Of(r.MemberId), s => s.Id, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is JsonException or InvalidDataException or KeyNotFoundException or InvalidOperationException or DbUpdateException)

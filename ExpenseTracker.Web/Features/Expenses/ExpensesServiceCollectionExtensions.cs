@@ -7,6 +7,7 @@ public static class ExpensesServiceCollectionExtensions
         builder.Services.AddScoped<ExpenseService>();
         builder.Services.AddScoped<ExpenseEvents>();
         builder.Services.AddScoped<ExpenseActions>();
+        builder.Services.AddScoped<ExpenseTracker.Web.Features.Search.SavedSearchService>();
         builder.Services.AddScoped<ExpenseTracker.Web.Features.Households.HouseholdProvisioning>();
         return builder;
     }
