@@ -28,6 +28,7 @@ public static class BenchmarkProgram
         ["dashboard-plans"] = ("the SQL and SQLite query plan of the dashboard's grouped queries (after `dashboard` built its database)", QueryPlans.RunAsync),
         ["import"] = ("a 50,000-row bank CSV imported end to end into a household of 250,000 transactions, against raw prepared INSERTs", ImportBenchmark.RunAsync),
         ["live"] = ("the real app + Chromium: a quick-add save in one circuit until another circuit's dashboard shows the new total (then the in-process figure)", LiveAsync),
+        ["search"] = ("the expense list searched with a query line (text + two filters and variants) in a household of 250,000 transactions", SearchBenchmark.RunAsync),
         ["export"] = ("the expense export (CSV and XLSX, to a file) of a 100,000-transaction household, with peak RSS", ExportBenchmark.RunAsync),
     };
 

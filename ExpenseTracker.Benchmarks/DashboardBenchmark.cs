@@ -166,7 +166,7 @@ internal static class DashboardBenchmark
         return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
     }
 
-    private static async Task<BenchHost> OpenOrBuildAsync()
+    internal static async Task<BenchHost> OpenOrBuildAsync()
     {
         var directory = CacheDirectory;
         var marker = Path.Combine(directory, "complete-" + MigrationKey());
