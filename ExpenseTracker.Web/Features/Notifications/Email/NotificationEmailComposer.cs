@@ -17,7 +17,7 @@ public sealed record EmailRecipient(long MemberId, string Address, string Member
 /// the thing notified, an unsubscribe link and RFC 8058 one-click headers, and a Message-ID derived from the outbox key.
 /// </summary>
 public sealed class NotificationEmailComposer(
-    IServiceProvider services, ILoggerFactory loggerFactory, NotificationLinks links, UnsubscribeTokens tokens)
+    IServiceScopeFactory scopes, ILoggerFactory loggerFactory, NotificationLinks links, UnsubscribeTokens tokens)
 {
     /// <summary>"&lt;hex(sha256(key))@expensetracker.local&gt;" without the brackets: the same key always gives the same id.</summary>
     public static string MessageIdFor(string outboxKey) =>
@@ -75,7 +75,9 @@ public sealed class NotificationEmailComposer(
 
     private async Task<string> RenderHtmlAsync(Dictionary<string, object?> parameters)
     {
-        await using var renderer = new HtmlRenderer(services, loggerFactory);
+        // HtmlRenderer resolves scoped services (NavigationManager, …): give it a scope of its own, as a request would.
+        await using var scope = scopes.CreateAsyncScope();
+        await using var renderer = new HtmlRenderer(scope.ServiceProvider, loggerFactory);
         return await renderer.Dispatcher.InvokeAsync(async () =>
         {
             var output = await renderer.RenderComponentAsync<NotificationEmail>(ParameterView.FromDictionary(parameters));

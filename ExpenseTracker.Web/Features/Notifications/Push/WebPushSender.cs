@@ -34,7 +34,7 @@ public enum PushOutcome
 /// <summary>Sends encrypted Web Push messages (RFC 8291, aes128gcm) with VAPID authentication (RFC 8292).</summary>
 public sealed class WebPushSender : IDisposable
 {
-    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient http;
     private readonly PushServiceClient client;
     private readonly Lazy<VapidAuthentication> authentication;
     private readonly PushOptions options;
@@ -43,6 +43,7 @@ public sealed class WebPushSender : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options.Value;
+        http = new HttpClient(new OriginAudienceHandler(() => authentication!.Value)) { Timeout = TimeSpan.FromSeconds(30) };
         client = new PushServiceClient(http) { DefaultAuthenticationScheme = VapidAuthenticationScheme.Vapid };
         authentication = new Lazy<VapidAuthentication>(() => new VapidAuthentication(keys.PublicKey, keys.PrivateKey) { Subject = this.options.Subject });
     }
@@ -82,6 +83,25 @@ public sealed class WebPushSender : IDisposable
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             return (PushOutcome.Failed, "push service timed out: " + e.Message);
+        }
+    }
+
+    /// <summary>
+    /// The library signs the VAPID token for scheme://host and drops a non-default port; RFC 8292 wants the endpoint's
+    /// origin, port included (push services on 443 are unaffected, a self-hosted one on another port is not).
+    /// </summary>
+    private sealed class OriginAudienceHandler(Func<VapidAuthentication> vapid) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri is { IsDefaultPort: false } uri
+                && string.Equals(request.Headers.Authorization?.Scheme, "vapid", StringComparison.OrdinalIgnoreCase))
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+                    "vapid", vapid().GetVapidSchemeAuthenticationHeaderValueParameter(uri.GetLeftPart(UriPartial.Authority)));
+            }
+
+            return base.SendAsync(request, cancellationToken);
         }
     }
 
