@@ -13,6 +13,7 @@ using ExpenseTracker.Web.Features.Import;
 using ExpenseTracker.Web.Features.Import.Rules;
 using ExpenseTracker.Web.Features.Import.Mapping;
 using ExpenseTracker.Web.Features.Notifications;
+using ExpenseTracker.Web.Features.Notifications.Unsubscribe;
 using ExpenseTracker.Web.Features.PaymentAccounts;
 using ExpenseTracker.Web.Features.Settings;
 using ExpenseTracker.Web.Infrastructure;
@@ -94,6 +95,7 @@ app.MapRazorPages();
 app.MapAnalytics();
 app.MapExport();
 app.MapBackup();
+app.MapNotificationUnsubscribe();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

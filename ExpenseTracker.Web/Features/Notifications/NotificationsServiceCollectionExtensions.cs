@@ -1,3 +1,5 @@
+using ExpenseTracker.Web.Features.Notifications.Delivery;
+
 namespace ExpenseTracker.Web.Features.Notifications;
 
 public static class NotificationsServiceCollectionExtensions
@@ -7,6 +9,7 @@ public static class NotificationsServiceCollectionExtensions
     {
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddScoped<NotificationOutbox>();
+        builder.Services.AddNotificationDelivery();
         return builder;
     }
 }

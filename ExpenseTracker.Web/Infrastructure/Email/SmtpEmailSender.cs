@@ -69,12 +69,43 @@ public sealed class SmtpEmailSender(
         logger.LogInformation("Sent the email \"{Subject}\" to {Recipient} via {Host}", subject, email, settings.Host);
     }
 
-    private async Task<string> WriteToMailDirectoryAsync(MimeMessage message)
+    /// <summary>
+    /// Sends a message prepared by the caller (its own headers, Message-ID and parts) the same way: SMTP when configured,
+    /// else an .eml file in the data folder. Throws when the SMTP server cannot be reached or refuses the message.
+    /// </summary>
+    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var settings = options.Value;
+        if (message.From.Count == 0)
+        {
+            message.From.Add(MailboxAddress.Parse(settings.From));
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.Host))
+        {
+            var path = await WriteToMailDirectoryAsync(message, cancellationToken);
+            logger.LogInformation("No Smtp:Host configured: wrote the email \"{Subject}\" as {Path}", message.Subject, path);
+            return;
+        }
+
+        using var client = new SmtpClient();
+        await client.ConnectAsync(settings.Host, settings.Port, ToMailKit(settings.Security), cancellationToken);
+        if (!string.IsNullOrEmpty(settings.User))
+        {
+            await client.AuthenticateAsync(settings.User, settings.Password ?? string.Empty, cancellationToken);
+        }
+
+        await client.SendAsync(message, cancellationToken);
+        await client.DisconnectAsync(quit: true, cancellationToken);
+    }
+
+    private async Task<string> WriteToMailDirectoryAsync(MimeMessage message, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(storage.MailDirectory);
         var stamp = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
         var path = Path.Combine(storage.MailDirectory, $"{stamp}-{Guid.NewGuid().ToString("N")[..8]}.eml");
-        await message.WriteToAsync(path);
+        await message.WriteToAsync(path, cancellationToken);
         return path;
     }
 
