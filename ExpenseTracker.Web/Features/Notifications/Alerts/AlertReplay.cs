@@ -52,7 +52,7 @@ public static class AlertReplay
             var payeeHistory = payees.TryGetValue(t.Payee, out var ph) ? ph : payees[t.Payee] = [];
             var categoryHistory = categories.TryGetValue(main.Category, out var ch) ? ch : categories[main.Category] = [];
             var verdict = UnusualExpenseDetector.Judge(
-                t.AmountMinor, UnusualExpenseDetector.BaselineOf(payeeHistory, unitMinor),
+                t.AmountMinor, UnusualExpenseDetector.BaselineOf(payeeHistory, unitMinor, provisional: true),
                 main.AmountMinor, UnusualExpenseDetector.BaselineOf(categoryHistory, unitMinor));
             if (verdict.IsUnusual)
             {

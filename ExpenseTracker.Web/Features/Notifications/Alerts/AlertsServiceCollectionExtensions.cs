@@ -1,6 +1,6 @@
-namespace ExpenseTracker.Web.Features.Notifications;
-
 using ExpenseTracker.Web.Features.Notifications.Alerts;
+
+namespace ExpenseTracker.Web.Features.Notifications;
 
 public static class AlertsServiceCollectionExtensions
 {

@@ -13,8 +13,8 @@ public sealed record PaceVerdict(bool IsFast, long MonthToDateMinor, long Normal
 /// <summary>
 /// A category's month-to-date pace against its normal pace, robustly: the same number of days into each of the previous
 /// <see cref="MonthsBack"/> budget months (at least <see cref="MinMonths"/> with history) gives c₁…cₙ; normal = median(c),
-/// s = max(1.4826 × MAD(c), 10% of normal, one major unit). Fast when month-to-date ≥ max(1.5 × normal, normal + 4·s,
-/// normal + ¼ of a normal whole month): far above in relative terms, beyond the usual month-to-month noise, and by an amount
+/// s = max(1.4826 × MAD(c), 10% of normal, one major unit). Fast when month-to-date ≥ max(2 × normal, normal + 4·s,
+/// normal + ½ of a normal whole month): far above in relative terms, beyond the usual month-to-month noise, and by an amount
 /// that matters for the month (so a big shop on the 2nd is not a "pace").
 /// </summary>
 public static class CategoryPaceDetector
@@ -22,8 +22,8 @@ public static class CategoryPaceDetector
     public const int MonthsBack = 6;
     public const int MinMonths = 3;
     public const int K = 4;
-    public const int MinRatioPercent = 150;
-    public const int MaterialPercentOfMonth = 25;
+    public const int MinRatioPercent = 200;
+    public const int MaterialPercentOfMonth = 50;
     public const int FloorPercent = 10;
 
     public static PaceVerdict? Judge(long monthToDateMinor, IReadOnlyList<long> sameDayBefore, IReadOnlyList<long> wholeMonthsBefore, long unitMinor)

@@ -161,7 +161,7 @@ public sealed class SpendingAlerts(
                 .Select(t => new SpendingPoint(t.Date, t.AmountMinor))
                 .ToListAsync(cancellationToken);
             points.Reverse();
-            payee = UnusualExpenseDetector.BaselineOf(points, audience.UnitMinor);
+            payee = UnusualExpenseDetector.BaselineOf(points, audience.UnitMinor, provisional: true);
         }
 
         var lines = await earlier.SelectMany(t => t.Lines, (t, l) => new { t.Date, t.Id, l.CategoryId, l.AmountMinor })

@@ -13,7 +13,9 @@ public sealed record UnusualVerdict(bool IsUnusual, Baseline? Payee, Baseline? C
 /// "Far above what the household usually spends at that payee or in that category", robustly:
 /// <list type="bullet">
 /// <item>History: the latest <see cref="MaxHistory"/> earlier expenses; at least <see cref="MinCount"/> of them in at least
-/// <see cref="MinMonths"/> different calendar months, else there is no baseline (a new payee is judged by its category only).</item>
+/// <see cref="MinMonths"/> different calendar months make a robust baseline. A payee with a shorter history (the rent after two
+/// months) has a provisional one: no spread can be trusted from so few, so amounts up to <see cref="MinRatio"/> × its largest
+/// earlier expense are taken as usual there. A payee never seen before has none and is judged by its category only.</item>
 /// <item>Spread: s = max(1.4826 × MAD, <see cref="FloorPercent"/>% of the median, one major currency unit), so a payee that
 /// always charges the same amount does not fire on a price change of a few cents.</item>
 /// <item>Threshold: max(<see cref="MinRatio"/> × median, median + <see cref="K"/> × s).</item>
@@ -32,14 +34,17 @@ public static class UnusualExpenseDetector
 
     /// <param name="history">Earlier amounts, oldest first; only the last <see cref="MaxHistory"/> count.</param>
     /// <param name="unitMinor">One major unit of the currency in minor units (100 for EUR, 1 for JPY).</param>
-    public static Baseline? BaselineOf(IReadOnlyList<SpendingPoint> history, long unitMinor)
+    /// <param name="provisional">Allow a provisional baseline for a short history (payees; a category needs the full minimum).</param>
+    public static Baseline? BaselineOf(IReadOnlyList<SpendingPoint> history, long unitMinor, bool provisional = false)
     {
         ArgumentNullException.ThrowIfNull(history);
         var recent = history.Count > MaxHistory ? history.Skip(history.Count - MaxHistory).ToList() : history;
         var months = recent.Select(p => (p.Date.Year * 12) + p.Date.Month).Distinct().Count();
         if (recent.Count < MinCount || months < MinMonths)
         {
-            return null;
+            return provisional && recent.Count > 0
+                ? new Baseline(recent.Count, months, RobustStats.Median(recent.Select(p => p.AmountMinor)), 0, MinRatio * recent.Max(p => p.AmountMinor))
+                : null;
         }
 
         var amounts = recent.Select(p => p.AmountMinor).ToList();
