@@ -17,6 +17,7 @@ public sealed partial class SpendingAlertListener(
     private readonly HashSet<Task> running = [];
     private readonly CancellationTokenSource stopping = new();
     private IDisposable? subscription;
+    private bool disposed;
 
     /// <summary>What is waiting for a household's worker: the merged transaction date range (Unknown: any date).</summary>
     private sealed class Pending
@@ -57,31 +58,53 @@ public sealed partial class SpendingAlertListener(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         subscription?.Dispose();
-        await stopping.CancelAsync();
         Task[] workers;
         lock (pending)
         {
+            if (disposed)
+            {
+                return;
+            }
+
+            stopping.Cancel();
             workers = [.. running];
         }
 
         await Task.WhenAll(workers).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
+    /// <summary>The host may dispose its services without stopping them first (a failed start, a test host torn down).</summary>
     public void Dispose()
     {
         subscription?.Dispose();
+        lock (pending)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            stopping.Cancel();
+        }
+
         stopping.Dispose();
     }
 
     private Task OnChangeAsync(HouseholdChange change)
     {
-        if (!change.Kind.HasFlag(HouseholdChangeKind.Transactions) || stopping.IsCancellationRequested)
+        if (!change.Kind.HasFlag(HouseholdChangeKind.Transactions))
         {
             return Task.CompletedTask;
         }
 
         lock (pending)
         {
+            if (disposed || stopping.IsCancellationRequested)
+            {
+                return Task.CompletedTask;
+            }
+
             if (pending.TryGetValue(change.HouseholdId, out var waiting))
             {
                 waiting.Add(change); // a worker runs for this household: it picks the change up when its pass ends
@@ -91,7 +114,8 @@ public sealed partial class SpendingAlertListener(
             var work = new Pending();
             work.Add(change);
             pending[change.HouseholdId] = work;
-            var worker = Task.Run(() => WorkAsync(change.HouseholdId, work));
+            var token = stopping.Token;
+            var worker = Task.Run(() => WorkAsync(change.HouseholdId, work, token));
             running.Add(worker);
             _ = worker.ContinueWith(t => { lock (pending) { running.Remove(t); } }, TaskScheduler.Default);
         }
@@ -99,14 +123,14 @@ public sealed partial class SpendingAlertListener(
         return Task.CompletedTask;
     }
 
-    private async Task WorkAsync(long householdId, Pending work)
+    private async Task WorkAsync(long householdId, Pending work, CancellationToken token)
     {
         while (true)
         {
             (DateOnly? From, DateOnly? To) range;
             lock (pending)
             {
-                if (!work.Waiting || stopping.IsCancellationRequested)
+                if (!work.Waiting || token.IsCancellationRequested)
                 {
                     pending.Remove(householdId);
                     return;
@@ -118,9 +142,9 @@ public sealed partial class SpendingAlertListener(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<SpendingAlerts>().ProcessAsync(householdId, range.From, range.To, stopping.Token);
+                await scope.ServiceProvider.GetRequiredService<SpendingAlerts>().ProcessAsync(householdId, range.From, range.To, token);
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
                 // Shutting down; the outbox key lets the next start redo this pass safely.
             }
