@@ -63,6 +63,8 @@ public sealed class UnusualExpenseDetectorTests
         Assert.Null(UnusualExpenseDetector.BaselineOf(Series(1650_00, 1650_00), Cent)); // a category needs the full minimum
         Assert.False(UnusualExpenseDetector.Judge(1650_00, rent, 1650_00, housing).IsUnusual);
         Assert.True(UnusualExpenseDetector.Judge(1650_00, null, 1650_00, housing).IsUnusual); // the same rent from a new landlord
+        Assert.False(UnusualExpenseDetector.Judge(9999_00, rent, 9999_00, null).IsUnusual); // a short history only vouches, never accuses
+        Assert.True(UnusualExpenseDetector.Judge(9999_00, rent, 9999_00, housing).IsUnusual);
     }
 
     [Fact]

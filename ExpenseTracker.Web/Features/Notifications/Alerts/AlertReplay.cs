@@ -76,11 +76,22 @@ public static class AlertReplay
             .ToList();
         var firstMonth = BudgetPeriods.MonthOf(data.Window.From, monthStartDay);
         var paced = new HashSet<(string, BudgetMonth)>();
+        int first = 0, end = 0; // the days' rows inside [window start, day]; both ends only move forward
         for (var day = data.Window.From; day <= data.Window.To; day = day.AddDays(1))
         {
             var month = BudgetPeriods.MonthOf(day, monthStartDay);
             var windowStart = BudgetPeriods.RangeOf(month.AddMonths(-CategoryPaceDetector.MonthsBack), monthStartDay).From;
-            var relevant = daily.Where(d => d.Date >= windowStart && d.Date <= day);
+            while (first < daily.Count && daily[first].Date < windowStart)
+            {
+                first++;
+            }
+
+            while (end < daily.Count && daily[end].Date <= day)
+            {
+                end++;
+            }
+
+            var relevant = daily.GetRange(first, Math.Max(0, end - first));
             foreach (var (category, verdict) in CategoryPaceDetector.JudgeDay(relevant, day, monthStartDay, firstMonth, unitMinor))
             {
                 if (verdict.IsFast && paced.Add((category, month)))

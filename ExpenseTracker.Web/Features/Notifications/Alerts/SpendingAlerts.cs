@@ -177,8 +177,9 @@ public sealed class SpendingAlerts(
             return [];
         }
 
-        var usual = (verdict.Payee ?? verdict.Category)!;
-        var where = verdict.Payee is not null && candidate.Payee is not null ? candidate.Payee : main.Category;
+        var byPayee = verdict.Payee is { IsProvisional: false } && candidate.Payee is not null;
+        var usual = byPayee ? verdict.Payee! : verdict.Category!;
+        var where = byPayee ? candidate.Payee : main.Category;
         var title = string.Create(audience.Culture, $"Unusual expense: {audience.Money(candidate.AmountMinor)} at {candidate.Payee ?? main.Category}");
         var body = string.Create(audience.Culture,
             $"{audience.Money(candidate.AmountMinor)} on {candidate.Date.ToString("d", audience.Culture)} ({main.Category}). Usually about {audience.Money(usual.MedianMinor)} at {where}.");

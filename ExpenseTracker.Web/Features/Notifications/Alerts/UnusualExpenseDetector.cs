@@ -4,7 +4,8 @@ namespace ExpenseTracker.Web.Features.Notifications.Alerts;
 public readonly record struct SpendingPoint(DateOnly Date, long AmountMinor);
 
 /// <summary>What "usual" is for a payee or category: the median, its robust spread and the amount from which an expense is unusual.</summary>
-public sealed record Baseline(int Count, int Months, long MedianMinor, long ScaledMadMinor, long ThresholdMinor);
+/// <param name="IsProvisional">From a history too short for a robust spread: it may only vouch that an amount is usual, never accuse.</param>
+public sealed record Baseline(int Count, int Months, long MedianMinor, long ScaledMadMinor, long ThresholdMinor, bool IsProvisional = false);
 
 /// <summary>The verdict on one expense against its payee's and its category's history (null: too little history).</summary>
 public sealed record UnusualVerdict(bool IsUnusual, Baseline? Payee, Baseline? Category);
@@ -19,8 +20,9 @@ public sealed record UnusualVerdict(bool IsUnusual, Baseline? Payee, Baseline? C
 /// <item>Spread: s = max(1.4826 × MAD, <see cref="FloorPercent"/>% of the median, one major currency unit), so a payee that
 /// always charges the same amount does not fire on a price change of a few cents.</item>
 /// <item>Threshold: max(<see cref="MinRatio"/> × median, median + <see cref="K"/> × s).</item>
-/// <item>Unusual when the amount reaches the threshold of every baseline there is (payee and category), and there is at least
-/// one: a big amount that is normal for its payee (the annual insurance premium) or for its category is not news.</item>
+/// <item>Unusual when the amount reaches the threshold of every baseline there is (payee and category), and at least one of
+/// them is a full (not provisional) baseline: a big amount that is normal for its payee (the annual insurance premium) or
+/// for its category is not news.</item>
 /// </list>
 /// </summary>
 public static class UnusualExpenseDetector
@@ -43,7 +45,7 @@ public static class UnusualExpenseDetector
         if (recent.Count < MinCount || months < MinMonths)
         {
             return provisional && recent.Count > 0
-                ? new Baseline(recent.Count, months, RobustStats.Median(recent.Select(p => p.AmountMinor)), 0, MinRatio * recent.Max(p => p.AmountMinor))
+                ? new Baseline(recent.Count, months, RobustStats.Median(recent.Select(p => p.AmountMinor)), 0, MinRatio * recent.Max(p => p.AmountMinor), IsProvisional: true)
                 : null;
         }
 
@@ -59,7 +61,7 @@ public static class UnusualExpenseDetector
     /// <param name="categoryAmountMinor">Its line in its main category (compared with that category's lines).</param>
     public static UnusualVerdict Judge(long amountMinor, Baseline? payee, long categoryAmountMinor, Baseline? category)
     {
-        var unusual = (payee is not null || category is not null)
+        var unusual = (payee is { IsProvisional: false } || category is { IsProvisional: false })
             && (payee is null || amountMinor >= payee.ThresholdMinor)
             && (category is null || categoryAmountMinor >= category.ThresholdMinor);
         return new UnusualVerdict(unusual, payee, category);
