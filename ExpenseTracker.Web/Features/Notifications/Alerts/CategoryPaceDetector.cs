@@ -43,7 +43,7 @@ public static class CategoryPaceDetector
 
         var normal = RobustStats.Median(sameDayBefore);
         var mad = RobustStats.ScaledMad(sameDayBefore, normal);
-        var spread = Math.Max(mad, Math.Max(Math.Abs(normal) * FloorPercent / 100, unitMinor));
+        var spread = RobustStats.FlooredSpread(mad, normal, FloorPercent, unitMinor);
         var threshold = Math.Max(normal * MinRatioPercent / 100, Math.Max(normal + (K * spread), normal + (normalMonth * MaterialPercentOfMonth / 100)));
         return new PaceVerdict(monthToDateMinor >= threshold, monthToDateMinor, normal, threshold, normalMonth);
     }

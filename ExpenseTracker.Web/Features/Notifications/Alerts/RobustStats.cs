@@ -24,4 +24,11 @@ public static class RobustStats
     /// <summary>1.4826 × median(|x − median|): a robust spread that one huge value cannot inflate.</summary>
     public static long ScaledMad(IReadOnlyCollection<long> values, long median) =>
         BudgetMath.RoundDiv((Int128)Median(values.Select(v => Math.Abs(v - median))) * MadScale10000, 10_000);
+
+    /// <summary>
+    /// The spread a threshold is built on: the scaled MAD, but at least <paramref name="floorPercent"/>% of |median| and one
+    /// major currency unit, so a perfectly regular series does not fire on a few cents.
+    /// </summary>
+    public static long FlooredSpread(long scaledMad, long median, int floorPercent, long unitMinor) =>
+        Math.Max(scaledMad, Math.Max(Math.Abs(median) * floorPercent / 100, unitMinor));
 }

@@ -52,7 +52,7 @@ public static class UnusualExpenseDetector
         var amounts = recent.Select(p => p.AmountMinor).ToList();
         var median = RobustStats.Median(amounts);
         var mad = RobustStats.ScaledMad(amounts, median);
-        var spread = Math.Max(mad, Math.Max(median * FloorPercent / 100, unitMinor));
+        var spread = RobustStats.FlooredSpread(mad, median, FloorPercent, unitMinor);
         var threshold = Math.Max(median * MinRatio, median + (K * spread));
         return new Baseline(recent.Count, months, median, mad, threshold);
     }
