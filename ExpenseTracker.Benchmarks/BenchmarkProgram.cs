@@ -30,6 +30,7 @@ public static class BenchmarkProgram
         ["live"] = ("the real app + Chromium: a quick-add save in one circuit until another circuit's dashboard shows the new total (then the in-process figure)", LiveAsync),
         ["search"] = ("the expense list searched with a query line (text + two filters and variants) in a household of 250,000 transactions", SearchBenchmark.RunAsync),
         ["export"] = ("the expense export (CSV and XLSX, to a file) of a 100,000-transaction household, with peak RSS", ExportBenchmark.RunAsync),
+        ["alerts"] = ("the demo history replayed through the irregular-spending detectors: planted outliers caught, other alerts a month", AlertsBenchmark.RunAsync),
     };
 
     public static async Task<int> Main(string[] args)

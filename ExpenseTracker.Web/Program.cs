@@ -46,6 +46,7 @@ builder.AddExport();
 builder.AddBackup();
 builder.AddBills();
 builder.AddNotifications();
+builder.AddNotificationAlerts();
 builder.Services.AddMudServices(options =>
 {
     options.SnackbarConfiguration.VisibleStateDuration = 4000;

@@ -1,0 +1,86 @@
+using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Tests.Integration.Households;
+using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Expenses;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExpenseTracker.Tests.Integration.Notifications.Alerts;
+
+public sealed class UnusualExpenseAlertTests : IAsyncLifetime
+{
+    private readonly TestApp app = new();
+    private Family family = null!;
+
+    public async Task InitializeAsync()
+    {
+        family = await Family.CreateAsync(app);
+
+        // Usual: 10–15 at the corner shop, twice a month from August to October.
+        long[] usual = [10_00, 12_00, 11_00, 15_00, 13_00, 10_00];
+        for (var i = 0; i < usual.Length; i++)
+        {
+            await SpendAsync("Ben", usual[i], new DateOnly(2026, 8 + (i / 2), 5 + (i % 2 * 10)));
+        }
+
+        await AlertProbe.ProcessAsync(app, family.HouseholdId);
+    }
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private async Task<long> SpendAsync(string who, long amountMinor, DateOnly date, bool isPrivate = false)
+    {
+        var (memberId, userId, role) = family.People[who];
+        await using var scope = app.ScopeFor(family.HouseholdId, memberId, role, userId);
+        return await scope.ServiceProvider.GetRequiredService<ExpenseService>().CreateAsync(new ExpenseInput
+        {
+            AmountMinor = amountMinor,
+            Date = date,
+            AccountId = family.CashAccountId,
+            Payee = "Corner shop",
+            PaidByMemberId = memberId,
+            IsPrivate = isPrivate,
+            Lines = [new LineInput(family.GroceriesId, amountMinor)],
+        });
+    }
+
+    private async Task<List<OutboxMessage>> UnusualAsync() => await AlertProbe.InAppAsync(app, family.HouseholdId, "unusual-expense");
+
+    private string NameOf(long memberId) => family.People.Single(p => p.Value.MemberId == memberId).Key;
+
+    [Fact]
+    public async Task AnExpenseFarAboveTheUsualAlertsTheAdultsOnce()
+    {
+        await SpendAsync("Ben", 14_00, new DateOnly(2026, 11, 9));
+        var id = await SpendAsync("Ana", 200_00, new DateOnly(2026, 11, 10));
+        await AlertProbe.ProcessAsync(app, family.HouseholdId);
+        await AlertProbe.ProcessAsync(app, family.HouseholdId); // a second pass (a restart) judges nothing twice
+
+        var alerts = await UnusualAsync();
+        Assert.Equal(["Ana", "Ben", "Max", "Olga"], alerts.Select(a => NameOf(a.MemberId)).Order(StringComparer.Ordinal));
+        var alert = alerts[0];
+        Assert.Equal($"unusual-expense:transaction:{id}:2026-11:m{alert.MemberId}:app", alert.Key);
+        Assert.Equal(NotificationType.UnusualSpending, alert.Type);
+        Assert.Contains("200.00", alert.Title, StringComparison.Ordinal);
+        Assert.Contains("Corner shop", alert.Title, StringComparison.Ordinal);
+        Assert.Contains("12.00", alert.Body, StringComparison.Ordinal); // usually: the median of 10, 10, 11, 12, 13, 14, 15
+        Assert.StartsWith("expenses?range=custom&from=2026-11-10&to=2026-11-10&payee=", alert.Link, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APrivateExpenseIsOnlyMentionedToItsCreator()
+    {
+        await SpendAsync("Ben", 300_00, new DateOnly(2026, 11, 10), isPrivate: true);
+        await AlertProbe.ProcessAsync(app, family.HouseholdId);
+
+        Assert.Equal(["Ben"], (await UnusualAsync()).Select(a => NameOf(a.MemberId)));
+    }
+
+    [Fact]
+    public async Task OldHistoryBeingEnteredIsNotNews()
+    {
+        await SpendAsync("Ana", 500_00, new DateOnly(2026, 9, 20));
+        await AlertProbe.ProcessAsync(app, family.HouseholdId);
+
+        Assert.Empty(await UnusualAsync());
+    }
+}

@@ -1,0 +1,219 @@
+using System.Globalization;
+using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Budgets;
+using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExpenseTracker.Web.Features.Notifications.Alerts;
+
+/// <summary>
+/// What a change to a household's transactions is worth telling: budgets that reached their warn or alert threshold this
+/// month, and new expenses far above the usual (<see cref="UnusualExpenseDetector"/>). State-based and idempotent: it
+/// asks "where does each budget stand now", and the outbox key (rule, budget, month, member) turns "reached 80 %" into one
+/// alert per threshold per month however many expenses, edits, instances or restarts follow. Runs in a scope of its own
+/// (<see cref="SpendingAlertListener"/>); it sets the scope's household itself, as a job (no member, no role).
+/// </summary>
+public sealed class SpendingAlerts(
+    IDbContextFactory<AppDbContext> dbFactory,
+    HouseholdScope scope,
+    BudgetService budgets,
+    NotificationOutbox outbox,
+    TimeProvider time)
+{
+    public const string WarnRule = "budget-warn";
+    public const string OverRule = "budget-over";
+    public const string UnusualRule = "unusual-expense";
+
+    /// <summary>Expenses dated further back than this are history being entered or imported, not news.</summary>
+    public const int RecentDays = 45;
+
+    /// <summary>New expenses judged per pass (an import of thousands is judged over several passes of the same call).</summary>
+    public const int BatchSize = 500;
+
+    public static string CheckpointName(long householdId) =>
+        string.Create(CultureInfo.InvariantCulture, $"unusual-expense:h{householdId}");
+
+    /// <summary>Evaluates both rules for a change whose transaction dates span <paramref name="from"/>–<paramref name="to"/> (null: unknown); returns the outbox messages added.</summary>
+    public async Task<int> ProcessAsync(long householdId, DateOnly? from, DateOnly? to, CancellationToken cancellationToken = default)
+    {
+        scope.Set(householdId);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await AlertAudience.LoadAsync(db, cancellationToken) is not { } audience)
+        {
+            return 0;
+        }
+
+        var added = await outbox.EnqueueAsync(await BudgetRequestsAsync(audience, from, to, cancellationToken), cancellationToken);
+        return added + await UnusualExpensesAsync(db, audience, cancellationToken);
+    }
+
+    /// <summary>One request per threshold each budget has reached in the current budget month (if the change touched it).</summary>
+    public async Task<IReadOnlyList<NotificationRequest>> BudgetRequestsAsync(AlertAudience audience, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audience);
+        var today = BudgetPeriods.Today(time, audience.TimeZoneId);
+        var range = BudgetPeriods.RangeOf(BudgetPeriods.MonthOf(today, audience.MonthStartDay), audience.MonthStartDay);
+        if ((from is { } f && f > range.To) || (to is { } t && t < range.From))
+        {
+            return []; // a past month's history or a future expense: budgets this month did not move
+        }
+
+        var view = await budgets.GetMonthAsync(range.Month, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var monthName = range.Month.Format(audience.Culture);
+        var requests = new List<NotificationRequest>();
+        foreach (var row in view.Categories.Concat(view.Overall is { } o ? [o] : []).Concat(view.Allowances))
+        {
+            var figures = row.Figures;
+            if (figures.Threshold == BudgetThreshold.None)
+            {
+                continue;
+            }
+
+            var recipients = row.MemberId is { } memberId ? audience.ForAllowance(memberId) : audience.Adults;
+            var name = row.MemberId is null ? row.Name : string.Create(audience.Culture, $"{row.Name}'s allowance");
+            var body = string.Create(audience.Culture,
+                $"{audience.Money(figures.SpentMinor)} of {audience.Money(figures.AvailableMinor)} spent in {monthName}.");
+            var reached = new List<(string Rule, string Title)>
+            {
+                (WarnRule, string.Create(audience.Culture, $"{name} budget at {row.WarnPercent}%")),
+            };
+            if (figures.Threshold == BudgetThreshold.Alert)
+            {
+                reached.Add((OverRule, row.AlertPercent == 100
+                    ? string.Create(audience.Culture, $"{name} budget used up")
+                    : string.Create(audience.Culture, $"{name} budget at {row.AlertPercent}%")));
+            }
+
+            foreach (var (rule, title) in reached)
+            {
+                requests.AddRange(recipients.Select(member => new NotificationRequest(audience.HouseholdId, member, NotificationType.BudgetAlert, rule,
+                    string.Create(CultureInfo.InvariantCulture, $"budget:{row.BudgetId}"), range.Month.ToString(), title, body, "budgets", now)));
+            }
+        }
+
+        return requests;
+    }
+
+    private sealed record Candidate(long Id, DateOnly Date, long AmountMinor, long? PayeeId, string? Payee, bool IsPrivate, long? CreatedBy);
+
+    /// <summary>Judges the expenses saved since the household's checkpoint; enqueues, then moves the checkpoint past them.</summary>
+    private async Task<int> UnusualExpensesAsync(AppDbContext db, AlertAudience audience, CancellationToken cancellationToken)
+    {
+        var name = CheckpointName(audience.HouseholdId);
+        var checkpoint = await db.JobCheckpoints.FirstOrDefaultAsync(c => c.Name == name, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var recent = BudgetPeriods.Today(time, audience.TimeZoneId).AddDays(-RecentDays);
+        var query = db.Transactions.AsNoTracking().Where(t => t.Kind == TransactionKind.Expense);
+
+        // No checkpoint yet (first expense since the feature came): only what was saved just now, not years of history.
+        var fresh = now.AddMinutes(-10);
+        var lastJudged = checkpoint is null ? 0 : LastId(checkpoint);
+        query = checkpoint is null ? query.Where(t => t.CreatedAt >= fresh) : query.Where(t => t.Id > lastJudged);
+        var added = 0;
+        while (true)
+        {
+            var batch = await query
+                .OrderBy(t => t.Id)
+                .Take(BatchSize)
+                .Select(t => new Candidate(t.Id, t.Date, t.AmountMinor, t.PayeeId, t.Payee != null ? t.Payee.Name : null, t.IsPrivate, t.CreatedByMemberId))
+                .ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                return added;
+            }
+
+            var requests = new List<NotificationRequest>();
+            foreach (var candidate in batch.Where(c => c.Date >= recent))
+            {
+                requests.AddRange(await JudgeAsync(db, audience, candidate, now, cancellationToken));
+            }
+
+            added += await outbox.EnqueueAsync(requests, cancellationToken);
+            var last = batch[^1].Id;
+            await SaveCheckpointAsync(db, name, last, cancellationToken);
+            query = db.Transactions.AsNoTracking().Where(t => t.Kind == TransactionKind.Expense && t.Id > last);
+        }
+    }
+
+    private static async Task<IEnumerable<NotificationRequest>> JudgeAsync(AppDbContext db, AlertAudience audience, Candidate candidate, DateTime now, CancellationToken cancellationToken)
+    {
+        var main = await db.TransactionLines.AsNoTracking()
+            .Where(l => l.TransactionId == candidate.Id)
+            .OrderByDescending(l => l.AmountMinor).ThenBy(l => l.Id)
+            .Select(l => new { l.CategoryId, l.AmountMinor, Category = l.Category!.Name })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (main is null)
+        {
+            return [];
+        }
+
+        // "Before the expense": earlier dates, and on the same date the ones saved before it.
+        var earlier = db.Transactions.AsNoTracking()
+            .Where(t => t.Kind == TransactionKind.Expense && (t.Date < candidate.Date || (t.Date == candidate.Date && t.Id < candidate.Id)));
+        Baseline? payee = null;
+        if (candidate.PayeeId is { } payeeId)
+        {
+            var points = await earlier.Where(t => t.PayeeId == payeeId)
+                .OrderByDescending(t => t.Date).ThenByDescending(t => t.Id)
+                .Take(UnusualExpenseDetector.MaxHistory)
+                .Select(t => new SpendingPoint(t.Date, t.AmountMinor))
+                .ToListAsync(cancellationToken);
+            points.Reverse();
+            payee = UnusualExpenseDetector.BaselineOf(points, audience.UnitMinor, provisional: true);
+        }
+
+        var lines = await earlier.SelectMany(t => t.Lines, (t, l) => new { t.Date, t.Id, l.CategoryId, l.AmountMinor })
+            .Where(l => l.CategoryId == main.CategoryId)
+            .OrderByDescending(l => l.Date).ThenByDescending(l => l.Id)
+            .Take(UnusualExpenseDetector.MaxHistory)
+            .Select(l => new SpendingPoint(l.Date, l.AmountMinor))
+            .ToListAsync(cancellationToken);
+        lines.Reverse();
+        var verdict = UnusualExpenseDetector.Judge(candidate.AmountMinor, payee, main.AmountMinor, UnusualExpenseDetector.BaselineOf(lines, audience.UnitMinor));
+        if (!verdict.IsUnusual)
+        {
+            return [];
+        }
+
+        var byPayee = verdict.Payee is { IsProvisional: false } && candidate.Payee is not null;
+        var usual = byPayee ? verdict.Payee! : verdict.Category!;
+        var where = byPayee ? candidate.Payee : main.Category;
+        var title = string.Create(audience.Culture, $"Unusual expense: {audience.Money(candidate.AmountMinor)} at {candidate.Payee ?? main.Category}");
+        var body = string.Create(audience.Culture,
+            $"{audience.Money(candidate.AmountMinor)} on {candidate.Date.ToString("d", audience.Culture)} ({main.Category}). Usually about {audience.Money(usual.MedianMinor)} at {where}.");
+        var link = new ExpenseQuery
+        {
+            Range = ExpenseQuery.Custom,
+            From = candidate.Date,
+            To = candidate.Date,
+            Payees = candidate.PayeeId is { } p ? [p] : [],
+            Categories = candidate.PayeeId is null ? [main.CategoryId] : [],
+        }.ToUrl();
+        var recipients = candidate.IsPrivate ? audience.ForPrivate(candidate.CreatedBy) : audience.Adults;
+        var subject = string.Create(CultureInfo.InvariantCulture, $"transaction:{candidate.Id}");
+        var period = candidate.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        return recipients.Select(member => new NotificationRequest(audience.HouseholdId, member, NotificationType.UnusualSpending,
+            UnusualRule, subject, period, title, body, link, now)).ToList();
+    }
+
+    /// <summary>
+    /// The checkpoint is the last transaction id judged. <see cref="JobCheckpoint"/> holds a time, so the id is kept as its
+    /// ticks (a dedicated column would read better; the outbox key already makes a repeat harmless).
+    /// </summary>
+    private static long LastId(JobCheckpoint checkpoint) => checkpoint.LastRunUtc.Ticks;
+
+    private static async Task SaveCheckpointAsync(AppDbContext db, string name, long lastId, CancellationToken cancellationToken)
+    {
+        var at = new DateTime(lastId, DateTimeKind.Utc);
+        var updated = await db.JobCheckpoints.Where(c => c.Name == name && c.LastRunUtc < at)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastRunUtc, at), cancellationToken);
+        if (updated == 0)
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"""INSERT INTO "JobCheckpoints" ("Name", "LastRunUtc") VALUES ({name}, {at}) ON CONFLICT ("Name") DO NOTHING""",
+                cancellationToken);
+        }
+    }
+}
