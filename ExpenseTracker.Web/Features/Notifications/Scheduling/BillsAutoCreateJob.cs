@@ -10,13 +10,14 @@ namespace ExpenseTracker.Web.Features.Notifications.Scheduling;
 /// Records the due expenses of auto-create bills, one household at a time, each in a scope bound to that household
 /// (no member, no role: the job acts for the household). One household's failure does not stop the others.
 /// </summary>
-public sealed class BillsAutoCreateJob(IServiceScopeFactory scopes, IDbContextFactory<AppDbContext> dbFactory, ILogger<BillsAutoCreateJob> logger) : IJob
+public sealed class BillsAutoCreateJob(IServiceScopeFactory scopes, ILogger<BillsAutoCreateJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         List<long> households;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        await using (var listing = scopes.CreateAsyncScope())
         {
+            var db = listing.ServiceProvider.GetRequiredService<AppDbContext>();
             households = await db.Bills.IgnoreQueryFilters()
                 .Where(b => b.AutoCreate && b.ArchivedAt == null && b.NextDue != null)
                 .Select(b => b.HouseholdId).Distinct().ToListAsync(cancellationToken);
