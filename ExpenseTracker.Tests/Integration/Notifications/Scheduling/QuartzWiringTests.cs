@@ -3,14 +3,15 @@ using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Bills;
 using ExpenseTracker.Web.Features.Notifications.Rules;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Notifications.Scheduling;
 
 /// <summary>
 /// The real Quartz scheduler with intervals of a second, over a data folder kept across two app instances: the tick
-/// produces a due reminder; a reminder that fell due while the app was stopped is produced once when it is back. The
-/// app's clock is fake (it decides what is due); Quartz runs on the wall clock (it decides when to look). Waits poll the
+/// produces a due reminder; a reminder that fell due while the app was stopped is produced once when it is back. Quartz
+/// runs on the app's fake clock too, so while a test waits it moves that clock a second at a time. Waits poll the
 /// database with a generous limit and assert nothing about speed.
 /// </summary>
 public sealed class QuartzWiringTests : IAsyncLifetime
@@ -52,26 +53,25 @@ public sealed class QuartzWiringTests : IAsyncLifetime
 
             // 08:00 in Berlin on 16 November is 07:00 UTC: the due-today reminder.
             app.Time.SetUtcNow(new DateTimeOffset(2026, 11, 16, 7, 30, 0, TimeSpan.Zero));
-            await UntilAsync(app, db => db.OutboxMessages.AnyAsync(m => m.Key == $"bill-due-today:bill:{billId}:2026-11-16:m{memberId}:app"));
+            await UntilAsync(app, db => db.OutboxMessages.IgnoreQueryFilters().AnyAsync(m => m.Key == $"bill-due-today:bill:{billId}:2026-11-16:m{memberId}:app"));
         }
 
         // Stopped over the overdue time (09:00 Berlin on the 17th = 08:00 UTC); back at noon.
         await using (var app = Start(new DateTimeOffset(2026, 11, 17, 12, 0, 0, TimeSpan.Zero)))
         {
             var overdue = $"bill-overdue:bill:{billId}:2026-11-16:m{memberId}:";
-            await UntilAsync(app, db => db.OutboxMessages.AnyAsync(m => m.Key.StartsWith(overdue)));
+            await UntilAsync(app, db => db.OutboxMessages.IgnoreQueryFilters().AnyAsync(m => m.Key.StartsWith(overdue)));
 
             // Later ticks cover new windows and find it again in none of them.
-            var later = new DateTimeOffset(2026, 11, 17, 12, 10, 0, TimeSpan.Zero);
-            app.Time.SetUtcNow(later);
-            await UntilAsync(app, db => db.JobCheckpoints.AnyAsync(c => c.Name == "bill-reminders" && c.LastRunUtc == later.UtcDateTime));
+            var later = app.Time.GetUtcNow().UtcDateTime.AddSeconds(3);
+            await UntilAsync(app, db => db.JobCheckpoints.AnyAsync(c => c.Name == "bill-reminders" && c.LastRunUtc > later));
 
             await using var scope = app.Services.CreateAsyncScope();
-            var rows = await scope.ServiceProvider.GetRequiredService<AppDbContext>().OutboxMessages.IgnoreQueryFilters()
-                .Where(m => m.Rule == BillReminderRule.Overdue).Select(m => m.Key).ToListAsync();
-            Assert.Equal([overdue + "app", overdue + "email", overdue + "push"], rows.Order(StringComparer.Ordinal));
-            Assert.Equal(new DateTime(2026, 11, 17, 8, 0, 0), (await scope.ServiceProvider.GetRequiredService<AppDbContext>().OutboxMessages.IgnoreQueryFilters()
-                .FirstAsync(m => m.Key == overdue + "app")).DueAt);
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var rows = await db.OutboxMessages.IgnoreQueryFilters().Where(m => m.Rule == BillReminderRule.Overdue).ToListAsync();
+            Assert.Equal([overdue + "app", overdue + "email", overdue + "push"], rows.Select(r => r.Key).Order(StringComparer.Ordinal));
+            Assert.All(rows, r => Assert.Equal(new DateTime(2026, 11, 17, 8, 0, 0), r.DueAt));
+            Assert.Equal(3, await db.OutboxMessages.IgnoreQueryFilters().CountAsync(m => m.Rule == BillReminderRule.DueToday));
         }
     }
 
@@ -89,6 +89,31 @@ public sealed class QuartzWiringTests : IAsyncLifetime
         return app;
     }
 
+    /// <summary>What the scheduler and the rules got to, for a failure message.</summary>
+    private static async Task<string> StateAsync(TestApp app)
+    {
+        var lines = new List<string> { "fake now " + app.Time.GetUtcNow().ToString("o", System.Globalization.CultureInfo.InvariantCulture) };
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            lines.AddRange(await db.JobCheckpoints.Select(c => "checkpoint " + c.Name + " " + c.LastRunUtc).ToListAsync());
+            lines.AddRange(await db.OutboxMessages.IgnoreQueryFilters().Select(m => "outbox " + m.Key).ToListAsync());
+        }
+
+        var quartz = app.Services.GetRequiredService<IConfiguration>()["Storage:DataDirectory"] ?? "";
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Path.Combine(quartz, "quartz.db"));
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT TRIGGER_NAME, TRIGGER_STATE, NEXT_FIRE_TIME, PREV_FIRE_TIME FROM QRTZ_TRIGGERS";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            lines.Add($"trigger {reader.GetString(0)} {reader.GetString(1)} next {new DateTime(reader.GetInt64(2)):o} prev {(reader.IsDBNull(3) ? "-" : new DateTime(reader.GetInt64(3)).ToString("o", System.Globalization.CultureInfo.InvariantCulture))}");
+        }
+
+        return string.Join('\n', lines);
+    }
+
     private static async Task UntilAsync(TestApp app, Func<AppDbContext, Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + Patience;
@@ -102,8 +127,15 @@ public sealed class QuartzWiringTests : IAsyncLifetime
                 }
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "The scheduled job did not get there within " + Patience);
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"The scheduled job did not get there within {Patience}.\n{await StateAsync(app)}");
+            }
+
             await Task.Delay(100);
+
+            // Quartz waits on the app's (fake) clock: a second passes for it, so the next one-second firing comes due.
+            app.Time.Advance(TimeSpan.FromSeconds(1));
         }
     }
 }

@@ -3,7 +3,7 @@ using Quartz;
 namespace ExpenseTracker.Web.Features.Notifications.Scheduling;
 
 /// <summary>
-/// Every scheduled job and when it fires, in one place. All are simple interval triggers on the wall clock (UTC): the
+/// Every scheduled job and when it fires, in one place. All are simple interval triggers (UTC, on the app's TimeProvider): the
 /// calendar logic — time zones, month ends, daylight saving — is in the rules, not in Quartz. Each trigger is re-declared
 /// with <c>StartNow</c> on every start (the declared schedule overwrites the stored one, so a changed interval applies),
 /// so every job runs once as the app comes up; a firing missed while the process stalled runs once, not once per missed

@@ -31,8 +31,8 @@ public static class NotificationJobsServiceCollectionExtensions
 
         builder.Services.AddQuartz(quartz =>
         {
-            // Quartz decides when to wake up on the wall clock; what is due is decided by the rules on the app's TimeProvider.
-            quartz.UseTimeProvider(TimeProvider.System);
+            // No UseTimeProvider: Quartz takes the container's TimeProvider, the app's clock (the system's in production),
+            // so a test's fake clock drives the scheduler's waits as well as what the rules find due.
             quartz.UseDefaultThreadPool(2);
             quartz.UsePersistentStore(store =>
             {
