@@ -26,36 +26,50 @@ public sealed class ReminderTick(
         var added = 0;
         foreach (var rule in rules)
         {
-            var now = time.GetUtcNow();
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var checkpoint = await db.JobCheckpoints.FirstOrDefaultAsync(c => c.Name == rule.Name, cancellationToken);
-            var from = checkpoint is null ? now - FirstLookBack : new DateTimeOffset(DateTime.SpecifyKind(checkpoint.LastRunUtc, DateTimeKind.Utc));
-            if (from >= now)
+            try
             {
-                continue; // the clock went back, or two ticks in the same instant: nothing new can be due
+                added += await RunAsync(rule, cancellationToken);
             }
-
-            if (now - from > options.MaxCatchUp)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning("Rule {Rule} last ran at {From:o}; evaluating only the last {Days} days", rule.Name, from, options.MaxCatchUp.TotalDays);
-                from = now - options.MaxCatchUp;
+                // One rule's failure must not hold back the others; its checkpoint stays, so the next tick retries its window.
+                logger.LogError(e, "Periodic rule {Rule} failed", rule.Name);
             }
-
-            var requests = await rule.EvaluateAsync(from, now, cancellationToken);
-            added += await outbox.EnqueueAsync(requests, cancellationToken);
-
-            if (checkpoint is null)
-            {
-                db.JobCheckpoints.Add(new JobCheckpoint { Name = rule.Name, LastRunUtc = now.UtcDateTime });
-            }
-            else
-            {
-                checkpoint.LastRunUtc = now.UtcDateTime;
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
         }
 
+        return added;
+    }
+
+    private async Task<int> RunAsync(IPeriodicNotificationRule rule, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var checkpoint = await db.JobCheckpoints.FirstOrDefaultAsync(c => c.Name == rule.Name, cancellationToken);
+        var from = checkpoint is null ? now - FirstLookBack : new DateTimeOffset(DateTime.SpecifyKind(checkpoint.LastRunUtc, DateTimeKind.Utc));
+        if (from >= now)
+        {
+            return 0; // the clock went back, or two ticks in the same instant: nothing new can be due
+        }
+
+        if (now - from > options.MaxCatchUp)
+        {
+            logger.LogWarning("Rule {Rule} last ran at {From:o}; evaluating only the last {Days} days", rule.Name, from, options.MaxCatchUp.TotalDays);
+            from = now - options.MaxCatchUp;
+        }
+
+        var requests = await rule.EvaluateAsync(from, now, cancellationToken);
+        var added = await outbox.EnqueueAsync(requests, cancellationToken);
+
+        if (checkpoint is null)
+        {
+            db.JobCheckpoints.Add(new JobCheckpoint { Name = rule.Name, LastRunUtc = now.UtcDateTime });
+        }
+        else
+        {
+            checkpoint.LastRunUtc = now.UtcDateTime;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
         return added;
     }
 }
