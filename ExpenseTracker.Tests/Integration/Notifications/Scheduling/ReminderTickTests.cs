@@ -18,10 +18,10 @@ public sealed class ReminderTickTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        app.Time.SetUtcNow(new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero));
+        app.Time.SetUtcNow(new DateTimeOffset(2027, 10, 1, 0, 0, 0, TimeSpan.Zero));
         home = await ReminderHousehold.CreateAsync(app);
         await home.TickAsync(); // checkpoints at 1 October
-        await home.AddBillAsync(home.Bill("Rent", BillScheduleKind.MonthlyOnDay, new DateOnly(2026, 10, 1), lead: 0, day: 5));
+        await home.AddBillAsync(home.Bill("Rent", BillScheduleKind.MonthlyOnDay, new DateOnly(2027, 10, 1), lead: 0, day: 5));
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -30,20 +30,20 @@ public sealed class ReminderTickTests : IAsyncLifetime
     public async Task AfterALongDowntimeOnlyTheLastWeekIsEvaluated()
     {
         // Down from 1 October to 1 November: the 5 October reminders are more than a week old; the rent stays unpaid.
-        app.Time.SetUtcNow(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+        app.Time.SetUtcNow(new DateTimeOffset(2027, 11, 1, 0, 0, 0, TimeSpan.Zero));
 
         await home.TickAsync();
 
         Assert.Empty(await home.OutboxAsync());
         await using var scope = app.Services.CreateAsyncScope();
         var checkpoint = await scope.ServiceProvider.GetRequiredService<AppDbContext>().JobCheckpoints.SingleAsync(c => c.Name == "bill-reminders");
-        Assert.Equal(new DateTime(2026, 11, 1), checkpoint.LastRunUtc);
+        Assert.Equal(new DateTime(2027, 11, 1), checkpoint.LastRunUtc);
     }
 
     [Fact]
     public async Task AFailingRuleKeepsItsCheckpointAndTheOthersStillRun()
     {
-        app.Time.SetUtcNow(new DateTimeOffset(2026, 10, 6, 12, 0, 0, TimeSpan.Zero));
+        app.Time.SetUtcNow(new DateTimeOffset(2027, 10, 6, 12, 0, 0, TimeSpan.Zero));
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var bills = services.GetServices<IPeriodicNotificationRule>().OfType<BillReminderRule>().Single();
@@ -56,7 +56,7 @@ public sealed class ReminderTickTests : IAsyncLifetime
         Assert.Equal(6, added);
         var db = services.GetRequiredService<AppDbContext>();
         Assert.False(await db.JobCheckpoints.AnyAsync(c => c.Name == FailingRule.RuleName));
-        Assert.Equal(new DateTime(2026, 10, 6, 12, 0, 0), (await db.JobCheckpoints.SingleAsync(c => c.Name == "bill-reminders")).LastRunUtc);
+        Assert.Equal(new DateTime(2027, 10, 6, 12, 0, 0), (await db.JobCheckpoints.SingleAsync(c => c.Name == "bill-reminders")).LastRunUtc);
     }
 
     private sealed class FailingRule : IPeriodicNotificationRule
