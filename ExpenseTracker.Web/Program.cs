@@ -13,6 +13,7 @@ using ExpenseTracker.Web.Features.Import;
 using ExpenseTracker.Web.Features.Import.Rules;
 using ExpenseTracker.Web.Features.Import.Mapping;
 using ExpenseTracker.Web.Features.Notifications;
+using ExpenseTracker.Web.Features.Notifications.Scheduling;
 using ExpenseTracker.Web.Features.Notifications.Unsubscribe;
 using ExpenseTracker.Web.Features.PaymentAccounts;
 using ExpenseTracker.Web.Features.Settings;
@@ -47,6 +48,7 @@ builder.AddBackup();
 builder.AddBills();
 builder.AddNotifications();
 builder.AddNotificationAlerts();
+builder.AddNotificationJobs();
 builder.Services.AddMudServices(options =>
 {
     options.SnackbarConfiguration.VisibleStateDuration = 4000;

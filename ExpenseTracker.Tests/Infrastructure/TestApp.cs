@@ -72,6 +72,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
+
+        // No Quartz scheduler unless a test asks for one with With("Jobs:Enabled", "true"): ticks are run by hand.
+        builder.UseSetting("Jobs:Enabled", "false");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
