@@ -31,4 +31,22 @@ internal static class NotificationRows
         await db.SaveChangesAsync();
         return notification.Id;
     }
+
+    /// <summary>Adds <paramref name="count"/> unread notifications "Notice 0".."Notice n-1", two minutes apart (the last, 2 min ago, newest), in one save.</summary>
+    public static async Task AddManyAsync(TestApp app, long householdId, long memberId, int count)
+    {
+        await using var scope = app.ScopeFor(householdId);
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        for (var i = 0; i < count; i++)
+        {
+            db.Notifications.Add(new Notification
+            {
+                HouseholdId = householdId, MemberId = memberId, Key = $"many:{i}:m{memberId}", Rule = "test",
+                Title = $"Notice {i}", Body = "Details.", Link = "bills", CreatedAt = now.AddMinutes(2 * (i - count)),
+            });
+        }
+
+        await db.SaveChangesAsync();
+    }
 }
