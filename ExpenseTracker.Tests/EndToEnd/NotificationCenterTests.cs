@@ -96,8 +96,11 @@ public sealed class NotificationCenterTests(BrowserFixture browser) : IAsyncLife
         Assert.NotNull(box);
         Assert.True(box.X >= 0 && box.X + box.Width <= 360, $"The bell's panel spans {box.X}..{box.X + box.Width} on a 360 px screen.");
         await BrowserHelpers.ScreenshotAsync(page, "notifications-bell-open-360");
+        // Opening moves the keyboard into the panel; Escape closes it and gives the focus back to the bell.
+        await Expect(page.Locator("[data-testid=bell-panel]")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Escape");
         await Expect(page.Locator("[data-testid=bell-panel]")).ToHaveCountAsync(0);
+        await Expect(bellButton).ToBeFocusedAsync();
 
         await page.ClickAsync("[data-testid=filter-unread]");
         await Expect(page.Locator("[data-testid=notification-item]")).ToHaveCountAsync(1);
