@@ -56,6 +56,7 @@ public sealed class NotificationCenterTests(BrowserFixture browser) : IAsyncLife
         var panel = page.Locator("[data-testid=bell-panel]");
         await Expect(panel.Locator("[data-testid=bell-item]")).ToHaveCountAsync(3);
         await Expect(panel.Locator("[data-testid=bell-item]").First).ToContainTextAsync("Water is due in 3 days");
+        await WaitForPopoverFadeInAsync(page);
         await BrowserHelpers.ScreenshotAsync(page, "notifications-bell-open-desktop");
         await BrowserHelpers.AssertNoSeriousAccessibilityViolationsAsync(page);
 
@@ -95,6 +96,7 @@ public sealed class NotificationCenterTests(BrowserFixture browser) : IAsyncLife
         var box = await page.Locator("[data-testid=bell-panel]").BoundingBoxAsync();
         Assert.NotNull(box);
         Assert.True(box.X >= 0 && box.X + box.Width <= 360, $"The bell's panel spans {box.X}..{box.X + box.Width} on a 360 px screen.");
+        await WaitForPopoverFadeInAsync(page);
         await BrowserHelpers.ScreenshotAsync(page, "notifications-bell-open-360");
         // Opening moves the keyboard into the panel; Escape closes it and gives the focus back to the bell.
         await Expect(page.Locator("[data-testid=bell-panel]")).ToBeFocusedAsync();
@@ -136,6 +138,10 @@ public sealed class NotificationCenterTests(BrowserFixture browser) : IAsyncLife
         var row = await db.NotificationPreferences.AsNoTracking().SingleAsync();
         Assert.Equal((NotificationType.UnusualSpending, NotificationChannel.Email, false), (row.Type, row.Channel, row.Enabled));
     }
+
+    /// <summary>MudBlazor fades popovers in: a screenshot taken earlier shows the page through the panel.</summary>
+    private static Task WaitForPopoverFadeInAsync(IPage page) =>
+        page.WaitForFunctionAsync("() => { const p = document.querySelector('.et-bell-popover'); return p && getComputedStyle(p).opacity === '1'; }");
 
     private static async Task AssertNoSidewaysScrollAsync(IPage page, int width)
     {
