@@ -61,7 +61,8 @@ public sealed class NotificationCenterTests(BrowserFixture browser) : IAsyncLife
         await BrowserHelpers.AssertNoSeriousAccessibilityViolationsAsync(page);
 
         await panel.Locator($"[data-notification-id='{water}'] a").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/bills?bill=1", StringComparison.Ordinal));
+        // Blazor navigates inside the page (pushState): there is no load event to wait for.
+        await page.WaitForURLAsync(url => url.EndsWith("/bills?bill=1", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         await Expect(bellButton).ToHaveAttributeAsync("aria-label", "Notifications, 1 unread");
         await using (var scope = app.ScopeFor(household.Id))
         {
