@@ -10,6 +10,8 @@ public static class NotificationsServiceCollectionExtensions
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddScoped<NotificationOutbox>();
         builder.Services.AddNotificationDelivery();
+        builder.Services.AddScoped<Center.NotificationCenterService>();
+        builder.Services.AddScoped<Preferences.NotificationSettingsService>();
         return builder;
     }
 }
