@@ -29,6 +29,7 @@ public static class BenchmarkProgram
         ["import"] = ("a 50,000-row bank CSV imported end to end into a household of 250,000 transactions, against raw prepared INSERTs", ImportBenchmark.RunAsync),
         ["live"] = ("the real app + Chromium: a quick-add save in one circuit until another circuit's dashboard shows the new total (then the in-process figure)", LiveAsync),
         ["export"] = ("the expense export (CSV and XLSX, to a file) of a 100,000-transaction household, with peak RSS", ExportBenchmark.RunAsync),
+        ["forecast"] = ("forecast backtest: MAPE of the total and five largest categories, 1 and 3 months ahead, on two generated households, against seasonal-naive", ForecastBenchmark.RunAsync),
     };
 
     public static async Task<int> Main(string[] args)
