@@ -21,7 +21,9 @@ public sealed record SeriesForecast(
 /// </summary>
 public static class Forecaster
 {
-    public const int MaxHorizon = 6;
+    public const int MaxHorizon = 12;
+    /// <summary>Methods are chosen on their errors 1 to 3 months ahead, whatever horizon is asked for.</summary>
+    public const int SelectionHorizon = 3;
     /// <summary>Below this many months the forecast is a plain average, marked low confidence.</summary>
     public const int MinConfidentMonths = 3;
     /// <summary>How many of the last months are replayed to choose a method.</summary>
@@ -45,7 +47,7 @@ public static class Forecaster
         }
 
         var scores = Candidates
-            .Select(m => (Method: m, Errors: Backtest(m, history, horizon)))
+            .Select(m => (Method: m, Errors: Backtest(m, history, SelectionHorizon)))
             .Where(s => s.Errors is not null)
             .Select(s => (s.Method, Errors: s.Errors!, Mae: s.Errors!.SelectMany(e => e).Select(Math.Abs).DefaultIfEmpty().Average()))
             .ToList();
