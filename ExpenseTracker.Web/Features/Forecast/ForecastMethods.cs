@@ -94,6 +94,23 @@ public static class ForecastMethods
         return result;
     }
 
+    /// <summary>
+    /// The month-to-month noise (a standard deviation, robustly): from the year-over-year changes, which no seasonality
+    /// and little trend survive (each is the difference of two noisy months, hence ÷ √2), when there are at least four;
+    /// else from the deviations themselves.
+    /// </summary>
+    public static double NoiseScale(IReadOnlyList<double> history, IReadOnlyList<List<double>> deviations)
+    {
+        var yearly = Enumerable.Range(Season, Math.Max(0, history.Count - Season)).Select(t => history[t] - history[t - Season]).ToList();
+        if (yearly.Count >= 4)
+        {
+            var centre = Median(yearly);
+            return 1.4826 * Median(yearly.Select(d => Math.Abs(d - centre))) / Math.Sqrt(2);
+        }
+
+        return 1.4826 * Median(deviations.SelectMany(d => d).Select(Math.Abs));
+    }
+
     /// <summary>The median of the pairwise slopes (robust to outliers); 0 for fewer than 2 points.</summary>
     public static double TheilSen(IReadOnlyList<double> values)
     {
@@ -123,7 +140,7 @@ public static class ForecastMethods
         }
 
         // Only offsets clearly above the month-to-month noise are kept: a month seen once or twice is mostly noise.
-        var noise = 1.4826 * Median(deviations.SelectMany(d => d).Select(Math.Abs));
+        var noise = NoiseScale(history, deviations);
         var offsets = deviations.Select(d => d.Count == 0 ? 0 : Median(d)).Select(o => Math.Abs(o) > SignificantOffset * noise ? o : 0).ToArray();
         var mean = offsets.Average();
         return offsets.Select(o => o - mean).ToArray();
