@@ -78,8 +78,12 @@ public static class ForecastMethods
     public static double[] RobustSeasonal(IReadOnlyList<double> history, int horizon)
     {
         var n = history.Count;
-        var offsets = SeasonalOffsets(history);
         var clean = ClipOutliers(history);
+
+        // Offsets are measured on the series detrended by the median year-over-year change (which no season affects),
+        // so a trend is not mistaken for a season.
+        var rough = Median(Enumerable.Range(Season, n - Season).Select(t => clean[t] - clean[t - Season])) / Season;
+        var offsets = SeasonalOffsets(clean.Select((v, t) => v - (rough * t)).ToArray());
         var deseasonalized = Enumerable.Range(0, n).Select(t => clean[t] - offsets[t % Season]).ToArray();
         var window = Math.Min(Season, n);
         var level = deseasonalized.Skip(n - window).Average();
@@ -149,7 +153,7 @@ public static class ForecastMethods
     private static readonly double[] Alphas = [0.1, 0.25, 0.5];
     private static readonly double[] Betas = [0.0, 0.05, 0.15];
     private static readonly double[] Gammas = [0.05, 0.2, 0.4];
-    private static readonly double[] Phis = [0.8, 0.95];
+    private static readonly double[] Phis = [0.8, 0.9, 0.98];
 
     /// <summary>
     /// ETS(A,Ad,A): parameters from a small grid by one-step-ahead squared error on the clipped history, then forecast.
@@ -184,9 +188,12 @@ public static class ForecastMethods
     private static double RunHoltWinters(double[] y, double alpha, double beta, double gamma, double phi, int horizon, out double[] forecast)
     {
         var n = y.Length;
-        var level = y.Take(Season).Average();
-        var trend = n >= 2 * Season ? (y.Skip(Season).Take(Season).Average() - level) / Season : 0;
-        var seasonal = y.Take(Season).Select(v => v - level).ToArray();
+        // Start at the end of the first season: its mean level moved on by the trend, seasonal indices net of the trend.
+        var mean = y.Take(Season).Average();
+        var trend = n >= 2 * Season ? (y.Skip(Season).Take(Season).Average() - mean) / Season : 0;
+        const double middle = (Season - 1) / 2.0;
+        var level = mean + (trend * middle);
+        var seasonal = y.Take(Season).Select((v, i) => v - (mean + (trend * (i - middle)))).ToArray();
         var sse = 0.0;
         for (var t = Season; t < n; t++)
         {
@@ -232,7 +239,8 @@ public static class ForecastMethods
             local[t] = Median(Enumerable.Range(Math.Max(0, t - 3), Math.Min(n, t + 4) - Math.Max(0, t - 3)).Where(i => i != t).Select(i => history[i]));
         }
 
-        var spread = 1.4826 * Median(Enumerable.Range(0, n).Select(t => Math.Abs(history[t] - local[t])));
+        // A floor of 5 % of the typical value, so a flat series still has a limit.
+        var spread = Math.Max(1.4826 * Median(Enumerable.Range(0, n).Select(t => Math.Abs(history[t] - local[t]))), 0.05 * Median(history.Select(Math.Abs)));
         if (spread <= 0)
         {
             return result;
