@@ -81,8 +81,8 @@ public static class ForecastMethods
         var clean = ClipOutliers(history);
 
         // Offsets are measured on the series detrended by the median year-over-year change (which no season affects),
-        // so a trend is not mistaken for a season.
-        var rough = Median(Enumerable.Range(Season, n - Season).Select(t => clean[t] - clean[t - Season])) / Season;
+        // so a trend is not mistaken for a season. Fewer than six such changes are too noisy to detrend by.
+        var rough = n - Season >= 6 ? Median(Enumerable.Range(Season, n - Season).Select(t => clean[t] - clean[t - Season])) / Season : 0;
         var offsets = SeasonalOffsets(clean.Select((v, t) => v - (rough * t)).ToArray());
         var deseasonalized = Enumerable.Range(0, n).Select(t => clean[t] - offsets[t % Season]).ToArray();
         var window = Math.Min(Season, n);
