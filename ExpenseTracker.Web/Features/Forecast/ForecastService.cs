@@ -53,11 +53,11 @@ public sealed class ForecastService(
         var categories = await CategoriesAsync(db, cancellationToken);
         var rows = projection.Categories
             .Where(c => c.ProjectedMinor != 0 || c.SpentMinor != 0)
-            .Select(c => Row(c, categories, budgetAmounts.GetValueOrDefault(c.CategoryId)))
+            .Select(c => Row(c, categories, budgetAmounts.TryGetValue(c.CategoryId, out var budget) ? budget : null))
             .OrderByDescending(r => r.ProjectedMinor).ThenBy(r => r.Name, StringComparer.Ordinal)
             .ToList();
         var total = new MonthEndRow(null, "Total", null, projection.SpentMinor, projection.BillsDueMinor, projection.ExpectedVariableMinor,
-            projection.ProjectedMinor, budgetAmounts.GetValueOrDefault(OverallKey));
+            projection.ProjectedMinor, budgetAmounts.TryGetValue(OverallKey, out var overall) ? overall : null);
         return new MonthEndView(context.Month, context.Today, BudgetPeriods.DaysLeft(context.Range, context.Today), context.Currency, total, rows,
             projection.LowConfidence, projection.HistoryDays);
     }
