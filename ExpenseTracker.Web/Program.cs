@@ -7,6 +7,7 @@ using ExpenseTracker.Web.Features.Categories;
 using ExpenseTracker.Web.Features.Demo;
 using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Export;
+using ExpenseTracker.Web.Features.Forecast;
 using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Features.Identity;
 using ExpenseTracker.Web.Features.Import;
@@ -49,6 +50,7 @@ builder.AddBills();
 builder.AddNotifications();
 builder.AddNotificationAlerts();
 builder.AddNotificationJobs();
+builder.AddForecasting();
 builder.Services.AddMudServices(options =>
 {
     options.SnackbarConfiguration.VisibleStateDuration = 4000;

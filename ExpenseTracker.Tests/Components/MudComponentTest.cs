@@ -50,6 +50,7 @@ public abstract class MudComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(AppServices.GetRequiredService<ActivityService>());
         Services.AddSingleton(AppServices.GetRequiredService<ExpenseTracker.Web.Features.Budgets.BudgetService>());
         Services.AddSingleton(AppServices.GetRequiredService<ExpenseTracker.Web.Features.Analytics.AnalyticsService>());
+        Services.AddSingleton(AppServices.GetRequiredService<ExpenseTracker.Web.Features.Forecast.ForecastService>());
         Services.AddScoped<ExpenseEvents>();
         Services.AddScoped<ExpenseActions>();
 
