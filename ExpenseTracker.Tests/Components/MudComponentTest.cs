@@ -51,6 +51,8 @@ public abstract class MudComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(AppServices.GetRequiredService<ExpenseTracker.Web.Features.Budgets.BudgetService>());
         Services.AddSingleton(AppServices.GetRequiredService<ExpenseTracker.Web.Features.Analytics.AnalyticsService>());
         Services.AddSingleton(AppServices.GetRequiredService<ExpenseTracker.Web.Features.Forecast.ForecastService>());
+        Services.AddSingleton(AppServices.GetRequiredService<ExpenseTracker.Web.Features.Search.SavedSearchService>());
+        Services.AddSingleton(AppServices.GetRequiredService<ExpenseTracker.Web.Features.Notifications.Push.PushSubscriptionService>());
         Services.AddScoped<ExpenseEvents>();
         Services.AddScoped<ExpenseActions>();
 

@@ -62,7 +62,7 @@ public sealed class NotificationCenterTests(BrowserFixture browser) : IAsyncLife
 
         await panel.Locator($"[data-notification-id='{water}'] a").ClickAsync();
         // Blazor navigates inside the page (pushState): there is no load event to wait for.
-        await page.WaitForURLAsync(url => url.EndsWith("/bills?bill=1", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/bills\\?bill=1$"), new PageAssertionsToHaveURLOptions { Timeout = 30_000 });
         await Expect(bellButton).ToHaveAttributeAsync("aria-label", "Notifications, 1 unread");
         await using (var scope = app.ScopeFor(household.Id))
         {

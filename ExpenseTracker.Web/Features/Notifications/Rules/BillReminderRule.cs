@@ -12,7 +12,8 @@ namespace ExpenseTracker.Web.Features.Notifications.Rules;
 /// when N is 0), "due today" at 08:00 on the due date, "overdue" at 09:00 the day after. Only occurrences not yet paid
 /// count (on or after <see cref="Bill.NextDue"/>), read when the tick runs, so a bill paid before a reminder's time gets
 /// no reminder. Archived bills and ended schedules (no next due) get none. A household bill goes to Owners, Members and
-/// Viewers; a personal bill only to its member. Pure over the database and the window: no clock.
+/// Viewers; a personal bill only to its member. A bill added after its "due soon" time is reminded as it is added.
+/// Pure over the database and the window: no clock.
 /// </summary>
 public sealed class BillReminderRule(IDbContextFactory<AppDbContext> dbFactory) : IPeriodicNotificationRule
 {
@@ -51,6 +52,7 @@ public sealed class BillReminderRule(IDbContextFactory<AppDbContext> dbFactory) 
             foreach (var recipient in recipients[bill.HouseholdId].Where(r => IsRecipient(bill, r)))
             {
                 requests.AddRange(Due(bill, recipient, culture, fromExclusive, toInclusive));
+                requests.AddRange(AddedLate(bill, recipient, culture, fromExclusive, toInclusive));
             }
         }
 
@@ -91,6 +93,32 @@ public sealed class BillReminderRule(IDbContextFactory<AppDbContext> dbFactory) 
             if (LocalSchedule.InWindow(overdue, from, to))
             {
                 yield return Request(bill, recipient, culture, Overdue, due, overdue, lead);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A bill added after its next occurrence's "due soon" time (a bill due tomorrow, entered today) is reminded when it is
+    /// added, with the days actually left — the same outbox key as the regular reminder, so never twice.
+    /// </summary>
+    private static IEnumerable<NotificationRequest> AddedLate(Bill bill, Recipient recipient, CultureInfo culture, DateTimeOffset from, DateTimeOffset to)
+    {
+        var created = new DateTimeOffset(DateTime.SpecifyKind(bill.CreatedAt, DateTimeKind.Utc));
+        var lead = Math.Max(0, bill.ReminderLeadDays);
+        if (lead == 0 || !LocalSchedule.InWindow(created, from, to))
+        {
+            yield break;
+        }
+
+        var due = bill.NextDue!.Value;
+        var soon = LocalSchedule.ToUtc(due.AddDays(-lead), SoonAt, recipient.Zone);
+        var today = LocalSchedule.ToUtc(due, TodayAt, recipient.Zone);
+        if (soon < created && created < today)
+        {
+            var left = due.DayNumber - DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(created, recipient.Zone).DateTime).DayNumber;
+            if (left > 0)
+            {
+                yield return Request(bill, recipient, culture, DueSoon, due, created, left);
             }
         }
     }
