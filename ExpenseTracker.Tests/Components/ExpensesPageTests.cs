@@ -76,7 +76,7 @@ public sealed class ExpensesPageTests : MudComponentTest
         var page = Render<ExpensesPage>(p => p.AddCascadingValue(Household));
 
         // "payee 11" is part of Payee 11 and Payee 110–119; of those only 115–119 cost at least 115.00.
-        page.WaitForAssertion(() => Assert.Equal(5, page.FindAll("tr.expense-row").Count));
+        page.WaitForAssertion(() => Assert.Equal(5, page.FindAll("tr.expense-row").Count), TimeSpan.FromSeconds(15));
         Assert.Equal(["payee: payee 11", "amount>=115"], page.FindAll("[data-testid=search-chip]").Select(c => c.TextContent.Trim()).ToArray());
     }
 
@@ -87,13 +87,13 @@ public sealed class ExpensesPageTests : MudComponentTest
         navigation.NavigateTo("expenses?q=amount%3E110");
         Render<MudPopoverProvider>();
         var page = Render<ExpensesPage>(p => p.AddCascadingValue(Household));
-        page.WaitForAssertion(() => Assert.Equal(10, page.FindAll("tr.expense-row").Count));
+        page.WaitForAssertion(() => Assert.Equal(10, page.FindAll("tr.expense-row").Count), TimeSpan.FromSeconds(15));
         var before = navigation.Uri;
 
         page.Find("#filter-text").Input("amount>ten");
         App.Time.Advance(TimeSpan.FromSeconds(1)); // MudBlazor's debounce runs on the app's (fake) clock
 
-        page.WaitForAssertion(() => Assert.Contains("\"ten\" in \"amount>ten\" is not an amount", System.Net.WebUtility.HtmlDecode(page.Markup), StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Contains("\"ten\" in \"amount>ten\" is not an amount", System.Net.WebUtility.HtmlDecode(page.Markup), StringComparison.Ordinal), TimeSpan.FromSeconds(15));
         Assert.Equal(before, navigation.Uri);
         Assert.Equal(10, page.FindAll("tr.expense-row").Count);
     }
