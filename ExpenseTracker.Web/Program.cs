@@ -1,5 +1,6 @@
 using ExpenseTracker.Web.Components;
 using ExpenseTracker.Web.Features.Analytics;
+using ExpenseTracker.Web.Features.Api;
 using ExpenseTracker.Web.Features.Backup;
 using ExpenseTracker.Web.Features.Bills;
 using ExpenseTracker.Web.Features.Budgets;
@@ -51,6 +52,7 @@ builder.AddNotifications();
 builder.AddNotificationAlerts();
 builder.AddNotificationJobs();
 builder.AddForecasting();
+builder.AddApi();
 builder.Services.AddMudServices(options =>
 {
     options.SnackbarConfiguration.VisibleStateDuration = 4000;
@@ -90,7 +92,8 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
 
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseStatusCodePagesExceptApi("/not-found");
+app.UseApiRateLimiting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
@@ -101,6 +104,7 @@ app.MapAnalytics();
 app.MapExport();
 app.MapBackup();
 app.MapNotificationUnsubscribe();
+app.MapApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

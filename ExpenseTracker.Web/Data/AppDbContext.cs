@@ -44,6 +44,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
     public DbSet<JobCheckpoint> JobCheckpoints => Set<JobCheckpoint>();
     public DbSet<TransactionSearchRow> TransactionSearch => Set<TransactionSearchRow>();
     public DbSet<SavedSearch> SavedSearches => Set<SavedSearch>();
+    public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -81,6 +82,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
         ApplyHouseholdFilter<MemberNotificationSettings>(builder);
         ApplyHouseholdFilter<PushSubscription>(builder);
         ApplyHouseholdFilter<SavedSearch>(builder);
+        ApplyHouseholdFilter<PersonalAccessToken>(builder);
         builder.Entity<Household>().HasQueryFilter(HouseholdFilter, h => h.Id == CurrentHouseholdId);
         builder.Entity<Transaction>()
             .HasQueryFilter(HouseholdFilter, t => t.HouseholdId == CurrentHouseholdId)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Api;
 using Microsoft.EntityFrameworkCore;
 
 namespace ExpenseTracker.Web.Infrastructure;
@@ -57,7 +58,11 @@ public sealed class CurrentHousehold(AppDbContext db, HouseholdScope scope)
             .OrderBy(m => m.Id)
             .Select(m => new { m.Id, m.DisplayName, m.Role, m.Household })
             .ToListAsync(cancellationToken);
-        var chosen = memberships.FirstOrDefault(m => m.Household!.Id == preferred) ?? memberships.FirstOrDefault();
+        // An API token acts for exactly one membership; never another household of the same person.
+        var tokenMember = principal.FindFirstValue(ApiClaims.Member);
+        var chosen = tokenMember is not null
+            ? memberships.FirstOrDefault(m => m.Id.ToString(CultureInfo.InvariantCulture) == tokenMember)
+            : memberships.FirstOrDefault(m => m.Household!.Id == preferred) ?? memberships.FirstOrDefault();
         if (chosen is null)
         {
             scope.Clear();

@@ -47,6 +47,7 @@ public static class BackupFormat
         [typeof(Data.OutboxMessage)] = "delivery state of messages already produced",
         [typeof(Data.Notification)] = "in-app notifications about the old household's rows",
         [typeof(Data.PushSubscription)] = "bound to one browser on one device; members subscribe again",
+        [typeof(Data.PersonalAccessToken)] = "secrets bound to the old household's members; members create new tokens",
     };
 
     /// <summary>Whether a file of <paramref name="formatVersion"/> must contain <paramref name="table"/>.</summary>

@@ -28,6 +28,7 @@ public sealed class HouseholdDeletion(AppDbContext db, TimeProvider time, ILogge
             await db.MemberNotificationSettings.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             await db.PushSubscriptions.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             await db.SavedSearches.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
+            await db.PersonalAccessTokens.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             var checkpoint = Notifications.Alerts.SpendingAlerts.CheckpointName(householdId);
             await db.JobCheckpoints.Where(x => x.Name == checkpoint).ExecuteDeleteAsync(cancellationToken);
             await db.MemberShares.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);

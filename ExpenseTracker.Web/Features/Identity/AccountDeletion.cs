@@ -83,6 +83,9 @@ public sealed class AccountDeletion(
             }
 
             scope.Clear();
+            // Its API tokens are secrets of a person who is gone.
+            var memberIds = memberships.Select(m => m.Id).ToList();
+            await db.PersonalAccessTokens.IgnoreQueryFilters().Where(t => memberIds.Contains(t.MemberId)).ExecuteDeleteAsync(cancellationToken);
             // Accepted invitations keep the fact, not the account (the foreign key would block the deletion).
             await db.Invitations.IgnoreQueryFilters().Where(i => i.AcceptedByUserId == user.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.AcceptedByUserId, (string?)null), cancellationToken);
