@@ -87,9 +87,12 @@ app.UseForwardedHeaders(new ForwardedHeadersOptions
     ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
 });
 
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    // Only over HTTPS (and never for localhost): browsers then refuse plain HTTP to this host for a year.
+    app.UseHsts();
 }
 
 app.UseStatusCodePagesExceptApi("/not-found");
@@ -105,7 +108,8 @@ app.MapExport();
 app.MapBackup();
 app.MapNotificationUnsubscribe();
 app.MapApi();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// Our Content-Security-Policy already says frame-ancestors 'none' (SecurityHeaders); no second header.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 
 await app.RunAsync();
 return 0;
