@@ -53,6 +53,7 @@ builder.AddNotificationAlerts();
 builder.AddNotificationJobs();
 builder.AddForecasting();
 builder.AddApi();
+builder.AddRateLimits();
 builder.Services.AddMudServices(options =>
 {
     options.SnackbarConfiguration.VisibleStateDuration = 4000;
@@ -60,7 +61,21 @@ builder.Services.AddMudServices(options =>
     options.SnackbarConfiguration.HideTransitionDuration = 200;
     options.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
 });
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// Bounded circuits (Microsoft's Blazor Server threat guidance): few disconnected circuits kept, for a short time, small
+// messages, one invocation at a time per client, and a cap on render batches waiting for the browser.
+builder.Services.AddRazorComponents()
+    .AddInteractiveServerComponents(options =>
+    {
+        options.DisconnectedCircuitMaxRetained = 100;
+        options.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+        options.JSInteropDefaultCallTimeout = TimeSpan.FromMinutes(1);
+        options.MaxBufferedUnacknowledgedRenderBatches = 10;
+    })
+    .AddHubOptions(options =>
+    {
+        options.MaximumReceiveMessageSize = 32 * 1024;
+        options.MaximumParallelInvocationsPerClient = 1;
+    });
 
 var app = builder.Build();
 
@@ -95,8 +110,9 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
-app.UseStatusCodePagesExceptApi("/not-found");
-app.UseApiRateLimiting();
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseNoStatusCodePagesForApi();
+app.UseRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

@@ -29,7 +29,8 @@ public static class SecurityHeaders
             return nonce;
         }
 
-        nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+        // Hex: nothing for HTML attribute encoding to change.
+        nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         http.Items[NonceItem] = nonce;
         return nonce;
     }
