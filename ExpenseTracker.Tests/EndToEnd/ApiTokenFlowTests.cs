@@ -41,6 +41,9 @@ public sealed class ApiTokenFlowTests(BrowserFixture browser) : IAsyncLifetime
         app = TestApp.StartLive();
         var (_, household, memberId) = await app.CreateUserWithHouseholdAsync("tessa@example.com", password: Password);
         var page = await browser.NewPageAsync(app.LiveAddress);
+        // The first sign-in of a fresh app hashes the password and renders its first pages cold: on a loaded 2-core
+        // machine the click's wait for that navigation alone can pass the fixture's 15 s.
+        page.SetDefaultTimeout(60_000);
         await BrowserHelpers.SignInAsync(page, "tessa@example.com", Password, "/settings");
 
         await page.Locator("[data-testid=settings-api-tokens-link]").ClickAsync();
@@ -91,6 +94,7 @@ public sealed class ApiTokenFlowTests(BrowserFixture browser) : IAsyncLifetime
         app = TestApp.StartLive();
         await app.CreateUserWithHouseholdAsync("pia@example.com", password: Password);
         var page = await browser.NewPageAsync(app.LiveAddress, width: 360, height: 780);
+        page.SetDefaultTimeout(60_000);
         await BrowserHelpers.SignInAsync(page, "pia@example.com", Password, "/settings/api-tokens");
 
         await page.Locator("#api-token-name").FillAsync("Phone shortcut that logs a coffee");
