@@ -31,7 +31,7 @@ if (ImportCommand.IsCommand(args) && !ImportCommitCommand.IsCommand(args))
 
 // Our own switches are not configuration keys: keep them away from the command-line configuration provider.
 var hostArgs = args.Where(a => a != DemoSeeder.Flag).ToArray();
-var builder = WebApplication.CreateBuilder(AdminCommands.IsCommand(args) || ImportCommitCommand.IsCommand(args) ? [] : hostArgs);
+var builder = WebApplication.CreateBuilder(AdminCommands.IsCommand(args) || ImportCommitCommand.IsCommand(args) || TokenCommands.IsCommand(args) ? [] : hostArgs);
 
 builder.AddStorage();
 builder.AddData();
@@ -83,6 +83,11 @@ await DatabaseSetup.MigrateAsync(app.Services);
 if (AdminCommands.IsCommand(args))
 {
     return await AdminCommands.RunAsync(app.Services, args, Console.In, Console.Out);
+}
+
+if (TokenCommands.IsCommand(args))
+{
+    return await TokenCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
 if (ImportCommitCommand.IsCommand(args))
