@@ -188,6 +188,33 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(HttpMethod.Post, "/api/v1/categories", new { name = "read-only" })).Status);
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_every_household_data_endpoint_with_its_errors()
+    {
+        var (_, document) = await (await api.ClientAsync("Ana")).GetJsonAsync("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+        var expected = new (string Path, string Method, string Error)[]
+        {
+            ("/api/v1/members", "get", "400"), ("/api/v1/members/{id}", "get", "404"),
+            ("/api/v1/accounts", "post", "403"), ("/api/v1/accounts/{id}", "put", "404"), ("/api/v1/accounts/{id}", "delete", "404"),
+            ("/api/v1/categories", "post", "400"), ("/api/v1/categories/{id}", "delete", "404"), ("/api/v1/categories/options", "get", "401"),
+            ("/api/v1/tags", "get", "400"), ("/api/v1/tags/{id}", "put", "404"), ("/api/v1/tags/{id}", "delete", "403"),
+            ("/api/v1/budgets", "get", "400"), ("/api/v1/budgets/{categoryId}", "put", "404"), ("/api/v1/budgets/{categoryId}", "delete", "404"),
+            ("/api/v1/totals/monthly", "get", "400"),
+            ("/api/v1/bills", "post", "400"), ("/api/v1/bills/{id}", "put", "404"), ("/api/v1/bills/{id}/paid", "post", "404"),
+            ("/api/v1/imports", "post", "422"), ("/api/v1/imports", "get", "403"), ("/api/v1/imports/{id}", "delete", "404"),
+        };
+        foreach (var (path, method, error) in expected)
+        {
+            Assert.True(paths.TryGetProperty(path, out var item), path);
+            Assert.True(item.TryGetProperty(method, out var operation), $"{method} {path}");
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("operationId").GetString()));
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()));
+            Assert.NotEmpty(operation.GetProperty("tags").EnumerateArray());
+            Assert.True(operation.GetProperty("responses").TryGetProperty(error, out _), $"{method} {path} lists no {error}");
+        }
+    }
+
     private Task<(long HouseholdId, long MemberId, string Token, HttpClient Client)> CreateOtherHouseholdAsync(string email) =>
         Infrastructure.ApiTestClient.CreateApiHouseholdAsync(api.App, email);
 }
