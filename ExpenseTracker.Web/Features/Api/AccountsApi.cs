@@ -23,34 +23,17 @@ public static class AccountsApi
 
         accounts.MapGet("/", async (PaymentAccountService service, string? page, string? pageSize, CancellationToken ct) =>
                 TypedResults.Ok(ApiInput.Page(await ListAsync(service, ct), page, pageSize)))
-            .WithName("ListAccounts")
-            .WithSummary("The household's accounts, open ones first.")
-            .Produces<ResourcePage<ApiAccount>>()
-            .ProducesValidationProblem();
+            .Reads<ResourcePage<ApiAccount>>("ListAccounts", "The household's accounts, open ones first.");
 
         accounts.MapGet("/{id:long}", async Task<IResult> (long id, PaymentAccountService service, CancellationToken ct) =>
                 await FindAsync(service, id, ct) is { } account ? TypedResults.Ok(account) : NotFound())
-            .WithName("GetAccount")
-            .WithSummary("One account.")
-            .Produces<ApiAccount>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Reads<ApiAccount>("GetAccount", "One account.", byId: true);
 
         accounts.MapPost("/", CreateAsync)
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("CreateAccount")
-            .WithSummary("Adds an account (owners and members).")
-            .Produces<ApiAccount>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Writes("CreateAccount", "Adds an account (owners and members).", StatusCodes.Status201Created, typeof(ApiAccount), byId: false);
 
         accounts.MapPut("/{id:long}", UpdateAsync)
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("UpdateAccount")
-            .WithSummary("Renames or changes an account; \"archived\": true or false archives or reopens it.")
-            .Produces<ApiAccount>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Writes("UpdateAccount", "Renames or changes an account; \"archived\": true or false archives or reopens it.", StatusCodes.Status200OK, typeof(ApiAccount));
 
         accounts.MapDelete("/{id:long}", async Task<IResult> (long id, PaymentAccountService service, HouseholdScope scope, CancellationToken ct) =>
             {
@@ -58,13 +41,7 @@ public static class AccountsApi
                 await service.SetArchivedAsync(id, true, ct);
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("ArchiveAccount")
-            .WithSummary("Archives an account: it stays on past expenses but is not offered for new ones (the last open account stays open).")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Writes("ArchiveAccount", "Archives an account: it stays on past expenses but is not offered for new ones (the last open account stays open).", StatusCodes.Status204NoContent);
 
         return api;
     }

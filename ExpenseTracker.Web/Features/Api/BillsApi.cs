@@ -42,17 +42,11 @@ public static class BillsApi
 
         bills.MapGet("/", async (BillService service, string? includeArchived, string? page, string? pageSize, CancellationToken ct) =>
                 TypedResults.Ok(ApiInput.Page((await service.ListAsync(includeArchived == "true", ct)).Select(ToApi).ToList(), page, pageSize)))
-            .WithName("ListBills")
-            .WithSummary("The household's bills by name (a child sees their own); archived ones with includeArchived=true.")
-            .Produces<ResourcePage<ApiBill>>()
-            .ProducesValidationProblem();
+            .Reads<ResourcePage<ApiBill>>("ListBills", "The household's bills by name (a child sees their own); archived ones with includeArchived=true.");
 
         bills.MapGet("/{id:long}", async Task<IResult> (long id, BillService service, CancellationToken ct) =>
                 await FindAsync(service, id, ct) is { } bill ? TypedResults.Ok(bill) : NotFound())
-            .WithName("GetBill")
-            .WithSummary("One bill.")
-            .Produces<ApiBill>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Reads<ApiBill>("GetBill", "One bill.", byId: true);
 
         bills.MapPost("/", async Task<IResult> (ApiBillInput input, BillService service, HouseholdScope scope, CurrentHousehold household, CancellationToken ct) =>
             {
@@ -60,12 +54,7 @@ public static class BillsApi
                 var id = await Renaming(() => service.AddAsync(ToInput(input, household.Info!.BaseCurrency), ct));
                 return TypedResults.Created($"{ApiServiceCollectionExtensions.Prefix}/bills/{id}", (await FindAsync(service, id, ct))!);
             })
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("CreateBill")
-            .WithSummary("Adds a bill (owners and members).")
-            .Produces<ApiBill>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Writes("CreateBill", "Adds a bill (owners and members).", StatusCodes.Status201Created, typeof(ApiBill), byId: false);
 
         bills.MapPut("/{id:long}", async Task<IResult> (long id, ApiBillInput input, BillService service, HouseholdScope scope, CurrentHousehold household, CancellationToken ct) =>
             {
@@ -77,13 +66,7 @@ public static class BillsApi
                 });
                 return TypedResults.Ok((await FindAsync(service, id, ct))!);
             })
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("UpdateBill")
-            .WithSummary("Replaces a bill's details; a new schedule keeps an unpaid occurrence due.")
-            .Produces<ApiBill>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Writes("UpdateBill", "Replaces a bill's details; a new schedule keeps an unpaid occurrence due.", StatusCodes.Status200OK, typeof(ApiBill));
 
         bills.MapDelete("/{id:long}", async Task<IResult> (long id, BillService service, HouseholdScope scope, CancellationToken ct) =>
             {
@@ -91,12 +74,7 @@ public static class BillsApi
                 await service.SetArchivedAsync(id, true, ct);
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("ArchiveBill")
-            .WithSummary("Archives a bill (as the app's Delete does): no more reminders; paid expenses stay.")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Writes("ArchiveBill", "Archives a bill (as the app's Delete does): no more reminders; paid expenses stay.", StatusCodes.Status204NoContent, validation: false);
 
         bills.MapPost("/{id:long}/paid", async Task<IResult> (long id, ApiBillPayment? payment, BillService service, HouseholdScope scope, CurrentHousehold household, CancellationToken ct) =>
             {
@@ -107,13 +85,7 @@ public static class BillsApi
                 var transactionId = await service.MarkPaidAsync(id, amount, payment?.Date, ct);
                 return TypedResults.Ok(new ApiBillPaid(transactionId, (await FindAsync(service, id, ct))!));
             })
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("MarkBillPaid")
-            .WithSummary("Records the due occurrence as an expense and moves the bill to its next due date.")
-            .Produces<ApiBillPaid>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Writes("MarkBillPaid", "Records the due occurrence as an expense and moves the bill to its next due date.", StatusCodes.Status200OK, typeof(ApiBillPaid));
 
         return api;
     }

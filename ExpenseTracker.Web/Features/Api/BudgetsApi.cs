@@ -34,19 +34,10 @@ public static class BudgetsApi
                 var chosen = ApiInput.Month(month, "month", await service.CurrentMonthAsync(ct));
                 return TypedResults.Ok(ToApi(await service.GetMonthAsync(chosen, ct)));
             })
-            .WithName("GetBudgets")
-            .WithSummary("Every budget of a month (?month=yyyy-MM, default the current one) with amount, spent, remaining and percent.")
-            .Produces<ApiBudgetMonth>()
-            .ProducesValidationProblem();
+            .Reads<ApiBudgetMonth>("GetBudgets", "Every budget of a month (?month=yyyy-MM, default the current one) with amount, spent, remaining and percent.");
 
         budgets.MapPut("/{categoryId:long}", SetAsync)
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("SetCategoryBudget")
-            .WithSummary("Sets a category's monthly budget from a month on (owners and members); answers that month's figures.")
-            .Produces<ApiBudget>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Writes("SetCategoryBudget", "Sets a category's monthly budget from a month on (owners and members); answers that month's figures.", StatusCodes.Status200OK, typeof(ApiBudget));
 
         budgets.MapDelete("/{categoryId:long}", async Task<IResult> (long categoryId, BudgetService service, HouseholdScope scope, CancellationToken ct) =>
             {
@@ -59,12 +50,7 @@ public static class BudgetsApi
                 await service.ArchiveAsync(budget.Id, ct);
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("RemoveCategoryBudget")
-            .WithSummary("Removes a category's budget from the months after today's (earlier months keep showing it, as in the app).")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Writes("RemoveCategoryBudget", "Removes a category's budget from the months after today's (earlier months keep showing it, as in the app).", StatusCodes.Status204NoContent, validation: false);
 
         return api;
     }

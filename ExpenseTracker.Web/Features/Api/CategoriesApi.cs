@@ -27,10 +27,7 @@ public static class CategoriesApi
 
         categories.MapGet("/", async (CategoryService service, string? page, string? pageSize, CancellationToken ct) =>
                 TypedResults.Ok(ApiInput.Page(await ListAsync(service, ct), page, pageSize)))
-            .WithName("ListCategories")
-            .WithSummary("The household's categories in their order, archived ones last.")
-            .Produces<ResourcePage<ApiCategory>>()
-            .ProducesValidationProblem();
+            .Reads<ResourcePage<ApiCategory>>("ListCategories", "The household's categories in their order, archived ones last.");
 
         categories.MapGet("/options", () => TypedResults.Ok(new ApiCategoryOptions(CategoryService.Palette, CategoryService.Icons)))
             .WithName("GetCategoryOptions")
@@ -39,27 +36,13 @@ public static class CategoriesApi
 
         categories.MapGet("/{id:long}", async Task<IResult> (long id, CategoryService service, CancellationToken ct) =>
                 await FindAsync(service, id, ct) is { } category ? TypedResults.Ok(category) : NotFound())
-            .WithName("GetCategory")
-            .WithSummary("One category.")
-            .Produces<ApiCategory>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Reads<ApiCategory>("GetCategory", "One category.", byId: true);
 
         categories.MapPost("/", CreateAsync)
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("CreateCategory")
-            .WithSummary("Adds a category (owners and members).")
-            .Produces<ApiCategory>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Writes("CreateCategory", "Adds a category (owners and members).", StatusCodes.Status201Created, typeof(ApiCategory), byId: false);
 
         categories.MapPut("/{id:long}", UpdateAsync)
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("UpdateCategory")
-            .WithSummary("Renames, recolours or archives (\"archived\": true/false) a category.")
-            .Produces<ApiCategory>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Writes("UpdateCategory", "Renames, recolours or archives (\"archived\": true/false) a category.", StatusCodes.Status200OK, typeof(ApiCategory));
 
         categories.MapDelete("/{id:long}", async Task<IResult> (long id, string? moveTo, CategoryService service, HouseholdScope scope, CancellationToken ct) =>
             {
@@ -75,13 +58,7 @@ public static class CategoriesApi
                 await service.DeleteAsync(id, target, ct);
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("DeleteCategory")
-            .WithSummary("Deletes a category; when expenses use it, ?moveTo={categoryId} names where they move (in the same transaction).")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Writes("DeleteCategory", "Deletes a category; when expenses use it, ?moveTo={categoryId} names where they move (in the same transaction).", StatusCodes.Status204NoContent);
 
         return api;
     }

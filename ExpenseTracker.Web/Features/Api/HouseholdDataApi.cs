@@ -122,3 +122,29 @@ public static class ApiInput
     /// <summary>Checks the role before anything is looked up, so a viewer learns "forbidden", not whether an id exists.</summary>
     public static void Require(HouseholdScope scope, HouseholdAction action) => HouseholdPermissions.Require(scope, action);
 }
+
+/// <summary>The OpenAPI metadata every household-data endpoint declares, in one place.</summary>
+public static class HouseholdEndpointMetadata
+{
+    /// <summary>A read: its name, summary and answer; a list also names its paging errors (400), a single item its 404.</summary>
+    public static RouteHandlerBuilder Reads<T>(this RouteHandlerBuilder endpoint, string name, string summary, bool byId = false)
+    {
+        endpoint.WithName(name).WithSummary(summary).Produces<T>();
+        return byId ? endpoint.ProducesProblem(StatusCodes.Status404NotFound) : endpoint.ProducesValidationProblem();
+    }
+
+    /// <summary>A write: a read-write token, its answer, the role refusal (403), field errors (400) and, for an id, 404.</summary>
+    public static RouteHandlerBuilder Writes(
+        this RouteHandlerBuilder endpoint, string name, string summary, int status, Type? answer = null, bool byId = true, bool validation = true)
+    {
+        endpoint.RequireAuthorization(ApiPolicies.Write).WithName(name).WithSummary(summary)
+            .Produces(status, answer)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        if (validation)
+        {
+            endpoint.ProducesValidationProblem();
+        }
+
+        return byId ? endpoint.ProducesProblem(StatusCodes.Status404NotFound) : endpoint;
+    }
+}

@@ -81,12 +81,7 @@ public static class ImportsApi
                 await service.UndoAsync(id, ct);
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("UndoImport")
-            .WithSummary("Undoes an import: removes exactly the transactions it added (owners and members).")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Writes("UndoImport", "Undoes an import: removes exactly the transactions it added (owners and members).", StatusCodes.Status204NoContent, validation: false)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         return api;

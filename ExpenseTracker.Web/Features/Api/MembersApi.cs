@@ -15,19 +15,13 @@ public static class MembersApi
 
         members.MapGet("/", async (MembershipService service, string? includeFormer, string? page, string? pageSize, CancellationToken ct) =>
                 TypedResults.Ok(ApiInput.Page(await ListAsync(service, includeFormer == "true", ct), page, pageSize)))
-            .WithName("ListMembers")
-            .WithSummary("The household's members with their roles; former members with includeFormer=true.")
-            .Produces<ResourcePage<ApiMember>>()
-            .ProducesValidationProblem();
+            .Reads<ResourcePage<ApiMember>>("ListMembers", "The household's members with their roles; former members with includeFormer=true.");
 
         members.MapGet("/{id:long}", async Task<IResult> (long id, MembershipService service, CancellationToken ct) =>
                 (await ListAsync(service, true, ct)).FirstOrDefault(m => m.Id == id) is { } member
                     ? TypedResults.Ok(member)
                     : ApiProblems.NotFound("There is no such member in this household."))
-            .WithName("GetMember")
-            .WithSummary("One member of the household.")
-            .Produces<ApiMember>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Reads<ApiMember>("GetMember", "One member of the household.", byId: true);
 
         return api;
     }

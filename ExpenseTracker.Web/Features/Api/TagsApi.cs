@@ -27,10 +27,7 @@ public static class TagsApi
                 var all = await db.Tags.AsNoTracking().OrderBy(t => t.Key).Select(t => new ApiTag(t.Id, t.Name)).ToListAsync(ct);
                 return TypedResults.Ok(ApiInput.Page(all, page, pageSize));
             })
-            .WithName("ListTags")
-            .WithSummary("The household's tags, alphabetically.")
-            .Produces<ResourcePage<ApiTag>>()
-            .ProducesValidationProblem();
+            .Reads<ResourcePage<ApiTag>>("ListTags", "The household's tags, alphabetically.");
 
         tags.MapGet("/{id:long}", async Task<IResult> (long id, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct) =>
             {
@@ -39,10 +36,7 @@ public static class TagsApi
                     ? TypedResults.Ok(tag)
                     : NotFound();
             })
-            .WithName("GetTag")
-            .WithSummary("One tag.")
-            .Produces<ApiTag>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Reads<ApiTag>("GetTag", "One tag.", byId: true);
 
         tags.MapPost("/", async Task<IResult> (ApiTagInput input, IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, CancellationToken ct) =>
             {
@@ -54,12 +48,7 @@ public static class TagsApi
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Created($"{ApiServiceCollectionExtensions.Prefix}/tags/{tag.Id}", new ApiTag(tag.Id, tag.Name));
             })
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("CreateTag")
-            .WithSummary("Adds a tag (owners and members).")
-            .Produces<ApiTag>(StatusCodes.Status201Created)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .Writes("CreateTag", "Adds a tag (owners and members).", StatusCodes.Status201Created, typeof(ApiTag), byId: false);
 
         tags.MapPut("/{id:long}", async Task<IResult> (long id, ApiTagInput input, IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, CancellationToken ct) =>
             {
@@ -74,13 +63,7 @@ public static class TagsApi
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(new ApiTag(tag.Id, tag.Name));
             })
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("RenameTag")
-            .WithSummary("Renames a tag on every expense that carries it.")
-            .Produces<ApiTag>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Writes("RenameTag", "Renames a tag on every expense that carries it.", StatusCodes.Status200OK, typeof(ApiTag));
 
         tags.MapDelete("/{id:long}", async Task<IResult> (long id, IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, CancellationToken ct) =>
             {
@@ -100,12 +83,7 @@ public static class TagsApi
                 await transaction.CommitAsync(ct);
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithName("DeleteTag")
-            .WithSummary("Deletes a tag and takes it off every expense (the expenses stay).")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Writes("DeleteTag", "Deletes a tag and takes it off every expense (the expenses stay).", StatusCodes.Status204NoContent, validation: false);
 
         return api;
     }
