@@ -25,7 +25,12 @@ public sealed class HouseholdDataIsolationTests(HouseholdApiFixture api) : IClas
         await ana.SendAsync(HttpMethod.Put, $"/api/v1/budgets/{categoryId}", new { amount = 100m });
         billId = (await ana.SendAsync(HttpMethod.Post, "/api/v1/bills", new
         {
-            name = "Family rent", categoryId, amount = 900m, kind = "monthlyOnDay", dayOfMonth = 1, start = "2026-11-01",
+            name = "Family rent",
+            categoryId,
+            amount = 900m,
+            kind = "monthlyOnDay",
+            dayOfMonth = 1,
+            start = "2026-11-01",
         })).Body.GetProperty("id").GetInt64();
         // The first instance imports; later ones find the statement already imported and take its batch from the history.
         await ImportsApiTests.UploadAsync(ana, await File.ReadAllBytesAsync(ImportsApiTests.OfxPath), "family.ofx", accountId: api.Family.CashAccountId);

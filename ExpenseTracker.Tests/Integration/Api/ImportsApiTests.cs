@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Tests.Unit.Import;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Import.Mapping;
 using ExpenseTracker.Web.Features.Import.Readers;
@@ -14,7 +15,7 @@ namespace ExpenseTracker.Tests.Integration.Api;
 public sealed class ImportsApiTests(HouseholdApiFixture api) : IClassFixture<HouseholdApiFixture>
 {
     /// <summary>A real bank's OFX statement in EUR (6 transactions), from the shared fixtures.</summary>
-    public static readonly string OfxPath = "/work/shared/fixtures/statements/ofx/asgrim-ofxparser__ofxdata-bpbfc.ofx";
+    public static string OfxPath => StatementFixtures.PathOf("ofx/asgrim-ofxparser__ofxdata-bpbfc.ofx");
 
     private static readonly CsvMapping BankMapping = new() { Date = 0, Amount = 1, Payee = 2, Memo = 3, HasHeader = true, Delimiter = ',' };
 
@@ -97,7 +98,7 @@ public sealed class ImportsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         Assert.Single((await UploadAsync(ana, [], "empty.ofx")).Body.FieldErrors("file"));
 
         var (status, problem) = await UploadAsync(ana,
-            await File.ReadAllBytesAsync("/work/shared/fixtures/statements/ofx/ofxparse__error_message.ofx"), "error.ofx", accountId: api.Family.CashAccountId);
+            await File.ReadAllBytesAsync(StatementFixtures.PathOf("ofx/ofxparse__error_message.ofx")), "error.ofx", accountId: api.Family.CashAccountId);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Equal("File refused", problem.GetProperty("title").GetString());
     }

@@ -79,7 +79,9 @@ public static class BudgetsApi
         }
 
         var view = await service.GetMonthAsync(from, ct);
-        return TypedResults.Ok(view.Categories.Where(r => r.BudgetId == budgetId).Select(r => ToApi(r, view.Currency)).Single());
+        return view.Categories.FirstOrDefault(r => r.BudgetId == budgetId) is { } row
+            ? TypedResults.Ok(ToApi(row, view.Currency))
+            : ApiProblems.NotFound("That category's budget is not shown for that month.");
     }
 
     private static readonly Dictionary<string, string> AmountNames = new(StringComparer.Ordinal) { ["AmountMinor"] = "amount" };
