@@ -273,7 +273,7 @@ public static class ExpensesApi
         ExpenseValidationException e, ApiExpenseInput body, ExpenseInput input, ExpenseService expenses, CancellationToken cancellationToken)
     {
         // Only on this error path: which of the lines names a category the household does not have.
-        var known = e.Errors.ContainsKey(nameof(ExpenseInput.Lines)) && body.CategoryId is null
+        var known = e.Errors.ContainsKey(nameof(ExpenseInput.Lines)) && body.Lines is { Count: > 0 }
             ? (await expenses.GetLookupsAsync(cancellationToken)).Categories.Select(c => c.Id).ToHashSet()
             : null;
         return ApiExpenseMapping.ClientErrors(e.Errors, body, input, known);

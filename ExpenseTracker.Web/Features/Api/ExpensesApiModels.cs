@@ -397,7 +397,7 @@ public static class ApiExpenseMapping
 
     /// <summary>
     /// The service's errors keyed as the client's JSON: <c>AmountMinor</c> → <c>amount</c>, <c>Lines</c> → <c>categoryId</c>
-    /// when the client sent one category, <c>OriginalCurrency</c> → <c>currency</c>; lines whose category is not in the
+    /// unless the client sent lines, <c>OriginalCurrency</c> → <c>currency</c>; lines whose category is not in the
     /// household (<paramref name="knownCategoryIds"/>) get their own <c>lines[i].categoryId</c> entry.
     /// </summary>
     public static Dictionary<string, string[]> ClientErrors(
@@ -417,7 +417,7 @@ public static class ApiExpenseMapping
                 case nameof(ExpenseInput.OriginalCurrency):
                     Add("currency", messages);
                     break;
-                case nameof(ExpenseInput.Lines) when body.CategoryId is not null:
+                case nameof(ExpenseInput.Lines) when body.CategoryId is not null || body.Lines is not { Count: > 0 }:
                     Add("categoryId", messages);
                     break;
                 case nameof(ExpenseInput.Lines):
