@@ -99,7 +99,7 @@ public sealed class ExpensesApiListTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("kind=income,transfer", "salary,transfer")]
+    [InlineData("kind=income,transfer", "transfer,salary")]
     [InlineData("kind=Refund", "refund")]
     [InlineData("range=this-month", "refund,luigi,transfer,cafe,salary")]
     [InlineData("range=last-month", "market")]
