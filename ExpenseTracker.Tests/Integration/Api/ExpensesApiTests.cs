@@ -320,6 +320,9 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         Assert.Equal("CreateExpense", paths.GetProperty(Expenses).GetProperty("post").GetProperty("operationId").GetString());
         Assert.Superset(new HashSet<string> { "200", "404" }, Codes(Expenses + "/{id}", "get").ToHashSet());
         Assert.Superset(new HashSet<string> { "200", "400", "403", "404", "412", "428" }, Codes(Expenses + "/{id}", "put").ToHashSet());
+        Assert.Contains(paths.GetProperty(Expenses + "/{id}").GetProperty("put").GetProperty("parameters").EnumerateArray(),
+            p => p.GetProperty("name").GetString() == "If-Match" && p.GetProperty("in").GetString() == "header");
+        Assert.True(paths.GetProperty(Expenses).GetProperty("post").GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
         Assert.Superset(new HashSet<string> { "204", "403", "404", "412" }, Codes(Expenses + "/{id}", "delete").ToHashSet());
         Assert.Superset(new HashSet<string> { "200", "400" }, Codes("/api/v1/exports/expenses.csv", "get").ToHashSet());
         Assert.Superset(new HashSet<string> { "200", "400" }, Codes("/api/v1/exports/expenses.xlsx", "get").ToHashSet());

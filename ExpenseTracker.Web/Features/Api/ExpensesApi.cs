@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using ExpenseTracker.Web.Data;
@@ -5,6 +6,7 @@ using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Export;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -82,7 +84,10 @@ public static class ExpensesApi
     }
 
     private static async Task<Results<Ok<ApiExpensePage>, ValidationProblem>> ListAsync(
-        [AsParameters] ApiExpenseFilterQuery query, string? page, string? pageSize, CurrentHousehold current, ExpenseService expenses,
+        [AsParameters] ApiExpenseFilterQuery query,
+        [Description("1-based page number; default 1.")] string? page,
+        [Description("Rows per page, 1 to 200; default 50.")] string? pageSize,
+        CurrentHousehold current, ExpenseService expenses,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var household = current.Info!;
@@ -148,11 +153,12 @@ public static class ExpensesApi
     }
 
     private static async Task<Results<Ok<ApiExpense>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        long id, HttpContext http, CurrentHousehold current, ExpenseService expenses, IDbContextFactory<AppDbContext> dbFactory,
+        long id, [FromHeader(Name = "If-Match"), Description("The ETag you read, e.g. \"3\" (required).")] string? ifMatch,
+        HttpContext http, CurrentHousehold current, ExpenseService expenses, IDbContextFactory<AppDbContext> dbFactory,
         TimeProvider time, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancellationToken)
     {
         var household = current.Info!;
-        if (string.IsNullOrWhiteSpace(http.Request.Headers.IfMatch))
+        if (string.IsNullOrWhiteSpace(ifMatch))
         {
             return TypedResults.Problem(
                 "Send If-Match with the ETag of the version you changed (GET the expense to read it), so that nobody's edit is lost.",
@@ -160,8 +166,7 @@ public static class ExpensesApi
         }
 
         var existing = await expenses.GetAsync(id, cancellationToken);
-
-        if (!Matches(http.Request, existing.Version))
+        if (!Matches(ifMatch, existing.Version))
         {
             throw new ConcurrencyConflictException();
         }
@@ -200,10 +205,11 @@ public static class ExpensesApi
         return TypedResults.Ok(ApiExpense.From(updated));
     }
 
-    private static async Task<NoContent> DeleteAsync(long id, HttpContext http, ExpenseService expenses, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteAsync(
+        long id, [FromHeader(Name = "If-Match"), Description("Optional: the ETag you read; a stale one answers 412.")] string? ifMatch,
+        ExpenseService expenses, CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrWhiteSpace(http.Request.Headers.IfMatch)
-            && !Matches(http.Request, (await expenses.GetAsync(id, cancellationToken)).Version))
+        if (!string.IsNullOrWhiteSpace(ifMatch) && !Matches(ifMatch, (await expenses.GetAsync(id, cancellationToken)).Version))
         {
             throw new ConcurrencyConflictException();
         }
@@ -252,10 +258,9 @@ public static class ExpensesApi
         }
     }
 
-    /// <summary>True when an If-Match value is * or names <paramref name="version"/>.</summary>
-    private static bool Matches(HttpRequest request, long version) =>
-        request.Headers.IfMatch.SelectMany(v => (v ?? string.Empty).Split(','))
-            .Any(tag => tag.Trim() == "*" || ApiExpenseMapping.VersionOf(tag) == version);
+    /// <summary>True when the If-Match list is * or names <paramref name="version"/>.</summary>
+    private static bool Matches(string ifMatch, long version) =>
+        ifMatch.Split(',').Any(tag => tag.Trim() == "*" || ApiExpenseMapping.VersionOf(tag) == version);
 
     /// <summary>The account a new expense without one goes to: the member's last used one, else the household's first open one.</summary>
     private static async Task<long> DefaultAccountAsync(IDbContextFactory<AppDbContext> dbFactory, long memberId, CancellationToken cancellationToken)
