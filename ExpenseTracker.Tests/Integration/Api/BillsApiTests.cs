@@ -38,9 +38,9 @@ public sealed class BillsApiTests(HouseholdApiFixture api) : IClassFixture<House
         Assert.Equal("2026-12-20", payment.GetProperty("bill").GetProperty("nextDue").GetString());
 
         Assert.Equal(HttpStatusCode.NoContent, (await ben.SendAsync(HttpMethod.Delete, $"/api/v1/bills/{id}")).Status);
-        Assert.DoesNotContain((await ben.GetJsonAsync("/api/v1/bills")).Body.Items(), b => b.GetProperty("id").GetInt64() == id);
-        Assert.True((await ben.GetJsonAsync($"/api/v1/bills/{id}")).Body.GetProperty("archived").GetBoolean());
-        Assert.Contains((await ben.GetJsonAsync("/api/v1/bills?includeArchived=true")).Body.Items(), b => b.GetProperty("id").GetInt64() == id);
+        Assert.DoesNotContain((await ben.FetchAsync("/api/v1/bills")).Body.Items(), b => b.GetProperty("id").GetInt64() == id);
+        Assert.True((await ben.FetchAsync($"/api/v1/bills/{id}")).Body.GetProperty("archived").GetBoolean());
+        Assert.Contains((await ben.FetchAsync("/api/v1/bills?includeArchived=true")).Body.Items(), b => b.GetProperty("id").GetInt64() == id);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class BillsApiTests(HouseholdApiFixture api) : IClassFixture<House
 
         Assert.Equal(["EUR amounts have at most 2 decimals."], (await ana.SendAsync(HttpMethod.Post, "/api/v1/bills", Rent(amount: 1.001m))).Body.FieldErrors("amount"));
         Assert.Single((await ana.SendAsync(HttpMethod.Post, "/api/v1/bills", new { name = "No start", categoryId = api.Family.GroceriesId, amount = 5m })).Body.FieldErrors("start"));
-        Assert.DoesNotContain((await ana.GetJsonAsync("/api/v1/bills")).Body.Items(), b => b.GetProperty("name").GetString() is "" or "No start");
+        Assert.DoesNotContain((await ana.FetchAsync("/api/v1/bills")).Body.Items(), b => b.GetProperty("name").GetString() is "" or "No start");
     }
 
     [Theory]
@@ -86,7 +86,7 @@ public sealed class BillsApiTests(HouseholdApiFixture api) : IClassFixture<House
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(HttpMethod.Put, $"/api/v1/bills/{id}", Rent("Mine"))).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(HttpMethod.Post, $"/api/v1/bills/{id}/paid")).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(HttpMethod.Delete, $"/api/v1/bills/{id}")).Status);
-        var after = (await (await api.ClientAsync("Ana")).GetJsonAsync($"/api/v1/bills/{id}")).Body;
+        var after = (await (await api.ClientAsync("Ana")).FetchAsync($"/api/v1/bills/{id}")).Body;
         Assert.Equal(("Insurance " + name + scopes, "2026-11-20", false),
             (after.GetProperty("name").GetString(), after.GetProperty("nextDue").GetString(), after.GetProperty("archived").GetBoolean()));
     }

@@ -17,7 +17,7 @@ public sealed class BudgetsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         Assert.Equal((300m, "EUR", Groceries), (row.GetProperty("amount").GetDecimal(), row.GetProperty("currency").GetString(), row.GetProperty("categoryId").GetInt64()));
 
         await api.Family.AddAsync("Ben", 45_50, date: new DateOnly(2026, 11, 3));
-        var (status, month) = await (await api.ClientAsync("Vic")).GetJsonAsync("/api/v1/budgets?month=2026-11");
+        var (status, month) = await (await api.ClientAsync("Vic")).FetchAsync("/api/v1/budgets?month=2026-11");
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(("2026-11", "EUR"), (month.GetProperty("month").GetString(), month.GetProperty("currency").GetString()));
@@ -28,14 +28,14 @@ public sealed class BudgetsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         Assert.Equal(15.2, groceries.GetProperty("percent").GetDouble());
 
         // Without ?month the current month (November) is answered.
-        Assert.Equal("2026-11", (await ana.GetJsonAsync("/api/v1/budgets")).Body.GetProperty("month").GetString());
+        Assert.Equal("2026-11", (await ana.FetchAsync("/api/v1/budgets")).Body.GetProperty("month").GetString());
     }
 
     [Fact]
     public async Task Budget_input_and_months_are_checked_by_field()
     {
         var ana = await api.ClientAsync("Ana");
-        var (badMonth, problem) = await ana.GetJsonAsync("/api/v1/budgets?month=2026-13");
+        var (badMonth, problem) = await ana.FetchAsync("/api/v1/budgets?month=2026-13");
         Assert.Equal(HttpStatusCode.BadRequest, badMonth);
         Assert.Equal(["Give the month as yyyy-MM, e.g. 2026-11."], problem.FieldErrors("month"));
 
@@ -54,12 +54,12 @@ public sealed class BudgetsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         var (_, created) = await ben.SendAsync(HttpMethod.Post, "/api/v1/categories", new { name = "Hobbies" });
         var hobbies = created.GetProperty("id").GetInt64();
         Assert.Equal(HttpStatusCode.OK, (await ben.SendAsync(HttpMethod.Put, $"/api/v1/budgets/{hobbies}", new { amount = 50, from = "2026-11" })).Status);
-        Assert.Contains((await ben.GetJsonAsync("/api/v1/budgets?month=2026-12")).Body.GetProperty("budgets").EnumerateArray(),
+        Assert.Contains((await ben.FetchAsync("/api/v1/budgets?month=2026-12")).Body.GetProperty("budgets").EnumerateArray(),
             b => b.GetProperty("categoryId").GetInt64() == hobbies);
 
         Assert.Equal(HttpStatusCode.NoContent, (await ben.SendAsync(HttpMethod.Delete, $"/api/v1/budgets/{hobbies}")).Status);
 
-        Assert.DoesNotContain((await ben.GetJsonAsync("/api/v1/budgets?month=2026-12")).Body.GetProperty("budgets").EnumerateArray(),
+        Assert.DoesNotContain((await ben.FetchAsync("/api/v1/budgets?month=2026-12")).Body.GetProperty("budgets").EnumerateArray(),
             b => b.GetProperty("categoryId").GetInt64() == hobbies);
         Assert.Equal(HttpStatusCode.NotFound, (await ben.SendAsync(HttpMethod.Delete, $"/api/v1/budgets/{hobbies}")).Status);
     }
@@ -83,7 +83,7 @@ public sealed class BudgetsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         await api.Family.AddAsync("Ben", 30_00, isPrivate: true, date: new DateOnly(2026, 9, 21));
         await api.Family.AddAsync("Kim", 4_00, date: new DateOnly(2026, 9, 22));
 
-        var (status, totals) = await (await api.ClientAsync("Ana")).GetJsonAsync("/api/v1/totals/monthly?from=2026-08&to=2026-09");
+        var (status, totals) = await (await api.ClientAsync("Ana")).FetchAsync("/api/v1/totals/monthly?from=2026-08&to=2026-09");
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(("2026-08", "2026-09", "EUR"), (totals.GetProperty("from").GetString(), totals.GetProperty("to").GetString(), totals.GetProperty("currency").GetString()));
@@ -97,7 +97,7 @@ public sealed class BudgetsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         Assert.Equal(61.25m, september.GetProperty("total").GetDecimal());
 
         // A child sees only their own spending, as on the Analytics page.
-        var kim = (await (await api.ClientAsync("Kim")).GetJsonAsync("/api/v1/totals/monthly?from=2026-09&to=2026-09")).Body;
+        var kim = (await (await api.ClientAsync("Kim")).FetchAsync("/api/v1/totals/monthly?from=2026-09&to=2026-09")).Body;
         Assert.Equal(4m, kim.GetProperty("months")[0].GetProperty("categories").EnumerateArray().Single().GetProperty("amount").GetDecimal());
     }
 
@@ -108,7 +108,7 @@ public sealed class BudgetsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
     [InlineData("to=2026-1", "to")]
     public async Task Monthly_totals_refuse_a_bad_period_naming_the_parameter(string query, string field)
     {
-        var (status, problem) = await (await api.ClientAsync("Ana")).GetJsonAsync("/api/v1/totals/monthly?" + query);
+        var (status, problem) = await (await api.ClientAsync("Ana")).FetchAsync("/api/v1/totals/monthly?" + query);
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Single(problem.FieldErrors(field));
     }

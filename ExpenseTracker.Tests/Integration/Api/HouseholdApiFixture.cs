@@ -72,7 +72,7 @@ internal static class ApiCalls
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
-    public static Task<(HttpStatusCode Status, JsonElement Body)> GetJsonAsync(this HttpClient client, string url) =>
+    public static Task<(HttpStatusCode Status, JsonElement Body)> FetchAsync(this HttpClient client, string url) =>
         client.SendAsync(HttpMethod.Get, url);
 
     /// <summary>The messages a validation problem gives for one field (none when the field is not named).</summary>

@@ -34,7 +34,7 @@ public sealed class HouseholdDataIsolationTests(HouseholdApiFixture api) : IClas
         })).Body.GetProperty("id").GetInt64();
         // The first instance imports; later ones find the statement already imported and take its batch from the history.
         await ImportsApiTests.UploadAsync(ana, await File.ReadAllBytesAsync(ImportsApiTests.OfxPath), "family.ofx", accountId: api.Family.CashAccountId);
-        batchId = (await ana.GetJsonAsync("/api/v1/imports")).Body.Items()
+        batchId = (await ana.FetchAsync("/api/v1/imports")).Body.Items()
             .First(b => b.GetProperty("fileName").GetString() == "family.ofx").GetProperty("id").GetInt64();
     }
 
@@ -75,12 +75,12 @@ public sealed class HouseholdDataIsolationTests(HouseholdApiFixture api) : IClas
         }
 
         var ana = await api.ClientAsync("Ana");
-        Assert.Equal(name, (await ana.GetJsonAsync($"/api/v1/tags/{tagId}")).Body.GetProperty("name").GetString());
-        Assert.Equal(name, (await ana.GetJsonAsync($"/api/v1/categories/{categoryId}")).Body.GetProperty("name").GetString());
-        var bill = (await ana.GetJsonAsync($"/api/v1/bills/{billId}")).Body;
+        Assert.Equal(name, (await ana.FetchAsync($"/api/v1/tags/{tagId}")).Body.GetProperty("name").GetString());
+        Assert.Equal(name, (await ana.FetchAsync($"/api/v1/categories/{categoryId}")).Body.GetProperty("name").GetString());
+        var bill = (await ana.FetchAsync($"/api/v1/bills/{billId}")).Body;
         Assert.Equal(("Family rent", false), (bill.GetProperty("name").GetString(), bill.GetProperty("archived").GetBoolean()));
-        Assert.False((await ana.GetJsonAsync($"/api/v1/imports/{batchId}")).Body.GetProperty("undone").GetBoolean());
-        Assert.False((await ana.GetJsonAsync($"/api/v1/accounts/{account}")).Body.GetProperty("archived").GetBoolean());
+        Assert.False((await ana.FetchAsync($"/api/v1/imports/{batchId}")).Body.GetProperty("undone").GetBoolean());
+        Assert.False((await ana.FetchAsync($"/api/v1/accounts/{account}")).Body.GetProperty("archived").GetBoolean());
     }
 
     [Fact]
@@ -88,15 +88,15 @@ public sealed class HouseholdDataIsolationTests(HouseholdApiFixture api) : IClas
     {
         static IEnumerable<long> Ids(JsonElement page, string property = "id") => page.Items().Select(i => i.GetProperty(property).GetInt64());
 
-        Assert.DoesNotContain(api.Family.Id("Ben"), Ids((await api.Eve.GetJsonAsync("/api/v1/members")).Body));
-        Assert.DoesNotContain(api.Family.CashAccountId, Ids((await api.Eve.GetJsonAsync("/api/v1/accounts")).Body));
-        Assert.DoesNotContain(categoryId, Ids((await api.Eve.GetJsonAsync("/api/v1/categories")).Body));
-        Assert.DoesNotContain(tagId, Ids((await api.Eve.GetJsonAsync("/api/v1/tags")).Body));
-        Assert.DoesNotContain(billId, Ids((await api.Eve.GetJsonAsync("/api/v1/bills?includeArchived=true")).Body));
-        Assert.DoesNotContain(batchId, Ids((await api.Eve.GetJsonAsync("/api/v1/imports")).Body));
-        var budgets = (await api.Eve.GetJsonAsync("/api/v1/budgets")).Body.GetProperty("budgets");
+        Assert.DoesNotContain(api.Family.Id("Ben"), Ids((await api.Eve.FetchAsync("/api/v1/members")).Body));
+        Assert.DoesNotContain(api.Family.CashAccountId, Ids((await api.Eve.FetchAsync("/api/v1/accounts")).Body));
+        Assert.DoesNotContain(categoryId, Ids((await api.Eve.FetchAsync("/api/v1/categories")).Body));
+        Assert.DoesNotContain(tagId, Ids((await api.Eve.FetchAsync("/api/v1/tags")).Body));
+        Assert.DoesNotContain(billId, Ids((await api.Eve.FetchAsync("/api/v1/bills?includeArchived=true")).Body));
+        Assert.DoesNotContain(batchId, Ids((await api.Eve.FetchAsync("/api/v1/imports")).Body));
+        var budgets = (await api.Eve.FetchAsync("/api/v1/budgets")).Body.GetProperty("budgets");
         Assert.Empty(budgets.EnumerateArray());
-        var totals = (await api.Eve.GetJsonAsync("/api/v1/totals/monthly?from=2026-01&to=2026-11")).Body;
+        var totals = (await api.Eve.FetchAsync("/api/v1/totals/monthly?from=2026-01&to=2026-11")).Body;
         Assert.All(totals.GetProperty("months").EnumerateArray(), m => Assert.Equal(0m, m.GetProperty("total").GetDecimal()));
     }
 }

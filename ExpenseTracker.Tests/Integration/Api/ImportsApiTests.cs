@@ -42,12 +42,12 @@ public sealed class ImportsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         Assert.Equal((0, imported), (repeat.GetProperty("rowsImported").GetInt32(), repeat.GetProperty("duplicatesSkipped").GetInt32()));
         Assert.Equal(before + imported, await CountAsync());
 
-        var (_, history) = await (await api.ClientAsync("Vic")).GetJsonAsync("/api/v1/imports");
+        var (_, history) = await (await api.ClientAsync("Vic")).FetchAsync("/api/v1/imports");
         Assert.Contains(history.Items(), b => b.GetProperty("id").GetInt64() == batchId);
 
         Assert.Equal(HttpStatusCode.NoContent, (await ana.SendAsync(HttpMethod.Delete, $"/api/v1/imports/{batchId}")).Status);
         Assert.Equal(before, await CountAsync());
-        Assert.True((await ana.GetJsonAsync($"/api/v1/imports/{batchId}")).Body.GetProperty("undone").GetBoolean());
+        Assert.True((await ana.FetchAsync($"/api/v1/imports/{batchId}")).Body.GetProperty("undone").GetBoolean());
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await ana.SendAsync(HttpMethod.Delete, $"/api/v1/imports/{batchId}")).Status);
     }
 
@@ -121,7 +121,7 @@ public sealed class ImportsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
     [Fact]
     public async Task A_child_does_not_see_the_import_history()
     {
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await api.ClientAsync("Kim")).GetJsonAsync("/api/v1/imports")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await api.ClientAsync("Kim")).FetchAsync("/api/v1/imports")).Status);
     }
 
     private async Task<string> ProfileAsync()
@@ -182,6 +182,6 @@ public sealed class ImportUploadLimitTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
         Assert.Contains("1 MB", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(0, (await client.GetJsonAsync("/api/v1/imports")).Body.GetProperty("totalCount").GetInt32());
+        Assert.Equal(0, (await client.FetchAsync("/api/v1/imports")).Body.GetProperty("totalCount").GetInt32());
     }
 }

@@ -9,7 +9,7 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
     [Fact]
     public async Task Members_are_listed_with_name_role_and_join_date_and_no_email()
     {
-        var (status, page) = await (await api.ClientAsync("Vic")).GetJsonAsync("/api/v1/members");
+        var (status, page) = await (await api.ClientAsync("Vic")).FetchAsync("/api/v1/members");
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(6, page.GetProperty("totalCount").GetInt32());
@@ -19,7 +19,7 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
         Assert.False(kim.TryGetProperty("email", out _));
         Assert.True(page.Items().Single(m => m.GetProperty("name").GetString() == "Vic").GetProperty("isMe").GetBoolean());
 
-        var (one, ana) = await (await api.ClientAsync("Vic")).GetJsonAsync($"/api/v1/members/{api.Family.Id("Ana")}");
+        var (one, ana) = await (await api.ClientAsync("Vic")).FetchAsync($"/api/v1/members/{api.Family.Id("Ana")}");
         Assert.Equal(HttpStatusCode.OK, one);
         Assert.Equal("owner", ana.GetProperty("role").GetString());
     }
@@ -28,14 +28,14 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
     public async Task Lists_are_paged_and_bad_paging_names_the_parameter()
     {
         var client = await api.ClientAsync("Ana");
-        var (_, page) = await client.GetJsonAsync("/api/v1/members?page=2&pageSize=4");
+        var (_, page) = await client.FetchAsync("/api/v1/members?page=2&pageSize=4");
         Assert.Equal((2, 4, 6, 2), (page.GetProperty("page").GetInt32(), page.GetProperty("pageSize").GetInt32(),
             page.GetProperty("totalCount").GetInt32(), page.Items().Count()));
 
-        var (status, problem) = await client.GetJsonAsync("/api/v1/categories?pageSize=500");
+        var (status, problem) = await client.FetchAsync("/api/v1/categories?pageSize=500");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("200", Assert.Single(problem.FieldErrors("pageSize")), StringComparison.Ordinal);
-        Assert.Single((await client.GetJsonAsync("/api/v1/tags?page=zero")).Body.FieldErrors("page"));
+        Assert.Single((await client.FetchAsync("/api/v1/tags?page=zero")).Body.FieldErrors("page"));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
             edited.GetProperty("maskedNumber").GetString(), edited.GetProperty("kind").GetString()));
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Delete, $"/api/v1/accounts/{id}")).Status);
-        Assert.True((await client.GetJsonAsync($"/api/v1/accounts/{id}")).Body.GetProperty("archived").GetBoolean());
+        Assert.True((await client.FetchAsync($"/api/v1/accounts/{id}")).Body.GetProperty("archived").GetBoolean());
         var (reopened, back) = await client.SendAsync(HttpMethod.Put, $"/api/v1/accounts/{id}", new { archived = false });
         Assert.Equal(HttpStatusCode.OK, reopened);
         Assert.False(back.GetProperty("archived").GetBoolean());
@@ -83,14 +83,14 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
     {
         var (_, _, token, client) = await CreateOtherHouseholdAsync("solo@example.com");
         _ = token;
-        var cash = (await client.GetJsonAsync("/api/v1/accounts")).Body.Items().Single();
+        var cash = (await client.FetchAsync("/api/v1/accounts")).Body.Items().Single();
         var id = cash.GetProperty("id").GetInt64();
 
         var (status, problem) = await client.SendAsync(HttpMethod.Put, $"/api/v1/accounts/{id}", new { name = "Renamed", archived = true });
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Single(problem.FieldErrors("archived"));
-        var after = (await client.GetJsonAsync($"/api/v1/accounts/{id}")).Body;
+        var after = (await client.FetchAsync($"/api/v1/accounts/{id}")).Body;
         Assert.Equal((cash.GetProperty("name").GetString(), false), (after.GetProperty("name").GetString(), after.GetProperty("archived").GetBoolean()));
         Assert.Single((await client.SendAsync(HttpMethod.Delete, $"/api/v1/accounts/{id}")).Body.FieldErrors("archived"));
     }
@@ -104,7 +104,7 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
         var id = category.GetProperty("id").GetInt64();
         Assert.Equal(("Category", 0), (category.GetProperty("icon").GetString(), category.GetProperty("lineCount").GetInt32()));
 
-        var (_, options) = await client.GetJsonAsync("/api/v1/categories/options");
+        var (_, options) = await client.FetchAsync("/api/v1/categories/options");
         var colour = options.GetProperty("colors")[3].GetString();
         var (updated, edited) = await client.SendAsync(HttpMethod.Put, $"/api/v1/categories/{id}", new { color = colour, archived = true });
         Assert.Equal(HttpStatusCode.OK, updated);
@@ -117,8 +117,8 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
         Assert.Equal(["This category is in use: choose another category for its expenses."], problem.FieldErrors("moveTo"));
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Delete, $"/api/v1/categories/{groceries}?moveTo={id}")).Status);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetJsonAsync($"/api/v1/categories/{groceries}")).Status);
-        Assert.True((await client.GetJsonAsync($"/api/v1/categories/{id}")).Body.GetProperty("lineCount").GetInt32() >= 1);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.FetchAsync($"/api/v1/categories/{groceries}")).Status);
+        Assert.True((await client.FetchAsync($"/api/v1/categories/{id}")).Body.GetProperty("lineCount").GetInt32() >= 1);
     }
 
     [Fact]
@@ -148,10 +148,10 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
 
         var (renamed, edited) = await client.SendAsync(HttpMethod.Put, $"/api/v1/tags/{id}", new { name = "Coffee" });
         Assert.Equal((HttpStatusCode.OK, "Coffee"), (renamed, edited.GetProperty("name").GetString()));
-        Assert.Contains((await client.GetJsonAsync("/api/v1/tags")).Body.Items(), t => t.GetProperty("name").GetString() == "Coffee");
+        Assert.Contains((await client.FetchAsync("/api/v1/tags")).Body.Items(), t => t.GetProperty("name").GetString() == "Coffee");
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Delete, $"/api/v1/tags/{id}")).Status);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetJsonAsync($"/api/v1/tags/{id}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.FetchAsync($"/api/v1/tags/{id}")).Status);
     }
 
     [Theory]
@@ -176,14 +176,14 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
             Assert.Equal(403, problem.GetProperty("status").GetInt32());
         }
 
-        Assert.Equal(HttpStatusCode.OK, (await client.GetJsonAsync("/api/v1/accounts")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchAsync("/api/v1/accounts")).Status);
     }
 
     [Fact]
     public async Task A_read_only_token_reads_but_cannot_write()
     {
         var client = await api.ClientAsync("Ana", ApiTokenScopes.Read);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetJsonAsync("/api/v1/tags")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchAsync("/api/v1/tags")).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(HttpMethod.Post, "/api/v1/tags", new { name = "read-only" })).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(HttpMethod.Post, "/api/v1/categories", new { name = "read-only" })).Status);
     }
@@ -191,7 +191,7 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
     [Fact]
     public async Task The_openapi_document_describes_every_household_data_endpoint_with_its_errors()
     {
-        var (_, document) = await (await api.ClientAsync("Ana")).GetJsonAsync("/openapi/v1.json");
+        var (_, document) = await (await api.ClientAsync("Ana")).FetchAsync("/openapi/v1.json");
         var paths = document.GetProperty("paths");
         var expected = new (string Path, string Method, string Error)[]
         {
