@@ -186,8 +186,22 @@ internal static partial class ImportPlanner
             throw new ImportRefusedException("The file has 0 usable rows." + reason);
         }
 
-        await MarkAsync(db, plan, cancellationToken);
-        await SuggestAsync(suggester, plan, cancellationToken);
+        // Suggestions depend on each row alone, so they are worked out for every row on another connection while this one
+        // marks duplicates and transfers (both read ~all of a long history); those rows' suggestions are then dropped.
+        var rows = plan.Statements.SelectMany(s => s.Rows).ToList();
+        var inputs = rows.Select(r => new CategorizeInput(r.Row.Payee, r.Row.Memo, r.Row.AmountMinor)).ToArray();
+        var suggesting = Task.Run(() => suggester.SuggestAsync(inputs, cancellationToken), cancellationToken);
+        try
+        {
+            await MarkAsync(db, plan, cancellationToken);
+        }
+        finally
+        {
+            // Never leave the other query running past this call (the caller may dispose what it reads through).
+            await Task.WhenAny(suggesting);
+        }
+
+        ApplySuggestions(plan, rows, await suggesting);
         return plan;
     }
 
@@ -494,19 +508,15 @@ internal static partial class ImportPlanner
     private static string AccountName(ImportPlan plan, long accountId) =>
         plan.Household.Accounts.FirstOrDefault(a => a.Id == accountId)?.Name ?? "another account";
 
-    private static async Task SuggestAsync(ICategorySuggester suggester, ImportPlan plan, CancellationToken cancellationToken)
+    private static void ApplySuggestions(ImportPlan plan, List<PlannedRow> rows, IReadOnlyList<CategorySuggestion> suggestions)
     {
-        var rows = plan.Statements.SelectMany(s => s.Rows)
-            .Where(r => r.Row.Status is not (PreviewRowStatus.Duplicate or PreviewRowStatus.Transfer))
-            .ToList();
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
-        var suggestions = await suggester.SuggestAsync([.. rows.Select(r => new CategorizeInput(r.Row.Payee, r.Row.Memo, r.Row.AmountMinor))], cancellationToken);
         for (var i = 0; i < rows.Count; i++)
         {
+            if (rows[i].Row.Status is PreviewRowStatus.Duplicate or PreviewRowStatus.Transfer)
+            {
+                continue;
+            }
+
             var suggestion = suggestions[i];
             if (suggestion.CategoryId is { } id && !plan.Household.CategoryIds.Contains(id))
             {
