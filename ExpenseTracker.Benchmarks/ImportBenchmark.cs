@@ -24,7 +24,7 @@ namespace ExpenseTracker.Benchmarks;
 /// </summary>
 internal static class ImportBenchmark
 {
-    private const int Version = 1;
+    private const int Version = 2;
     private const int Existing = 250_000;
     private const int Rows = 50_000;
 
@@ -268,6 +268,19 @@ internal static class ImportBenchmark
         var marker = Path.Combine(CacheDirectory, "complete");
         if (File.Exists(marker))
         {
+            // The data is built once; a newer schema is applied in place, as the app upgrades a real database.
+            await using (var host = await BenchHost.CreateAsync(CacheDirectory, keep: true))
+            {
+                await using var scope = host.Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+            }
+
+            var backups = Path.Combine(CacheDirectory, "backups");
+            if (Directory.Exists(backups))
+            {
+                Directory.Delete(backups, recursive: true);
+            }
+
             Console.WriteLine($"Reusing the import benchmark database in {CacheDirectory}.");
             return;
         }

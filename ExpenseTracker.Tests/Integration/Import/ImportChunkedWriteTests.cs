@@ -1,0 +1,81 @@
+using System.Globalization;
+using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Expenses;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExpenseTracker.Tests.Integration.Import;
+
+/// <summary>
+/// The writer sends rows in chunks of one INSERT each, with ids it gives itself: a file larger than one chunk lands
+/// whole, every row searchable, every line on its own transaction, and the ids after it are new.
+/// </summary>
+public sealed class ImportChunkedWriteTests : IAsyncLifetime
+{
+    private const int Rows = 450;
+    private readonly TestApp app = new();
+    private ImportHousehold home = default!;
+
+    public async Task InitializeAsync() => home = await ImportHousehold.CreateAsync(app);
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private static string[] Statement() =>
+        [.. Enumerable.Range(0, Rows).Select(i => string.Create(CultureInfo.InvariantCulture,
+            $"2026-10-{1 + i % 28:00},-{1 + i}.25,{(i % 3 == 0 ? "Trattoria Roma" : "Kiosk " + (i % 7))},ticket {i}"))];
+
+    [Fact]
+    public async Task EveryRowOfAFileLargerThanAChunkIsFoundBySearchAndUndoTakesThemOut()
+    {
+        var result = await home.CommitCsvAsync(home.CheckingId, Statement());
+
+        Assert.Equal(Rows, result.Added);
+        var trattoria = await home.QueryAsync(db => db.Transactions.Where(t => t.Payee!.Name == "Trattoria Roma").Select(t => t.Id).OrderBy(id => id).ToListAsync());
+        Assert.Equal(Rows / 3, trattoria.Count);
+        Assert.Equal(trattoria, await MatchAsync("trattoria"));
+        Assert.Equal(Rows, (await MatchAsync("ticket")).Count);
+        var ticket = await home.QueryAsync(db => db.Transactions.Where(t => t.Notes == "ticket 449").Select(t => t.Id).SingleAsync());
+        Assert.Equal([ticket], await MatchAsync("\"ticket 449\""));
+
+        await home.UndoAsync(Assert.Single(result.BatchIds));
+
+        Assert.Empty(await MatchAsync("trattoria"));
+        Assert.Empty(await MatchAsync("ticket"));
+        Assert.Equal(0, await home.QueryAsync(db => db.TransactionSearch.CountAsync()));
+    }
+
+    [Fact]
+    public async Task EachLinePointsAtItsOwnTransactionAndLaterIdsAreNew()
+    {
+        var result = await home.CommitCsvAsync(home.CheckingId, Statement());
+        var rows = await home.QueryAsync(db => db.Transactions.Where(t => t.ImportBatchId == result.BatchIds[0]).Select(t => new { t.Id, t.AmountMinor, t.Notes, Lines = t.Lines.Select(l => l.AmountMinor).ToList() }).ToListAsync());
+
+        Assert.Equal(Rows, rows.Count);
+        Assert.All(rows, r => Assert.Equal([r.AmountMinor], r.Lines));
+        Assert.All(rows, r => Assert.Equal(int.Parse(r.Notes!["ticket ".Length..], CultureInfo.InvariantCulture) + 1, r.AmountMinor / 100));
+        Assert.Equal(Rows, await home.QueryAsync(db => db.ImportKeys.CountAsync(k => k.TransactionId != null && k.ImportBatchId == result.BatchIds[0])));
+
+        long later;
+        await using (var scope = home.Scope())
+        {
+            var groceries = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Categories.Where(c => c.Name == "Groceries").Select(c => c.Id).SingleAsync();
+            later = await scope.ServiceProvider.GetRequiredService<ExpenseService>().CreateAsync(new ExpenseInput
+            {
+                AmountMinor = 9_99, Date = new DateOnly(2026, 11, 1), Payee = "After", AccountId = home.CashId, Lines = [new LineInput(groceries, 9_99)],
+            });
+        }
+
+        Assert.True(later > rows.Max(r => r.Id));
+
+        // Undo removes the ids' rows; a new import still gets ids no row ever had.
+        await home.UndoAsync(result.BatchIds[0]);
+        var again = await home.CommitCsvAsync(home.CheckingId, Statement());
+        var ids = await home.QueryAsync(db => db.Transactions.Where(t => t.ImportBatchId == again.BatchIds[0]).Select(t => t.Id).ToListAsync());
+        Assert.Equal(Rows, ids.Count);
+        Assert.All(ids, id => Assert.True(id > later));
+    }
+
+    private Task<List<long>> MatchAsync(string query) =>
+        home.QueryAsync(db => db.TransactionSearch.Where(s => s.Match == query).Select(s => s.RowId).OrderBy(id => id).ToListAsync());
+}
