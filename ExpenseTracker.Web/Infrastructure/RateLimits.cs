@@ -73,7 +73,8 @@ public static class RateLimits
                     var message = string.Create(CultureInfo.InvariantCulture, $"Too many attempts from your address. Try again in {seconds} s.");
                     if (ApiServiceCollectionExtensions.IsApi(http))
                     {
-                        await ApiProblems.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests", message);
+                        await ApiProblems.WriteAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests",
+                            string.Create(CultureInfo.InvariantCulture, $"Too many requests for this token or address: try again in {seconds} s."));
                     }
                     else
                     {

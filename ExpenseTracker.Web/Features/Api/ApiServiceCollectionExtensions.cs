@@ -51,14 +51,29 @@ public static class ApiServiceCollectionExtensions
     /// API answers keep their problem bodies: the HTML status pages (re-executing "/not-found") are for the browser pages only.
     /// Call right after UseStatusCodePagesWithReExecute.
     /// </summary>
-    public static IApplicationBuilder UseNoStatusCodePagesForApi(this IApplicationBuilder app) => app.Use((http, next) =>
+    public static IApplicationBuilder UseNoStatusCodePagesForApi(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        if (IsApi(http) && http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+        if (!IsApi(http))
+        {
+            await next(http);
+            return;
+        }
+
+        if (http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
         {
             pages.Enabled = false;
         }
 
-        return next(http);
+        await next(http);
+
+        // An error without a body (no such route, wrong method or media type): still a problem document.
+        var response = http.Response;
+        if (response.StatusCode >= 400 && !response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
+        {
+            var status = response.StatusCode;
+            await ApiProblems.WriteAsync(http, status, Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+                status == StatusCodes.Status404NotFound ? "There is no such API resource." : "The request failed.");
+        }
     });
 
     public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder app)
@@ -81,11 +96,6 @@ public static class ApiServiceCollectionExtensions
             })
             .WithName("GetMe").WithTags("Me")
             .WithSummary("The member and household the token acts for, and its scopes.");
-
-        // Any other path under /api: a problem document, not the HTML "not found" page.
-        app.Map("/api/{**rest}", () => ApiProblems.NotFound("There is no such API resource."))
-            .ExcludeFromDescription()
-            .WithOrder(int.MaxValue);
 
         api.MapExpensesApi();
         api.MapHouseholdDataApi();
