@@ -1,21 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Api;
 using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Infrastructure;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace ExpenseTracker.Benchmarks;
 
@@ -38,17 +33,15 @@ internal static class SqlTrace
         public bool Closed { get; set; }
     }
 
-    /// <summary>Traces marked requests; appends the stand-in create endpoint behind the app's own pipeline.</summary>
+    /// <summary>Traces marked requests; maps the stand-in create endpoint if the app has none.</summary>
     internal sealed class StartupFilter(StandInCreateEndpoint standIn) : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             DiagnosticListener.AllListeners.Subscribe(Listener);
             app.Use(TraceAsync);
+            standIn.Use(app);
             next(app);
-
-            // Reached only by requests no endpoint of the app answered.
-            app.Run(standIn.InvokeAsync);
         };
     }
 
@@ -119,55 +112,54 @@ internal static class SqlTrace
 
 /// <summary>
 /// Until the real <c>POST /api/v1/expenses</c> is merged (MapExpensesApi is a stub on main), the benchmark answers it
-/// with the code path that endpoint uses: the Bearer token scheme, the read and write policies, the API's household
-/// binding (<see cref="CurrentHousehold"/>) and <see cref="ExpenseService.CreateAsync"/>, service errors as problems.
-/// It only runs for requests the app itself left unanswered, and the benchmark prints whether it did.
+/// with the code path that endpoint uses, in a branch shaped like the app's pipeline and <c>/api/v1</c> group: the API
+/// rate limits, authentication, the read policy (Bearer token scheme), <see cref="ApiHouseholdFilter"/> (household
+/// binding, service errors as problems), the write policy, and <see cref="ExpenseService.CreateAsync"/>. The branch is
+/// taken only when the app has no such endpoint of its own; the benchmark prints which one ran.
 /// </summary>
 internal sealed class StandInCreateEndpoint
 {
-    private int served;
+    private static readonly string Path = ApiServiceCollectionExtensions.Prefix + "/expenses";
+    private readonly object marker = new();
+    private bool? needed;
 
-    public int Served => served;
+    public bool Mapped => needed == true;
 
     private sealed record Body(string Kind, DateOnly Date, decimal Amount, string? Payee, long AccountId, long CategoryId, string[]? Tags);
 
-    public async Task InvokeAsync(HttpContext http)
+    public void Use(IApplicationBuilder app) => app.MapWhen(IsStandInRequest, branch =>
     {
-        if (!HttpMethods.IsPost(http.Request.Method) || !http.Request.Path.Equals(ApiServiceCollectionExtensions.Prefix + "/expenses", StringComparison.Ordinal))
+        branch.UseApiRateLimiting();
+        branch.UseAuthentication();
+        branch.UseRouting();
+        branch.UseAuthorization();
+        branch.UseEndpoints(routes => routes.MapGroup(ApiServiceCollectionExtensions.Prefix)
+            .RequireAuthorization(ApiPolicies.Read)
+            .AddEndpointFilter<ApiHouseholdFilter>()
+            .DisableAntiforgery()
+            .MapPost("/expenses", CreateAsync)
+            .RequireAuthorization(ApiPolicies.Write)
+            .WithMetadata(marker));
+    });
+
+    private bool IsStandInRequest(HttpContext http)
+    {
+        if (!HttpMethods.IsPost(http.Request.Method) || !http.Request.Path.Equals(Path, StringComparison.OrdinalIgnoreCase))
         {
-            http.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
+            return false;
         }
 
-        Interlocked.Increment(ref served);
-        var authenticated = await http.AuthenticateAsync(ApiTokenAuthenticationHandler.SchemeName);
-        if (!authenticated.Succeeded)
-        {
-            await http.ChallengeAsync(ApiTokenAuthenticationHandler.SchemeName);
-            return;
-        }
+        needed ??= !http.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Any(e =>
+            !e.Metadata.Contains(marker)
+            && string.Equals("/" + e.RoutePattern.RawText?.TrimStart('/'), Path, StringComparison.OrdinalIgnoreCase)
+            && e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(HttpMethods.Post) == true);
+        return needed.Value;
+    }
 
-        http.User = authenticated.Principal;
-        var authorization = http.RequestServices.GetRequiredService<IAuthorizationService>();
-        if (!(await authorization.AuthorizeAsync(http.User, ApiPolicies.Read)).Succeeded
-            || !(await authorization.AuthorizeAsync(http.User, ApiPolicies.Write)).Succeeded)
-        {
-            await http.ForbidAsync(ApiTokenAuthenticationHandler.SchemeName);
-            return;
-        }
-
-        var current = http.RequestServices.GetRequiredService<CurrentHousehold>();
-        if (await current.ResolveAsync(http.User, http.RequestAborted) is not { } household)
-        {
-            await ApiProblems.NotFound("The token's household no longer exists.").ExecuteAsync(http);
-            return;
-        }
-
-        var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        var body = await http.Request.ReadFromJsonAsync<Body>(json, http.RequestAborted)
-            ?? throw new JsonException("No body.");
-        var amount = Money.ToMinor(body.Amount, household.BaseCurrency);
-        var input = new ExpenseInput
+    private static async Task<IResult> CreateAsync(Body body, CurrentHousehold current, ExpenseService expenses, CancellationToken cancellationToken)
+    {
+        var amount = Money.ToMinor(body.Amount, current.Info!.BaseCurrency);
+        var id = await expenses.CreateAsync(new ExpenseInput
         {
             Kind = Enum.Parse<TransactionKind>(body.Kind, ignoreCase: true),
             Date = body.Date,
@@ -177,16 +169,7 @@ internal sealed class StandInCreateEndpoint
             Tags = body.Tags ?? [],
             Lines = [new LineInput(body.CategoryId, amount)],
             Source = TransactionSource.Api,
-        };
-        try
-        {
-            var id = await http.RequestServices.GetRequiredService<ExpenseService>().CreateAsync(input, http.RequestAborted);
-            await TypedResults.Created(string.Create(CultureInfo.InvariantCulture, $"{ApiServiceCollectionExtensions.Prefix}/expenses/{id}"), new { id })
-                .ExecuteAsync(http);
-        }
-        catch (Exception exception) when (ApiProblems.For(exception) is { } problem)
-        {
-            await problem.ExecuteAsync(http);
-        }
+        }, cancellationToken);
+        return TypedResults.Created(string.Create(CultureInfo.InvariantCulture, $"{Path}/{id}"), new { id });
     }
 }
