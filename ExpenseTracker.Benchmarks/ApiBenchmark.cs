@@ -52,7 +52,7 @@ public static class ApiBenchmark
         await using var app = new ApiBenchApp(settings);
         app.StartServer();
         var configuration = app.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
-        Console.WriteLine($"config {SqlitePragmaInterceptor.SynchronousKey}={configuration[SqlitePragmaInterceptor.SynchronousKey] ?? "(unset: FULL)"} (set Storage__Synchronous=NORMAL to try the other)");
+        Console.WriteLine($"config {SqlitePragmaInterceptor.SynchronousKey}={configuration[SqlitePragmaInterceptor.SynchronousKey] ?? "(unset: FULL)"} (FULL or NORMAL, e.g. env Storage__Synchronous=NORMAL)");
         var address = app.Address;
         var (householdId, body, token) = await SeedAsync(app);
         Console.WriteLine($"Serving on {address}; {Clients} clients; warm-up {WarmUp.TotalSeconds:0} s, timed {timed.TotalSeconds:0} s.");
