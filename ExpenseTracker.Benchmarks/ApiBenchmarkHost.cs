@@ -112,7 +112,7 @@ internal static class SqlTrace
 
 /// <summary>
 /// Until the real <c>POST /api/v1/expenses</c> is merged (MapExpensesApi is a stub on main), the benchmark answers it
-/// with the code path that endpoint uses, in a branch shaped like the app's pipeline and <c>/api/v1</c> group: the API
+/// with the code path that endpoint uses, in a branch shaped like the app's pipeline and <c>/api/v1</c> group: the app's
 /// rate limits, authentication, the read policy (Bearer token scheme), <see cref="ApiHouseholdFilter"/> (household
 /// binding, service errors as problems), the write policy, and <see cref="ExpenseService.CreateAsync"/>. The branch is
 /// taken only when the app has no such endpoint of its own; the benchmark prints which one ran.
@@ -129,7 +129,7 @@ internal sealed class StandInCreateEndpoint
 
     public void Use(IApplicationBuilder app) => app.MapWhen(IsStandInRequest, branch =>
     {
-        branch.UseApiRateLimiting();
+        branch.UseRateLimiter();
         branch.UseAuthentication();
         branch.UseRouting();
         branch.UseAuthorization();

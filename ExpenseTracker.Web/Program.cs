@@ -31,7 +31,7 @@ if (ImportCommand.IsCommand(args) && !ImportCommitCommand.IsCommand(args))
 
 // Our own switches are not configuration keys: keep them away from the command-line configuration provider.
 var hostArgs = args.Where(a => a != DemoSeeder.Flag).ToArray();
-var builder = WebApplication.CreateBuilder(AdminCommands.IsCommand(args) || ImportCommitCommand.IsCommand(args) ? [] : hostArgs);
+var builder = WebApplication.CreateBuilder(AdminCommands.IsCommand(args) || ImportCommitCommand.IsCommand(args) || TokenCommands.IsCommand(args) ? [] : hostArgs);
 
 builder.AddStorage();
 builder.AddData();
@@ -53,6 +53,7 @@ builder.AddNotificationAlerts();
 builder.AddNotificationJobs();
 builder.AddForecasting();
 builder.AddApi();
+builder.AddRateLimits();
 builder.Services.AddMudServices(options =>
 {
     options.SnackbarConfiguration.VisibleStateDuration = 4000;
@@ -60,7 +61,21 @@ builder.Services.AddMudServices(options =>
     options.SnackbarConfiguration.HideTransitionDuration = 200;
     options.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
 });
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// Bounded circuits (Microsoft's Blazor Server threat guidance): few disconnected circuits kept, for a short time, small
+// messages, one invocation at a time per client, and a cap on render batches waiting for the browser.
+builder.Services.AddRazorComponents()
+    .AddInteractiveServerComponents(options =>
+    {
+        options.DisconnectedCircuitMaxRetained = 100;
+        options.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+        options.JSInteropDefaultCallTimeout = TimeSpan.FromMinutes(1);
+        options.MaxBufferedUnacknowledgedRenderBatches = 10;
+    })
+    .AddHubOptions(options =>
+    {
+        options.MaximumReceiveMessageSize = 32 * 1024;
+        options.MaximumParallelInvocationsPerClient = 1;
+    });
 
 var app = builder.Build();
 
@@ -68,6 +83,11 @@ await DatabaseSetup.MigrateAsync(app.Services);
 if (AdminCommands.IsCommand(args))
 {
     return await AdminCommands.RunAsync(app.Services, args, Console.In, Console.Out);
+}
+
+if (TokenCommands.IsCommand(args))
+{
+    return await TokenCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
 if (ImportCommitCommand.IsCommand(args))
@@ -87,13 +107,17 @@ app.UseForwardedHeaders(new ForwardedHeadersOptions
     ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
 });
 
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    // Only over HTTPS (and never for localhost): browsers then refuse plain HTTP to this host for a year.
+    app.UseHsts();
 }
 
-app.UseStatusCodePagesExceptApi("/not-found");
-app.UseApiRateLimiting();
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseNoStatusCodePagesForApi();
+app.UseRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
@@ -105,7 +129,8 @@ app.MapExport();
 app.MapBackup();
 app.MapNotificationUnsubscribe();
 app.MapApi();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// Our Content-Security-Policy already says frame-ancestors 'none' (SecurityHeaders); no second header.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 
 await app.RunAsync();
 return 0;

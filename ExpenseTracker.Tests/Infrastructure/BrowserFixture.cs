@@ -90,7 +90,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         context.SetDefaultTimeout(15_000);
         // A fresh app compiles its pages on the first visit: on a busy 2-core machine that alone can take seconds.
         context.SetDefaultNavigationTimeout(60_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        BrowserHelpers.WatchContentSecurityPolicy(page);
+        return page;
     }
 
     public async Task DisposeAsync()

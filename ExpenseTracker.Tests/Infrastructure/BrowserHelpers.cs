@@ -66,9 +66,43 @@ public static class BrowserHelpers
         return path;
     }
 
-    /// <summary>Runs axe on the page and fails, listing each problem readably, if any is serious or critical.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> CspViolations = new();
+
+    /// <summary>Records every Content-Security-Policy refusal the page logs (a script, style or connection the policy blocked).</summary>
+    public static void WatchContentSecurityPolicy(IPage page)
+    {
+        var violations = CspViolations.GetOrCreateValue(page);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                lock (violations)
+                {
+                    violations.Add($"{page.Url}: {message.Text}");
+                }
+            }
+        };
+    }
+
+    /// <summary>Fails if the page (since it was opened) logged a Content-Security-Policy refusal.</summary>
+    public static void AssertNoContentSecurityPolicyViolations(IPage page)
+    {
+        if (CspViolations.TryGetValue(page, out var violations))
+        {
+            lock (violations)
+            {
+                Assert.True(violations.Count == 0, "The Content-Security-Policy blocked something:\n" + string.Join('\n', violations));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs axe on the page and fails, listing each problem readably, if any is serious or critical; also fails if the
+    /// Content-Security-Policy blocked anything on the page so far.
+    /// </summary>
     public static async Task AssertNoSeriousAccessibilityViolationsAsync(IPage page)
     {
+        AssertNoContentSecurityPolicyViolations(page);
         var result = await page.RunAxe();
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         if (serious.Count > 0)

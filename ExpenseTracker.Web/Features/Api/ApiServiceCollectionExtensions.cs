@@ -1,14 +1,8 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Threading.RateLimiting;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace ExpenseTracker.Web.Features.Api;
@@ -47,24 +41,6 @@ public static class ApiServiceCollectionExtensions
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 
-        builder.Services.AddOptions<ApiRateLimitOptions>().BindConfiguration(ApiRateLimitOptions.Section);
-        builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<ApiRateLimitOptions>>((options, limits) =>
-        {
-            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                Partitioned(limits.Value, limits.Value.TokenPermitLimit, TokenKey),
-                Partitioned(limits.Value, limits.Value.IpPermitLimit, http => http.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
-            options.OnRejected = async (context, cancellationToken) =>
-            {
-                var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-                    ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-                    : limits.Value.WindowSeconds;
-                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await ApiProblems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
-                    string.Create(CultureInfo.InvariantCulture, $"Slow down: try again in {seconds} s."));
-            };
-        });
-
         builder.Services.AddOpenApi("v1", options =>
         {
             options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
@@ -73,20 +49,19 @@ public static class ApiServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Rate limiting for <c>/api</c> requests only, before authentication so that guessing tokens is limited too.</summary>
-    public static IApplicationBuilder UseApiRateLimiting(this IApplicationBuilder app) =>
-        app.UseWhen(IsApi, branch => branch.UseRateLimiter());
+    /// <summary>
+    /// API answers keep their problem bodies: the HTML status pages (re-executing "/not-found") are for the browser pages only.
+    /// Call right after UseStatusCodePagesWithReExecute.
+    /// </summary>
+    public static IApplicationBuilder UseNoStatusCodePagesForApi(this IApplicationBuilder app) => app.Use((http, next) =>
+    {
+        if (IsApi(http) && http.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+        {
+            pages.Enabled = false;
+        }
 
-    /// <summary>API errors keep their problem bodies; the HTML "not found" page is for the browser pages only.</summary>
-    public static IApplicationBuilder UseStatusCodePagesExceptApi(this IApplicationBuilder app, string pathFormat) =>
-        app.UseWhen(http => !IsApi(http), branch => branch.UseStatusCodePagesWithReExecute(pathFormat, createScopeForStatusCodePages: true))
-            .UseWhen(IsApi, branch => branch.UseStatusCodePages(async context =>
-            {
-                var http = context.HttpContext;
-                await ApiProblems.WriteAsync(http, http.Response.StatusCode,
-                    http.Response.StatusCode == StatusCodes.Status404NotFound ? "Not found" : "Error",
-                    http.Response.StatusCode == StatusCodes.Status404NotFound ? "There is no such API resource." : "The request failed.");
-            }));
+        return next(http);
+    });
 
     public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder app)
     {
@@ -109,28 +84,17 @@ public static class ApiServiceCollectionExtensions
             .WithName("GetMe").WithTags("Me")
             .WithSummary("The member and household the token acts for, and its scopes.");
 
+        // Any other path under /api: a problem document, not the HTML "not found" page.
+        app.Map("/api/{**rest}", () => ApiProblems.NotFound("There is no such API resource."))
+            .ExcludeFromDescription()
+            .WithOrder(int.MaxValue);
+
         api.MapExpensesApi();
         api.MapHouseholdDataApi();
         return app;
     }
 
-    private static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
-
-    private static string TokenKey(HttpContext http)
-    {
-        string? header = http.Request.Headers.Authorization;
-        return string.IsNullOrEmpty(header) ? "anonymous" : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(header)));
-    }
-
-    private static PartitionedRateLimiter<HttpContext> Partitioned(ApiRateLimitOptions limits, int permits, Func<HttpContext, string> key) =>
-        PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitPartition.GetFixedWindowLimiter(key(http), _ =>
-            new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = Math.Max(1, permits),
-                Window = TimeSpan.FromSeconds(Math.Max(1, limits.WindowSeconds)),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+    public static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>What <c>GET /api/v1/me</c> answers.</summary>

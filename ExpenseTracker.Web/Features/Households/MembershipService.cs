@@ -67,6 +67,14 @@ public sealed class MembershipService(
 
         var member = await ActiveMemberAsync(db, memberId, cancellationToken);
         await EndMembershipAsync(db, member, cancellationToken);
+        if (member.UserId is { } userId)
+        {
+            // A new security stamp signs the removed person out of every session; open pages close within the
+            // revalidation interval (IdentityRevalidatingAuthenticationStateProvider) instead of showing cached data.
+            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s
+                .SetProperty(u => u.SecurityStamp, Guid.NewGuid().ToString("N").ToUpperInvariant())
+                .SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()), cancellationToken);
+        }
     }
 
     /// <summary>Leaves the current household. The last owner is refused: transfer ownership or delete the household.</summary>

@@ -2,6 +2,7 @@ using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Infrastructure.Email;
 using ExpenseTracker.Web.Infrastructure.Passwords;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.UI.Services;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,6 +43,20 @@ public static class IdentityServiceCollectionExtensions
         builder.Services.TryAddScoped<HouseholdProvisioning>();
         builder.Services.TryAddScoped<HouseholdDeletion>();
         builder.Services.AddScoped<AccountDeletion>();
+
+        // Cookies: HttpOnly, Secure whenever the request is HTTPS, SameSite=Lax (links from email keep the sign-in),
+        // 14 days sliding. Another session's password change or removal is noticed within a minute.
+        builder.Services.ConfigureApplicationCookie(options =>
+        {
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.ExpireTimeSpan = TimeSpan.FromDays(14);
+            options.SlidingExpiration = true;
+        });
+        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
+        builder.Services.AddOptions<RevalidationOptions>().BindConfiguration("Identity");
+        builder.Services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 
         builder.Services.AddRazorPages();
         builder.Services.AddCascadingAuthenticationState();
