@@ -151,7 +151,7 @@ internal sealed class StandInCreateEndpoint
 
         needed ??= !http.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Any(e =>
             !e.Metadata.Contains(marker)
-            && string.Equals("/" + e.RoutePattern.RawText?.TrimStart('/'), Path, StringComparison.OrdinalIgnoreCase)
+            && string.Equals("/" + e.RoutePattern.RawText?.Trim('/'), Path, StringComparison.OrdinalIgnoreCase)
             && e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(HttpMethods.Post) == true);
         return needed.Value;
     }
