@@ -1,14 +1,19 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ExpenseTracker.Web.Data;
 
 /// <summary>
 /// Writes one ChangeLog row per added, modified or deleted domain row, with before/after JSON of its scalar
-/// properties. Rows are added in the same SaveChanges, so the log and the change commit together.
+/// properties, in the same database transaction as the change. Rows of modified and deleted entities are added to the
+/// save itself; rows of added entities are written right after it (their keys exist only once inserted), and then the
+/// interceptor holds the save in a transaction of its own when the caller has none, so the change and its log still
+/// commit together, with one commit (one fsync) per save.
 /// </summary>
 public sealed class ChangeLogInterceptor(TimeProvider time) : SaveChangesInterceptor
 {
@@ -18,79 +23,182 @@ public sealed class ChangeLogInterceptor(TimeProvider time) : SaveChangesInterce
         typeof(Transaction), typeof(TransactionLine), typeof(TransactionTag), typeof(MemberShare), typeof(Invitation), typeof(Budget), typeof(BudgetAmount), typeof(InstanceSetting),
     ];
 
+    private readonly ConditionalWeakTable<DbContext, Pending> pending = [];
+
+    /// <summary>A save whose added rows still need their log rows; <see cref="Owned"/>: the transaction opened for it.</summary>
+    private sealed class Pending(List<EntityEntry> added, IDbContextTransaction? owned)
+    {
+        public List<EntityEntry> Added { get; } = added;
+        public IDbContextTransaction? Owned { get; } = owned;
+        public bool Writing { get; set; }
+    }
+
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        AddEntries(eventData.Context);
+        if (Start(eventData.Context) is { } db && AddEntries(db) is { Count: > 0 } added)
+        {
+            pending.AddOrUpdate(db, new Pending(added, db.Database.CurrentTransaction is null ? db.Database.BeginTransaction() : null));
+        }
+
         return result;
     }
 
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        AddEntries(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    private void AddEntries(DbContext? context)
-    {
-        if (context is not AppDbContext db)
+        if (Start(eventData.Context) is { } db && AddEntries(db) is { Count: > 0 } added)
         {
-            return;
+            pending.AddOrUpdate(db, new Pending(added,
+                db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null));
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var entries = db.ChangeTracker.Entries()
-            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
-                        && Logged.Contains(e.Entity.GetType()))
-            .ToList();
-        var pending = new List<(EntityEntry Entry, ChangeLogEntry Log)>();
-        foreach (var entry in entries)
+        return result;
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        if (Take(eventData.Context) is { } work)
         {
-            var log = new ChangeLogEntry
+            try
+            {
+                AddLogsOfAdded(work.Db, work.Pending);
+                work.Db.SaveChanges();
+                work.Pending.Owned?.Commit();
+            }
+            finally
+            {
+                End(work.Db, work.Pending);
+            }
+        }
+
+        return result;
+    }
+
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (Take(eventData.Context) is { } work)
+        {
+            try
+            {
+                AddLogsOfAdded(work.Db, work.Pending);
+                await work.Db.SaveChangesAsync(cancellationToken);
+                if (work.Pending.Owned is { } owned)
+                {
+                    await owned.CommitAsync(cancellationToken);
+                }
+            }
+            finally
+            {
+                End(work.Db, work.Pending);
+            }
+        }
+
+        return result;
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Abandon(eventData.Context);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Abandon(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public override void SaveChangesCanceled(DbContextEventData eventData) => Abandon(eventData.Context);
+
+    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Abandon(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The context to log for, or null for other contexts and for the log rows' own save.</summary>
+    private AppDbContext? Start(DbContext? context) =>
+        context is AppDbContext db && !(pending.TryGetValue(db, out var running) && running.Writing) ? db : null;
+
+    private (AppDbContext Db, Pending Pending)? Take(DbContext? context)
+    {
+        if (context is not AppDbContext db || !pending.TryGetValue(db, out var work) || work.Writing)
+        {
+            return null;
+        }
+
+        work.Writing = true;
+        return (db, work);
+    }
+
+    private void End(AppDbContext db, Pending work)
+    {
+        pending.Remove(db);
+        work.Owned?.Dispose(); // rolls back if the commit did not happen
+    }
+
+    private void Abandon(DbContext? context)
+    {
+        if (context is not null && pending.TryGetValue(context, out var work) && !work.Writing)
+        {
+            End((AppDbContext)context, work);
+        }
+    }
+
+    /// <summary>Logs modified and deleted rows into this save; returns the added rows, logged once they have keys.</summary>
+    private List<EntityEntry> AddEntries(AppDbContext db)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var added = new List<EntityEntry>();
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted) || !Logged.Contains(entry.Entity.GetType()))
+            {
+                continue;
+            }
+
+            if (entry.State == EntityState.Added)
+            {
+                added.Add(entry);
+                continue;
+            }
+
+            db.ChangeLog.Add(new ChangeLogEntry
             {
                 Entity = entry.Metadata.ClrType.Name,
                 EntityId = KeyOf(entry),
                 Action = ActionOf(entry),
-                BeforeJson = entry.State == EntityState.Added ? null : Snapshot(entry, original: true),
+                BeforeJson = Snapshot(entry, original: true),
                 AfterJson = entry.State == EntityState.Deleted ? null : Snapshot(entry, original: false),
-                HouseholdId = entry.Entity switch
-                {
-                    IHouseholdOwned owned => owned.HouseholdId,
-                    Household household => household.Id,
-                    _ => null,
-                },
+                HouseholdId = HouseholdOf(entry),
                 UserId = db.Scope.UserId,
                 At = now,
-            };
-            db.ChangeLog.Add(log);
-            if (entry.State == EntityState.Added)
-            {
-                pending.Add((entry, log));
-            }
+            });
         }
 
-        if (pending.Count > 0)
+        return added;
+    }
+
+    private void AddLogsOfAdded(AppDbContext db, Pending work)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var entry in work.Added)
         {
-            // Keys of added rows are known only after the insert: fill them in once the save succeeded.
-            db.SavedChanges += OnSaved;
-
-            void OnSaved(object? sender, SavedChangesEventArgs args)
+            db.ChangeLog.Add(new ChangeLogEntry
             {
-                db.SavedChanges -= OnSaved;
-                foreach (var (entry, log) in pending)
-                {
-                    log.EntityId = KeyOf(entry);
-                    log.AfterJson = Snapshot(entry, original: false);
-                    if (entry.Entity is Household household)
-                    {
-                        log.HouseholdId = household.Id;
-                    }
-                }
-
-                db.SaveChanges();
-            }
+                Entity = entry.Metadata.ClrType.Name,
+                EntityId = KeyOf(entry),
+                Action = nameof(EntityState.Added),
+                AfterJson = Snapshot(entry, original: false),
+                HouseholdId = HouseholdOf(entry),
+                UserId = db.Scope.UserId,
+                At = now,
+            });
         }
     }
+
+    private static long? HouseholdOf(EntityEntry entry) => entry.Entity switch
+    {
+        IHouseholdOwned owned => owned.HouseholdId,
+        Household household => household.Id,
+        _ => null,
+    };
 
     /// <summary>Bulk operations (ExecuteUpdate/ExecuteDelete) log one row per batch.</summary>
     public static void AddBulkEntry(AppDbContext db, TimeProvider time, string entity, string action, object details)

@@ -52,6 +52,14 @@ public sealed class CurrentHousehold(AppDbContext db, HouseholdScope scope)
             return Info;
         }
 
+        // The token handler read the member and household already (cached for a few seconds, evicted on member changes).
+        if (principal.Identity is ApiTokenIdentity { Household: var tokenHousehold })
+        {
+            scope.Set(tokenHousehold.Id, tokenHousehold.MemberId, userId, tokenHousehold.Role);
+            Info = tokenHousehold;
+            return Info;
+        }
+
         var preferred = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.CurrentHouseholdId).FirstOrDefaultAsync(cancellationToken);
         var memberships = await db.Members.AsNoTracking().IgnoreQueryFilters()
             .Where(m => m.UserId == userId && m.LeftAt == null)

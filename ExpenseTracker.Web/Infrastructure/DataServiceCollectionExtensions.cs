@@ -41,7 +41,7 @@ public static class DataServiceCollectionExtensions
         {
             var storage = services.GetRequiredService<StorageOptions>();
             options.UseSqlite(storage.ConnectionString)
-                .AddInterceptors(services.GetRequiredService<ChangeLogInterceptor>(), new SqlitePragmaInterceptor(), services.GetRequiredService<HouseholdChangeInterceptor>());
+                .AddInterceptors(services.GetRequiredService<ChangeLogInterceptor>(), SqlitePragmaInterceptor.From(services.GetRequiredService<IConfiguration>()), services.GetRequiredService<HouseholdChangeInterceptor>());
         }, ServiceLifetime.Scoped);
         return builder;
     }

@@ -23,6 +23,8 @@ public static class ApiServiceCollectionExtensions
     public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<ApiTokenService>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<ApiTokenCache>();
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()

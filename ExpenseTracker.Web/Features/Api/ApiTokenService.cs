@@ -21,7 +21,7 @@ public sealed record CreatedApiToken(ApiTokenSummary Token, string Secret);
 /// Personal access tokens of the current member (<see cref="HouseholdScope"/>): create, list, revoke. A token is
 /// <c>et_</c> + 43 characters of base64url (256 random bits); only its SHA-256 is stored.
 /// </summary>
-public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, TimeProvider time)
+public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, ApiTokenCache tokens, TimeProvider time)
 {
     public const string TokenPrefix = "et_";
     public const int MaxNameLength = 80;
@@ -103,6 +103,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, H
             ?? throw new Expenses.NotFoundException("That token");
         token.RevokedAt ??= time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
+        tokens.Evict(token.TokenHash);
     }
 
     public static string NewSecret()
