@@ -66,6 +66,27 @@ public sealed class SearchQueryTests(FilterHousehold data) : IClassFixture<Filte
     public async Task ANegatedWordLeavesItsMatchesOut() =>
         Assert.Equal(["bus", "refund", "salary", "split", "transfer"], await SearchAsync("-cafe -birthday"));
 
+    [Theory]
+    [InlineData("caf")]
+    [InlineData("caf category:Groceries date:2026-10")]
+    [InlineData("shop amount>1 -category:Transport")]
+    [InlineData("dinner -cafe member:sam")]
+    [InlineData("week tag:weekly -kind:income")]
+    public async Task EveryTextPlanFindsTheSameRows(string line)
+    {
+        // Real searches only take ScanHousehold above SearchFilter.SeekMatchesUpTo matches; here it is forced.
+        var terms = ExpenseQuery.Parse(null, null, null, null, null, null, null, null, line, null, null).ToFilter(Today, "EUR").Terms;
+        await using var scope = data.Home.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var expected = await SearchAsync(line);
+        foreach (var plan in Enum.GetValues<SearchFilter.TextPlan>())
+        {
+            var ids = await SearchFilter.Apply(db, db.Transactions.AsNoTracking(), terms, plan).Select(t => t.Id).ToListAsync();
+            string[] found = [.. ids.Select(id => data.Ids.Single(x => x.Value == id).Key).Order(StringComparer.Ordinal)];
+            Assert.Equal(expected, found);
+        }
+    }
+
     [Fact]
     public async Task AnInvalidLineIsRefusedWithItsMessage()
     {
@@ -158,5 +179,49 @@ public sealed class SearchIndexTests : IAsyncLifetime
         }
 
         Assert.Empty(await SearchAsync(home, "surprise"));
+    }
+
+    [Fact]
+    public async Task CountSpendingAndThePrivateLineOfASearchFollowWhoIsAsking()
+    {
+        var sam = await home.AddMemberAsync("Sam");
+        var kid = await home.AddMemberAsync("Kim", MemberRole.Child);
+        await home.AddExpenseAsync(home.Expense(5_00, payee: "Gelato Bar"));
+        await home.AddExpenseAsync(home.Expense(2_00, payee: "Gelato Bar") with { PaidByMemberId = kid });
+        await home.AddExpenseAsync(home.Expense(1_00, payee: "Gelato Bar") with { Kind = TransactionKind.Refund });
+        await home.AddExpenseAsync(home.Expense(9_00, payee: "Bakery"));
+        await using (var scope = home.Scope(MemberRole.Member, sam))
+        {
+            var service = scope.ServiceProvider.GetRequiredService<ExpenseService>();
+            await service.CreateAsync(home.Expense(30_00, payee: "Gelato Bar") with { IsPrivate = true });
+            await service.CreateAsync(home.Expense(4_00, payee: "Gelato Bar") with { IsPrivate = true, Kind = TransactionKind.Refund });
+        }
+
+        async Task<ExpensePage> ListAsync(MemberRole role, long member, string line)
+        {
+            var filter = ExpenseQuery.Parse(null, null, null, null, null, null, null, null, line, null, null).ToFilter(new DateOnly(2026, 11, 15), "EUR");
+            await using var scope = home.Scope(role, member);
+            return await scope.ServiceProvider.GetRequiredService<ExpenseService>().ListAsync(new ExpensePageRequest(filter, 0, 50));
+        }
+
+        var owner = await ListAsync(MemberRole.Owner, home.OwnerMemberId, "gelato");
+        Assert.Equal((3, 6_00L, 3), (owner.TotalCount, owner.SpendingMinor, owner.Items.Count));
+        Assert.Equal((2, 26_00L), (owner.Private.Count, owner.Private.SpendingMinor));
+
+        var author = await ListAsync(MemberRole.Member, sam, "gelato");
+        Assert.Equal((5, 32_00L, 5), (author.TotalCount, author.SpendingMinor, author.Items.Count));
+        Assert.True(author.Private.IsEmpty);
+
+        var child = await ListAsync(MemberRole.Child, kid, "gelato");
+        Assert.Equal((1, 2_00L, 1), (child.TotalCount, child.SpendingMinor, child.Items.Count));
+        Assert.True(child.Private.IsEmpty);
+
+        var negated = await ListAsync(MemberRole.Owner, home.OwnerMemberId, "-gelato kind:expense");
+        Assert.Equal((1, 9_00L), (negated.TotalCount, negated.SpendingMinor));
+        Assert.True(negated.Private.IsEmpty);
+
+        var expensesOnly = await ListAsync(MemberRole.Owner, home.OwnerMemberId, "gel kind:expense");
+        Assert.Equal((2, 7_00L), (expensesOnly.TotalCount, expensesOnly.SpendingMinor));
+        Assert.Equal((1, 30_00L), (expensesOnly.Private.Count, expensesOnly.Private.SpendingMinor));
     }
 }

@@ -19,12 +19,13 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
     public async Task<ExpensePage> ListAsync(ExpensePageRequest request, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var filtered = Apply(db, db.Transactions.AsNoTracking(), request.Filter);
-        var query = filtered.VisibleTo(scope);
+        var plan = await SearchFilter.PlanAsync(db, Terms(request.Filter), cancellationToken);
+        var query = Apply(db, db.Transactions.AsNoTracking(), request.Filter, plan).VisibleTo(scope);
 
-        var total = await query.CountAsync(cancellationToken);
-        var spending = await SpendingAsync(db, query, request.Filter, cancellationToken);
-        var hidden = await filtered.SummarizeHiddenPrivateAsync(scope, request.Filter.CategoryIds, cancellationToken);
+        // The totals scan the filter's whole range, the page stops after its rows: the totals run on a second
+        // connection meanwhile (SQLite readers do not block each other; Microsoft.Data.Sqlite's async calls complete
+        // synchronously, so the overlap needs its own thread).
+        var totalsTask = Task.Run(() => TotalsAsync(request.Filter, plan, cancellationToken), cancellationToken);
 
         query = (request.Sort, request.Descending) switch
         {
@@ -74,7 +75,37 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
                 t.Id, t.Version, t.Date, t.Kind, t.AmountMinor, t.Payee, t.Notes, t.Account, t.ToAccount, t.PaidBy,
                 lines[t.Id].ToList(), tags[t.Id].ToList(), t.IsPrivate, t.IsShared && t.Kind != TransactionKind.Settlement))
             .ToList();
+        var (total, spending, hidden) = await totalsTask;
         return new ExpensePage(rows, total, spending, hidden);
+    }
+
+    /// <summary>The filter's visible count and spending and its hidden private line.</summary>
+    private async Task<(int Total, long Spending, PrivateSummary Hidden)> TotalsAsync(
+        ExpenseFilter filter, SearchFilter.TextPlan plan, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var filtered = Apply(db, db.Transactions.AsNoTracking(), filter, plan);
+        var visible = filtered.VisibleTo(scope);
+        var hidden = await filtered.SummarizeHiddenPrivateAsync(scope, filter.CategoryIds, cancellationToken);
+
+        // Count and spending in one pass. For adults (and viewers and jobs) what they see and the hidden private rows
+        // split the filtered rows exactly, so both come from the filter alone minus the hidden line: the filter reads
+        // no rows (the household's covering index answers it) and the hidden rows come from their small private
+        // index. A child sees only their own rows and gets no hidden line.
+        var complement = scope.Role != MemberRole.Child;
+        var totals = await (complement ? filtered : visible)
+            .GroupBy(_ => 1)
+            .Select(g => new
+            {
+                Count = g.Count(),
+                Spending = g.Sum(t => t.Kind == TransactionKind.Expense ? t.AmountMinor : t.Kind == TransactionKind.Refund ? -t.AmountMinor : 0),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        var (hiddenCount, hiddenSpending) = complement ? (hidden.Count, hidden.SpendingMinor) : (0, 0L);
+        var spending = filter.CategoryIds.Count > 0 || filter.SpendingOfMemberId is not null
+            ? await SpendingAsync(db, visible, filter, cancellationToken)
+            : (totals?.Spending ?? 0) - hiddenSpending;
+        return ((totals?.Count ?? 0) - hiddenCount, spending, hidden);
     }
 
     /// <summary>Spending = Expense − Refund, summed in SQL. With a category filter only the matching lines count.</summary>
@@ -107,8 +138,19 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
             .SumAsync(t => t.Kind == TransactionKind.Refund ? -t.AmountMinor : t.AmountMinor, cancellationToken);
     }
 
-    internal static IQueryable<Transaction> Apply(AppDbContext db, IQueryable<Transaction> query, ExpenseFilter filter)
+    internal static IQueryable<Transaction> Apply(AppDbContext db, IQueryable<Transaction> query, ExpenseFilter filter) =>
+        Apply(db, query, filter, SearchFilter.TextPlan.Planner);
+
+    /// <summary>The filter's query-line terms, or its plain text as prefix words.</summary>
+    private static IReadOnlyList<SearchTerm> Terms(ExpenseFilter filter) =>
+        filter.Terms.Count > 0 ? filter.Terms : SearchFilter.Words(filter.Text);
+
+    internal static IQueryable<Transaction> Apply(AppDbContext db, IQueryable<Transaction> query, ExpenseFilter filter, SearchFilter.TextPlan plan)
     {
+        // The words first: SQLite tests the conditions in this order, and the full-text id probe is the cheapest one
+        // that rules most rows out.
+        query = SearchFilter.Apply(db, query, Terms(filter), plan);
+
         if (filter.From is { } from)
         {
             query = query.Where(t => t.Date >= from);
@@ -148,8 +190,6 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
             var kinds = filter.Kinds.ToArray();
             query = query.Where(t => kinds.Contains(t.Kind));
         }
-
-        query = SearchFilter.Apply(db, query, filter.Terms.Count > 0 ? filter.Terms : SearchFilter.Words(filter.Text));
 
         if (filter.MinAmountMinor is { } min)
         {

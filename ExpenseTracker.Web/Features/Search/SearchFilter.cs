@@ -11,7 +11,51 @@ namespace ExpenseTracker.Web.Features.Search;
 /// </summary>
 public static class SearchFilter
 {
-    public static IQueryable<Transaction> Apply(AppDbContext db, IQueryable<Transaction> query, IReadOnlyList<SearchTerm> terms)
+    /// <summary>
+    /// Above this many full-text matches (in all households: the FTS index is shared) the household's own index is the
+    /// cheaper side to walk: one id probe per row in range instead of one table seek per match.
+    /// </summary>
+    public const int SeekMatchesUpTo = 5_000;
+
+    /// <summary>
+    /// How the words' matches meet the household's rows, decided by <see cref="PlanAsync"/> from how many rows match
+    /// (SQLite's planner knows nothing about an FTS5 result's size, with or without ANALYZE statistics).
+    /// </summary>
+    public enum TextPlan
+    {
+        /// <summary>Leave it to SQLite's planner (filters built in code that cannot ask first).</summary>
+        Planner,
+
+        /// <summary>Few matches: look each matching row up by id.</summary>
+        SeekMatches,
+
+        /// <summary>
+        /// Many matches: walk the household's (date) index and probe each row's id in the matches, so the covering index
+        /// answers counts and sums without reading the rows. The id is compared as <c>Id + 0</c>, which no index can
+        /// serve, so the planner cannot turn the matches into thousands of table seeks.
+        /// </summary>
+        ScanHousehold,
+    }
+
+    /// <summary>Counts (up to <see cref="SeekMatchesUpTo"/> + 1) the rows the positive words match and picks the plan.</summary>
+    public static async Task<TextPlan> PlanAsync(AppDbContext db, IReadOnlyList<SearchTerm> terms, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(terms);
+        var fullText = PositiveFullText(terms);
+        if (fullText is null)
+        {
+            return TextPlan.Planner;
+        }
+
+        var matches = await db.TransactionSearch.Where(s => s.Match == fullText).Take(SeekMatchesUpTo + 1).CountAsync(cancellationToken);
+        return matches > SeekMatchesUpTo ? TextPlan.ScanHousehold : TextPlan.SeekMatches;
+    }
+
+    public static IQueryable<Transaction> Apply(AppDbContext db, IQueryable<Transaction> query, IReadOnlyList<SearchTerm> terms) =>
+        Apply(db, query, terms, TextPlan.Planner);
+
+    public static IQueryable<Transaction> Apply(AppDbContext db, IQueryable<Transaction> query, IReadOnlyList<SearchTerm> terms, TextPlan plan)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(terms);
@@ -20,11 +64,12 @@ public static class SearchFilter
             return query;
         }
 
-        var positiveText = terms.OfType<TextTerm>().Where(t => !t.Negated).Select(QueryLine.FullTextQuery).ToList();
-        if (positiveText.Count > 0)
+        if (PositiveFullText(terms) is { } fullText)
         {
-            var ids = Matching(db, string.Join(' ', positiveText));
-            query = query.Where(t => ids.Contains(t.Id));
+            var ids = Matching(db, fullText);
+            query = plan == TextPlan.ScanHousehold
+                ? query.Where(t => ids.Contains(t.Id + 0))
+                : query.Where(t => ids.Contains(t.Id));
         }
 
         foreach (var term in terms.OfType<TextTerm>().Where(t => t.Negated))
@@ -76,6 +121,13 @@ public static class SearchFilter
             : [.. text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Where(w => w.Any(char.IsLetterOrDigit))
                 .Select(w => new TextTerm(w, 0, false, w, false))];
+
+    /// <summary>The positive words as one FTS5 query (all of them must match), or null without any.</summary>
+    private static string? PositiveFullText(IReadOnlyList<SearchTerm> terms)
+    {
+        var positiveText = terms.OfType<TextTerm>().Where(t => !t.Negated).Select(QueryLine.FullTextQuery).ToList();
+        return positiveText.Count > 0 ? string.Join(' ', positiveText) : null;
+    }
 
     /// <summary>Ids of the transactions whose payee, notes or tags match an FTS5 query.</summary>
     private static IQueryable<long> Matching(AppDbContext db, string fullText) =>
