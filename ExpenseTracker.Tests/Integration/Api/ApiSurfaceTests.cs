@@ -20,11 +20,11 @@ public sealed partial class ApiSurfaceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    private List<(string Method, string Template)> ApiEndpoints()
+    private List<(string Method, string Template, string? Accepts)> ApiEndpoints()
     {
         _ = app.Server;
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
-        var list = new List<(string, string)>();
+        var list = new List<(string, string, string?)>();
         foreach (var endpoint in endpoints)
         {
             var template = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
@@ -35,7 +35,7 @@ public sealed partial class ApiSurfaceTests : IAsyncLifetime
 
             foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
             {
-                list.Add((method, template.TrimEnd('/')));
+                list.Add((method, template.TrimEnd('/'), endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes.FirstOrDefault()));
             }
         }
 
@@ -52,7 +52,7 @@ public sealed partial class ApiSurfaceTests : IAsyncLifetime
         var paths = document.GetProperty("paths");
 
         var missing = new List<string>();
-        foreach (var (method, template) in endpoints)
+        foreach (var (method, template, _) in endpoints)
         {
             var path = Constraint().Replace(template, "{$1}");
             if (!paths.TryGetProperty(path, out var item) || !item.TryGetProperty(method.ToLowerInvariant(), out var operation))
@@ -74,13 +74,17 @@ public sealed partial class ApiSurfaceTests : IAsyncLifetime
     public async Task Every_api_endpoint_refuses_a_caller_without_a_token()
     {
         using var client = app.CreateApiClient(null);
-        foreach (var (method, template) in ApiEndpoints())
+        foreach (var (method, template, accepts) in ApiEndpoints())
         {
             var path = Parameter().Replace(template, "1");
             using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
-            if (method is "POST" or "PUT")
+            if (accepts is "multipart/form-data")
             {
-                request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                request.Content = new MultipartFormDataContent { { new StringContent("x"), "profile" } };
+            }
+            else if (accepts is not null)
+            {
+                request.Content = new StringContent("{}", System.Text.Encoding.UTF8, accepts);
             }
 
             var response = await client.SendAsync(request);
