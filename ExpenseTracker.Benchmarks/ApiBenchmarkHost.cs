@@ -33,14 +33,13 @@ internal static class SqlTrace
         public bool Closed { get; set; }
     }
 
-    /// <summary>Traces marked requests; maps the stand-in create endpoint if the app has none.</summary>
-    internal sealed class StartupFilter(StandInCreateEndpoint standIn) : IStartupFilter
+    /// <summary>Traces marked requests.</summary>
+    internal sealed class StartupFilter : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             DiagnosticListener.AllListeners.Subscribe(Listener);
             app.Use(TraceAsync);
-            standIn.Use(app);
             next(app);
         };
     }
@@ -107,69 +106,5 @@ internal static class SqlTrace
         public void OnError(Exception error)
         {
         }
-    }
-}
-
-/// <summary>
-/// Until the real <c>POST /api/v1/expenses</c> is merged (MapExpensesApi is a stub on main), the benchmark answers it
-/// with the code path that endpoint uses, in a branch shaped like the app's pipeline and <c>/api/v1</c> group: the app's
-/// rate limits, authentication, the read policy (Bearer token scheme), <see cref="ApiHouseholdFilter"/> (household
-/// binding, service errors as problems), the write policy, and <see cref="ExpenseService.CreateAsync"/>. The branch is
-/// taken only when the app has no such endpoint of its own; the benchmark prints which one ran.
-/// </summary>
-internal sealed class StandInCreateEndpoint
-{
-    private static readonly string Path = ApiServiceCollectionExtensions.Prefix + "/expenses";
-    private readonly object marker = new();
-    private bool? needed;
-
-    public bool Mapped => needed == true;
-
-    private sealed record Body(string Kind, DateOnly Date, decimal Amount, string? Payee, long AccountId, long CategoryId, string[]? Tags);
-
-    public void Use(IApplicationBuilder app) => app.MapWhen(IsStandInRequest, branch =>
-    {
-        branch.UseRateLimiter();
-        branch.UseAuthentication();
-        branch.UseRouting();
-        branch.UseAuthorization();
-        branch.UseEndpoints(routes => routes.MapGroup(ApiServiceCollectionExtensions.Prefix)
-            .RequireAuthorization(ApiPolicies.Read)
-            .AddEndpointFilter<ApiHouseholdFilter>()
-            .DisableAntiforgery()
-            .MapPost("/expenses", CreateAsync)
-            .RequireAuthorization(ApiPolicies.Write)
-            .WithMetadata(marker));
-    });
-
-    private bool IsStandInRequest(HttpContext http)
-    {
-        if (!HttpMethods.IsPost(http.Request.Method) || !http.Request.Path.Equals(Path, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        needed ??= !http.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Any(e =>
-            !e.Metadata.Contains(marker)
-            && string.Equals("/" + e.RoutePattern.RawText?.Trim('/'), Path, StringComparison.OrdinalIgnoreCase)
-            && e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(HttpMethods.Post) == true);
-        return needed.Value;
-    }
-
-    private static async Task<IResult> CreateAsync(Body body, CurrentHousehold current, ExpenseService expenses, CancellationToken cancellationToken)
-    {
-        var amount = Money.ToMinor(body.Amount, current.Info!.BaseCurrency);
-        var id = await expenses.CreateAsync(new ExpenseInput
-        {
-            Kind = Enum.Parse<TransactionKind>(body.Kind, ignoreCase: true),
-            Date = body.Date,
-            AmountMinor = amount,
-            Payee = body.Payee,
-            AccountId = body.AccountId,
-            Tags = body.Tags ?? [],
-            Lines = [new LineInput(body.CategoryId, amount)],
-            Source = TransactionSource.Api,
-        }, cancellationToken);
-        return TypedResults.Created(string.Create(CultureInfo.InvariantCulture, $"{Path}/{id}"), new { id });
     }
 }
