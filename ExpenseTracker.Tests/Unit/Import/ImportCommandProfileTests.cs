@@ -101,6 +101,9 @@ public sealed class ImportCommandProfileTests : IDisposable
         await SaveProfileAsync(first, "Shared name", MappingJson, null);
         await SaveProfileAsync(second, "Shared name", MappingJson, null);
         var configuration = DataFolder(app.DataDirectory);
+        // The pool prunes idle connections on a timer, and closing the last one checkpoints the WAL into the database
+        // file: close them now, so only the command could change the files from here on.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var before = Fingerprint(app.DataDirectory);
 
         var found = await RunAsync(HeaderlessStatement(), "sparkasse", configuration);
