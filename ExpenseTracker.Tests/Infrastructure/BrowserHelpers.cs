@@ -25,9 +25,11 @@ public static class BrowserHelpers
 
         await page.FillAsync("#Input_Email", email);
         await page.FillAsync("#Input_Password", password);
-        await page.ClickAsync("#login-submit");
+        // The click waits for the sign-in's navigation, and a fresh app's first page can take long to compile on a busy
+        // machine: give it the navigation timeout, not the action timeout.
+        await page.ClickAsync("#login-submit", new PageClickOptions { Timeout = 60_000 });
         await page.WaitForURLAsync(url => !url.Contains("/Identity/", StringComparison.Ordinal));
-        await WaitForInteractiveAsync(page);
+        await WaitForInteractiveAsync(page, 60_000);
     }
 
     /// <summary>
