@@ -87,7 +87,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             Locale = "en-US",
             TimezoneId = "Europe/Berlin",
         });
-        context.SetDefaultTimeout(15_000);
+        // Actions that submit a form wait for its navigation within this timeout; on a busy 2-core machine a first page can take long.
+        context.SetDefaultTimeout(30_000);
         // A fresh app compiles its pages on the first visit: on a busy 2-core machine that alone can take seconds.
         context.SetDefaultNavigationTimeout(60_000);
         var page = await context.NewPageAsync();
