@@ -45,6 +45,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
     public DbSet<TransactionSearchRow> TransactionSearch => Set<TransactionSearchRow>();
     public DbSet<SavedSearch> SavedSearches => Set<SavedSearch>();
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
+    public DbSet<BankConnection> BankConnections => Set<BankConnection>();
+    public DbSet<BankAccountLink> BankAccountLinks => Set<BankAccountLink>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -83,6 +86,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
         ApplyHouseholdFilter<PushSubscription>(builder);
         ApplyHouseholdFilter<SavedSearch>(builder);
         ApplyHouseholdFilter<PersonalAccessToken>(builder);
+        ApplyHouseholdFilter<BankConnection>(builder);
+        ApplyHouseholdFilter<BankAccountLink>(builder);
+        ApplyHouseholdFilter<Attachment>(builder);
         builder.Entity<Household>().HasQueryFilter(HouseholdFilter, h => h.Id == CurrentHouseholdId);
         builder.Entity<Transaction>()
             .HasQueryFilter(HouseholdFilter, t => t.HouseholdId == CurrentHouseholdId)

@@ -294,6 +294,8 @@ public sealed class ImportBatch : IHouseholdOwned
     public decimal? ExchangeRate { get; set; }
     public DateTime? UndoneAt { get; set; }
     public long? UndoneByMemberId { get; set; }
+    /// <summary>The bank connection whose sync produced this batch; null for a file import.</summary>
+    public long? BankConnectionId { get; set; }
 }
 
 /// <summary>

@@ -194,6 +194,8 @@ internal sealed class ChangeLogEntryConfiguration : IEntityTypeConfiguration<Cha
         builder.Property(c => c.Action).HasMaxLength(20);
         builder.HasIndex(c => new { c.HouseholdId, c.At });
         builder.HasIndex(c => new { c.Entity, c.EntityId });
+        // The security audit log (Entity = "Security") is read newest first.
+        builder.HasIndex(c => new { c.Entity, c.At });
     }
 }
 
@@ -217,6 +219,8 @@ internal sealed class ImportBatchConfiguration : IEntityTypeConfiguration<Import
         builder.HasOne<Household>().WithMany().HasForeignKey(b => b.HouseholdId);
         builder.HasOne(b => b.Account).WithMany().HasForeignKey(b => b.AccountId);
         builder.HasIndex(b => new { b.HouseholdId, b.CreatedAt });
+        builder.HasOne<BankConnection>().WithMany().HasForeignKey(b => b.BankConnectionId);
+        builder.HasIndex(b => b.BankConnectionId);
     }
 }
 

@@ -48,6 +48,8 @@ public static class BackupFormat
         [typeof(Data.Notification)] = "in-app notifications about the old household's rows",
         [typeof(Data.PushSubscription)] = "bound to one browser on one device; members subscribe again",
         [typeof(Data.PersonalAccessToken)] = "secrets bound to the old household's members; members create new tokens",
+        [typeof(Data.BankConnection)] = "the bank's access secret is encrypted with this instance's keys; members reconnect",
+        [typeof(Data.BankAccountLink)] = "belongs to a bank connection, which is not restored",
     };
 
     /// <summary>Whether a file of <paramref name="formatVersion"/> must contain <paramref name="table"/>.</summary>
