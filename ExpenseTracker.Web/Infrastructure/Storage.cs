@@ -16,6 +16,9 @@ public sealed class StorageOptions
     public string BackupDirectory => Path.Combine(DataDirectory, "backups");
     public string KeysDirectory => Path.Combine(DataDirectory, "keys");
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
+
+    /// <summary>Receipts and other files attached to expenses (one subfolder per household); part of every instance backup.</summary>
+    public string AttachmentsDirectory => Path.Combine(DataDirectory, "attachments");
     public string SetupCodePath => Path.Combine(DataDirectory, "setup-code.txt");
 
     public string ConnectionString => new SqliteConnectionStringBuilder
