@@ -36,12 +36,15 @@ public static class DataServiceCollectionExtensions
         builder.Services.AddScoped<HouseholdScope>();
         builder.Services.AddScoped<CurrentHousehold>();
         builder.Services.AddSingleton<ChangeLogInterceptor>();
+        builder.Services.AddSingleton<SqliteWriteGate>();
+        builder.Services.AddSingleton<SqliteWriteGateInterceptor>();
         builder.Services.AddLiveUpdates();
         builder.Services.AddDbContextFactory<AppDbContext>((services, options) =>
         {
             var storage = services.GetRequiredService<StorageOptions>();
             options.UseSqlite(storage.ConnectionString)
-                .AddInterceptors(services.GetRequiredService<ChangeLogInterceptor>(), SqlitePragmaInterceptor.From(services.GetRequiredService<IConfiguration>()), services.GetRequiredService<HouseholdChangeInterceptor>());
+                .AddInterceptors(services.GetRequiredService<ChangeLogInterceptor>(), SqlitePragmaInterceptor.From(services.GetRequiredService<IConfiguration>()), services.GetRequiredService<HouseholdChangeInterceptor>(),
+                    services.GetRequiredService<SqliteWriteGateInterceptor>());
         }, ServiceLifetime.Scoped);
         return builder;
     }

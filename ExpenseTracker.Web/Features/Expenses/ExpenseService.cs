@@ -58,15 +58,19 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
 
         // Categories and tags of this page only, one indexed query each. Projected inside the page query, EF joins
         // them as household-filtered derived tables that SQLite materialises for the whole household on every page.
+        // The ids come from the household-filtered page; the household is still checked, as HouseholdId + 0, which no
+        // index serves: with the named filter's plain HouseholdId = ?, SQLite walks every line of the household by its
+        // (HouseholdId, CategoryId) index instead of seeking the page's 50 transaction ids.
         var ids = page.Select(r => r.Id).ToArray();
-        var lines = (await db.TransactionLines.AsNoTracking()
-                .Where(l => ids.Contains(l.TransactionId))
+        var householdId = scope.HouseholdId ?? -1;
+        var lines = (await db.TransactionLines.AsNoTracking().IgnoreQueryFilters([AppDbContext.HouseholdFilter])
+                .Where(l => ids.Contains(l.TransactionId) && l.HouseholdId + 0 == householdId)
                 .OrderByDescending(l => l.AmountMinor).ThenBy(l => l.Id)
                 .Select(l => new { l.TransactionId, Chip = new CategoryChip(l.CategoryId, l.Category!.Name, l.Category.Color, l.Category.Icon) })
                 .ToListAsync(cancellationToken))
             .ToLookup(l => l.TransactionId, l => l.Chip);
-        var tags = (await db.TransactionTags.AsNoTracking()
-                .Where(x => ids.Contains(x.TransactionId))
+        var tags = (await db.TransactionTags.AsNoTracking().IgnoreQueryFilters([AppDbContext.HouseholdFilter])
+                .Where(x => ids.Contains(x.TransactionId) && x.HouseholdId + 0 == householdId)
                 .OrderBy(x => x.Tag!.Key)
                 .Select(x => new { x.TransactionId, x.Tag!.Name })
                 .ToListAsync(cancellationToken))

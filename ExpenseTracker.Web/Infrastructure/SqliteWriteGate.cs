@@ -1,0 +1,179 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace ExpenseTracker.Web.Infrastructure;
+
+/// <summary>
+/// One writer at a time, queued in this process, in arrival order. SQLite has one write lock per database: when many
+/// requests begin a write transaction at once, all but one get SQLITE_BUSY and poll for the lock with growing sleeps
+/// (1, 2, 5 … 100 ms), so the lock sits idle between a commit and the next poll and the slowest pollers starve until the
+/// busy timeout fails them. Here a transaction waits on an async queue instead and starts the moment the previous one
+/// ends. Other processes (commands, a second instance) still meet the busy timeout, as before.
+/// </summary>
+/// <remarks>
+/// The gate is released when the transaction commits, rolls back or fails. A transaction disposed without either (an
+/// exception between begin and commit) is noticed by the next waiter: the holder's SqliteTransaction has no connection
+/// any more once it is completed or disposed, and the waiter takes the gate over. A waiter that cannot get the gate
+/// within <see cref="MaxWait"/> goes ahead without it and meets SQLite's busy timeout as it would without the gate.
+/// </remarks>
+public sealed class SqliteWriteGate
+{
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly Lock sync = new();
+    private DbConnection? holderConnection;
+    private DbTransaction? holderTransaction;
+    private long holderSince;
+
+    /// <summary>Waits for the gate on behalf of <paramref name="connection"/>; false when it went ahead without it.</summary>
+    public async ValueTask<bool> EnterAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var started = Environment.TickCount64;
+        while (true)
+        {
+            if (await gate.WaitAsync(Poll, cancellationToken) || TryTakeOverAbandoned())
+            {
+                SetHolder(connection);
+                return true;
+            }
+
+            if (Environment.TickCount64 - started > MaxWait.TotalMilliseconds)
+            {
+                return false;
+            }
+        }
+    }
+
+    public bool Enter(DbConnection connection)
+    {
+        var started = Environment.TickCount64;
+        while (true)
+        {
+            if (gate.Wait(Poll) || TryTakeOverAbandoned())
+            {
+                SetHolder(connection);
+                return true;
+            }
+
+            if (Environment.TickCount64 - started > MaxWait.TotalMilliseconds)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Records the holder's transaction once it has begun.</summary>
+    public void Began(DbConnection connection, DbTransaction transaction)
+    {
+        lock (sync)
+        {
+            if (ReferenceEquals(holderConnection, connection))
+            {
+                holderTransaction = transaction;
+            }
+        }
+    }
+
+    /// <summary>Releases the gate if <paramref name="transaction"/> holds it.</summary>
+    public void Exit(DbTransaction transaction)
+    {
+        lock (sync)
+        {
+            if (!ReferenceEquals(holderTransaction, transaction))
+            {
+                return;
+            }
+
+            holderConnection = null;
+            holderTransaction = null;
+            gate.Release();
+        }
+    }
+
+    private void SetHolder(DbConnection connection)
+    {
+        lock (sync)
+        {
+            holderConnection = connection;
+            holderTransaction = null;
+            holderSince = Environment.TickCount64;
+        }
+    }
+
+    /// <summary>The holder's transaction ended without commit or rollback reaching us (disposed): the gate is free.</summary>
+    private bool TryTakeOverAbandoned()
+    {
+        lock (sync)
+        {
+            // A begin that failed (busy beyond SQLite's timeout) ends without an event: its holder never got a transaction.
+            var beginLost = holderConnection is not null && holderTransaction is null
+                && Environment.TickCount64 - holderSince > 2 * MaxWait.TotalMilliseconds;
+            if (holderTransaction is { Connection: null } || beginLost)
+            {
+                holderConnection = null;
+                holderTransaction = null;
+                return true; // the permit passes to the caller without a release
+            }
+
+            return false;
+        }
+    }
+}
+
+/// <summary>Puts every EF transaction on a SQLite database through its <see cref="SqliteWriteGate"/>.</summary>
+public sealed class SqliteWriteGateInterceptor(SqliteWriteGate gate) : DbTransactionInterceptor
+{
+    public override InterceptionResult<DbTransaction> TransactionStarting(
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+    {
+        gate.Enter(connection);
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result,
+        CancellationToken cancellationToken = default)
+    {
+        await gate.EnterAsync(connection, cancellationToken);
+        return result;
+    }
+
+    public override DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        gate.Began(connection, result);
+        return result;
+    }
+
+    public override ValueTask<DbTransaction> TransactionStartedAsync(
+        DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        gate.Began(connection, result);
+        return ValueTask.FromResult(result);
+    }
+
+    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => gate.Exit(transaction);
+
+    public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        gate.Exit(transaction);
+        return Task.CompletedTask;
+    }
+
+    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => gate.Exit(transaction);
+
+    public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        gate.Exit(transaction);
+        return Task.CompletedTask;
+    }
+
+    public override void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => gate.Exit(transaction);
+
+    public override Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        gate.Exit(transaction);
+        return Task.CompletedTask;
+    }
+}
