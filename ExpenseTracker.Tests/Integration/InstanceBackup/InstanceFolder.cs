@@ -42,7 +42,7 @@ public sealed class InstanceFolder : IDisposable
         return (exit, output.ToString(), error.ToString());
     }
 
-    /// <summary>Every row of every table (ordered by rowid), blobs in hex.</summary>
+    /// <summary>Every row of every table (ordered by all its columns: some FTS shadow tables have no rowid), blobs in hex.</summary>
     public static string DumpDatabase(string path)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
@@ -63,7 +63,14 @@ public sealed class InstanceFolder : IDisposable
         {
             dump.Append("## ").AppendLine(table);
             using var select = connection.CreateCommand();
-            select.CommandText = $"SELECT * FROM \"{table}\" ORDER BY rowid";
+            select.CommandText = $"SELECT * FROM \"{table}\" LIMIT 0";
+            int columns;
+            using (var shape = select.ExecuteReader())
+            {
+                columns = shape.FieldCount;
+            }
+
+            select.CommandText = $"SELECT * FROM \"{table}\" ORDER BY {string.Join(", ", Enumerable.Range(1, columns))}";
             using var reader = select.ExecuteReader();
             while (reader.Read())
             {
