@@ -57,6 +57,7 @@ public sealed class InstanceBackupRoundTripTests(ITestOutputHelper log) : IDispo
             backup = output.Trim();
             Assert.Equal(folder.Storage.BackupDirectory, Path.GetDirectoryName(backup));
             Assert.Matches(@"^instance-20261115T100000Z\.zip$", Path.GetFileName(backup));
+            Assert.Equal([backup], Directory.GetFiles(folder.Storage.BackupDirectory)); // no snapshot, -wal or partial left behind
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"BENCH backup demo household: {watch.ElapsedMilliseconds} ms, {new FileInfo(backup).Length / 1024.0:0} KiB zip, database {new FileInfo(folder.Storage.DatabasePath).Length / 1024.0:0} KiB; {error.Trim()}"));
         }

@@ -97,15 +97,30 @@ public sealed class InstanceBackupService(StorageOptions storage, InstanceBackup
     /// <summary>Online backup of the live database into <paramref name="path"/>; returns its newest applied migration.</summary>
     private string? Snapshot(string path)
     {
-        using (var source = new SqliteConnection(storage.ConnectionString))
-        using (var destination = new SqliteConnection(Unpooled(path)))
-        {
-            source.Open();
-            destination.Open();
-            source.BackupDatabase(destination);
-        }
-
+        CopyDatabase(storage.ConnectionString, path);
         return NewestMigration(path);
+    }
+
+    /// <summary>SQLite's online backup of the database behind <paramref name="sourceConnectionString"/> into a new file.</summary>
+    internal static void CopyDatabase(string sourceConnectionString, string target)
+    {
+        using var source = new SqliteConnection(sourceConnectionString);
+        using var destination = new SqliteConnection(Unpooled(target));
+        source.Open();
+        destination.Open();
+        source.BackupDatabase(destination);
+        RollbackJournal(destination);
+    }
+
+    /// <summary>
+    /// The copy keeps the live database's WAL flag; switched back it is one self-contained file, and reading it later
+    /// (read-only) leaves no -wal/-shm behind. The app turns WAL on again when it starts on a restored database.
+    /// </summary>
+    private static void RollbackJournal(SqliteConnection copy)
+    {
+        using var command = copy.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=DELETE";
+        command.ExecuteNonQuery();
     }
 
     internal static string Unpooled(string path, SqliteOpenMode mode = SqliteOpenMode.ReadWriteCreate) =>

@@ -195,14 +195,7 @@ public sealed class InstanceRestore(StorageOptions storage, TimeProvider time)
         if (File.Exists(storage.DatabasePath))
         {
             database = Path.Combine(storage.BackupDirectory, $"pre-restore-{stamp}.db");
-            using (var source = new SqliteConnection(InstanceBackupService.Unpooled(storage.DatabasePath)))
-            using (var destination = new SqliteConnection(InstanceBackupService.Unpooled(database)))
-            {
-                source.Open();
-                destination.Open();
-                source.BackupDatabase(destination);
-            }
-
+            InstanceBackupService.CopyDatabase(InstanceBackupService.Unpooled(storage.DatabasePath), database);
             SqliteConnection.ClearAllPools();
         }
 
