@@ -13,6 +13,7 @@ using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Features.Identity;
 using ExpenseTracker.Web.Features.Import;
 using ExpenseTracker.Web.Features.Import.Rules;
+using ExpenseTracker.Web.Features.InstanceBackup;
 using ExpenseTracker.Web.Features.Import.Mapping;
 using ExpenseTracker.Web.Features.Notifications;
 using ExpenseTracker.Web.Features.Notifications.Scheduling;
@@ -27,6 +28,12 @@ using MudBlazor.Services;
 if (ImportCommand.IsCommand(args) && !ImportCommitCommand.IsCommand(args))
 {
     return await ImportCommand.RunAsync(args, Console.Out, Console.Error);
+}
+
+// Backup and restore of the whole instance work on the data folder alone, without the host (restore: with the app stopped).
+if (InstanceBackupCommands.IsCommand(args))
+{
+    return await InstanceBackupCommands.RunAsync(args, Console.In, Console.Out, Console.Error);
 }
 
 // Our own switches are not configuration keys: keep them away from the command-line configuration provider.
@@ -47,6 +54,7 @@ builder.AddImportRules();
 builder.AddImport();
 builder.AddExport();
 builder.AddBackup();
+builder.AddInstanceBackup();
 builder.AddBills();
 builder.AddNotifications();
 builder.AddNotificationAlerts();

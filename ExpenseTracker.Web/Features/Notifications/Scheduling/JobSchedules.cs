@@ -1,3 +1,4 @@
+using ExpenseTracker.Web.Features.InstanceBackup;
 using Quartz;
 
 namespace ExpenseTracker.Web.Features.Notifications.Scheduling;
@@ -20,6 +21,7 @@ public static class JobSchedules
         Every<ReminderTickJob>(quartz, ReminderTick, options.ReminderTickInterval, "Evaluates bill reminders, summaries and other periodic rules");
         Every<OutboxDeliveryJob>(quartz, OutboxDelivery, options.DeliveryInterval, "Delivers due outbox messages (also woken by every enqueue)");
         Every<BillsAutoCreateJob>(quartz, BillsAutoCreate, options.BillsAutoCreateInterval, "Records the expenses of auto-create bills that fell due");
+        InstanceBackupJob.Declare(quartz, options.Backup); // daily at an hour (cron), not an interval
     }
 
     private static void Every<TJob>(IQuartzBuilder quartz, JobKey key, TimeSpan interval, string description)

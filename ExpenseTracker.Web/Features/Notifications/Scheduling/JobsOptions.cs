@@ -1,3 +1,5 @@
+using ExpenseTracker.Web.Features.InstanceBackup;
+
 namespace ExpenseTracker.Web.Features.Notifications.Scheduling;
 
 /// <summary>The <c>Jobs</c> configuration section: whether the scheduler runs, and how often each job fires.</summary>
@@ -23,10 +25,14 @@ public sealed class JobsOptions
     /// </summary>
     public TimeSpan MaxCatchUp { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>The nightly instance backup (its own <c>Backup</c> section).</summary>
+    public InstanceBackupOptions Backup { get; set; } = new();
+
     public static JobsOptions From(IConfiguration configuration)
     {
         var options = new JobsOptions();
         configuration.GetSection(Section).Bind(options);
+        options.Backup = InstanceBackupOptions.From(configuration);
         return options;
     }
 }
