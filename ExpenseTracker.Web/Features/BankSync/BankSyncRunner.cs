@@ -195,8 +195,11 @@ public sealed class BankSyncRunner(
                 continue;
             }
 
+            // The bank's description becomes the payee, or the note when the bank names the payee separately (and differently).
             var entries = posted.Select((t, i) => new ParsedEntry(
-                t.PostedOn!.Value, t.Amount, link.Currency, t.Payee ?? t.Description, t.Memo ?? (t.Payee is null ? null : t.Description), t.Id, [], i + 1)).ToList();
+                t.PostedOn!.Value, t.Amount, link.Currency, t.Payee ?? t.Description,
+                t.Memo ?? (t.Payee is null || string.Equals(t.Payee, t.Description, StringComparison.OrdinalIgnoreCase) ? null : t.Description),
+                t.Id, [], i + 1)).ToList();
             targets[statements.Count] = link.AccountId!.Value;
             statements.Add(new ParsedStatement(link.ExternalName, link.Currency ?? baseCurrency, null, null, entries));
             fed.Add((link, posted[^1].PostedOn!.Value));
