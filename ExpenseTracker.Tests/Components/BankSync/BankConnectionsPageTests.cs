@@ -15,6 +15,7 @@ namespace ExpenseTracker.Tests.Components.BankSync;
 /// </summary>
 public sealed class BankConnectionsPageTests : MudComponentTest, IAsyncLifetime
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private FakeSimpleFinServer bank = default!;
 
     public override async Task InitializeAsync()
@@ -40,7 +41,7 @@ public sealed class BankConnectionsPageTests : MudComponentTest, IAsyncLifetime
         Render<MudPopoverProvider>();
         Render<MudSnackbarProvider>();
         var page = Render<BankConnectionsPage>(p => p.AddCascadingValue(household ?? Household));
-        page.WaitForAssertion(() => Assert.DoesNotContain("Loading bank connections", page.Markup, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.DoesNotContain("Loading bank connections", page.Markup, StringComparison.Ordinal), Patience);
         return page;
     }
 
@@ -57,7 +58,8 @@ public sealed class BankConnectionsPageTests : MudComponentTest, IAsyncLifetime
         page.Find("#bank-history").Change("30");
         page.Find("[data-testid=bank-add-form]").Submit();
 
-        var row = page.WaitForElement("[data-testid=bank-account]");
+        // Claiming and reading the accounts are two HTTP round trips to the fake: a loaded machine needs more than bUnit's 1 s.
+        var row = page.WaitForElement("[data-testid=bank-account]", Patience);
         Assert.Contains("Joint Checking", row.TextContent, StringComparison.Ordinal);
         Assert.Contains("Example Bank", row.TextContent, StringComparison.Ordinal);
         Assert.Contains("12.30", page.Find("[data-testid=bank-balance]").TextContent, StringComparison.Ordinal);
@@ -70,7 +72,7 @@ public sealed class BankConnectionsPageTests : MudComponentTest, IAsyncLifetime
         page.Find("[data-testid=bank-link-select]").Change(cashId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         page.Find("[data-testid=bank-save-sync]").Click();
 
-        page.WaitForAssertion(() => Assert.Contains("through", page.Find("[data-testid=bank-account]").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("through", page.Find("[data-testid=bank-account]").TextContent, StringComparison.Ordinal), Patience);
         Assert.Equal(cashId.ToString(System.Globalization.CultureInfo.InvariantCulture), page.Find("[data-testid=bank-link-select]").GetAttribute("value"));
         Assert.Contains("Last synced", page.Find("[data-testid=bank-last-sync]").TextContent, StringComparison.Ordinal);
         var imported = await AppServices.GetRequiredService<AppDbContext>().Transactions.AsNoTracking()
@@ -86,7 +88,7 @@ public sealed class BankConnectionsPageTests : MudComponentTest, IAsyncLifetime
         page.Find("#bank-token").Change("definitely not a token");
         page.Find("[data-testid=bank-add-form]").Submit();
 
-        page.WaitForAssertion(() => Assert.Contains("That is not a SimpleFIN setup token", page.Markup, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("That is not a SimpleFIN setup token", page.Markup, StringComparison.Ordinal), Patience);
         Assert.NotNull(page.Find("[data-testid=bank-empty]"));
     }
 
