@@ -1,6 +1,7 @@
 using ExpenseTracker.Web.Components;
 using ExpenseTracker.Web.Features.Analytics;
 using ExpenseTracker.Web.Features.Api;
+using ExpenseTracker.Web.Features.BankSync;
 using ExpenseTracker.Web.Features.Backup;
 using ExpenseTracker.Web.Features.Bills;
 using ExpenseTracker.Web.Features.Budgets;
@@ -52,6 +53,7 @@ builder.AddBudgetsAndAnalytics();
 builder.AddSettings();
 builder.AddImportRules();
 builder.AddImport();
+builder.AddBankSync();
 builder.AddExport();
 builder.AddBackup();
 builder.AddInstanceBackup();

@@ -11,6 +11,8 @@ public enum NotificationType
     UnusualSpending = 2,
     /// <summary>The weekly or monthly summary (email only).</summary>
     Summary = 3,
+    /// <summary>A bank connection that stopped syncing (expired, or failing for a while); once per run of failures.</summary>
+    BankSync = 4,
 }
 
 public enum NotificationChannel

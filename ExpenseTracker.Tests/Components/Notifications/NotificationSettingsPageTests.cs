@@ -31,7 +31,7 @@ public sealed class NotificationSettingsPageTests : MudComponentTest
         var page = RenderPage();
 
         var boxes = page.FindAll("[data-testid=notification-grid] input[type=checkbox]");
-        Assert.Equal(10, boxes.Count);
+        Assert.Equal(13, boxes.Count); // four types on three channels (bill, budget, unusual, bank sync) + the summary by email
         foreach (var type in NotificationSettingsService.Types)
         {
             foreach (var channel in NotificationSettingsService.ChannelsInOrder)

@@ -390,7 +390,7 @@ internal static partial class ImportPlanner
             {
                 var counterpart = opposite.FirstOrDefault(m => m.AccountId != account && Near(m.Date, date) && !usedCounterparts.Contains(m.TransactionId)
                     && ((m.Kind == TransactionKind.Transfer && m.OtherAccountId == account)
-                        || (m.Kind != TransactionKind.Transfer && m.Source == TransactionSource.Import)));
+                        || (m.Kind != TransactionKind.Transfer && m.Source is TransactionSource.Import or TransactionSource.BankSync)));
                 if (counterpart.TransactionId != 0)
                 {
                     usedCounterparts.Add(counterpart.TransactionId);
@@ -438,7 +438,7 @@ internal static partial class ImportPlanner
             SELECT "Id", "Kind", "AmountMinor", "Date", "AccountId", "ToAccountId", "PayeeId", "Source" FROM "Transactions"
             WHERE "HouseholdId" = $h AND "DeletedAt" IS NULL AND "Date" >= $from AND "Date" <= $to AND "Kind" <> $settlement
             """ + (payeeIds is null ? string.Empty : """
-             AND ("Kind" = $transfer OR "Source" = $import OR "PayeeId" IN (SELECT "value" FROM json_each($payees)))
+             AND ("Kind" = $transfer OR "Source" IN ($import, $bank) OR "PayeeId" IN (SELECT "value" FROM json_each($payees)))
             """);
         command.Parameters.AddWithValue("$h", householdId);
         command.Parameters.AddWithValue("$from", from);
@@ -448,6 +448,7 @@ internal static partial class ImportPlanner
         {
             command.Parameters.AddWithValue("$transfer", (int)TransactionKind.Transfer);
             command.Parameters.AddWithValue("$import", (int)TransactionSource.Import);
+            command.Parameters.AddWithValue("$bank", (int)TransactionSource.BankSync);
             command.Parameters.AddWithValue("$payees", System.Text.Json.JsonSerializer.Serialize(payeeIds));
         }
 

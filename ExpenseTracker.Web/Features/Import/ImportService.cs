@@ -40,10 +40,24 @@ public sealed class ImportService(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(choices);
         HouseholdPermissions.Require(scope, HouseholdAction.Import);
-        var householdId = scope.RequireHousehold();
         progress?.Report(new ImportProgress(0, 1, "Reading"));
         var read = Read(request);
+        return (await CommitReadAsync(request, read, choices, null, progress, cancellationToken))!;
+    }
 
+    /// <summary>
+    /// Commits statements a bank-data provider parsed (bank sync) through the same plan and writer as a file: import keys
+    /// (the bank's ids), rules, transfers, one batch per account. No role check here: the caller checks (a scheduled sync acts
+    /// for the household, without a member). Returns null, writing nothing, when no row is new.
+    /// </summary>
+    internal Task<ImportResult?> CommitParsedAsync(StatementReadResult read, string batchName, IReadOnlyDictionary<int, long> accounts, ImportOrigin origin,
+        CancellationToken cancellationToken = default) =>
+        CommitReadAsync(new ImportRequest(batchName, [], ReaderOptions.Default), read, new ImportChoices { Accounts = accounts }, origin, null, cancellationToken);
+
+    private async Task<ImportResult?> CommitReadAsync(ImportRequest request, StatementReadResult read, ImportChoices choices, ImportOrigin? origin,
+        IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var householdId = scope.RequireHousehold();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         ImportResult result;
@@ -54,8 +68,13 @@ public sealed class ImportService(
             progress?.Report(new ImportProgress(0, 1, "Checking"));
             var household = await ImportPlanner.LoadHouseholdAsync(db, householdId, cancellationToken);
             plan = await ImportPlanner.PlanAsync(db, suggester, household, request, read, choices.Accounts, cancellationToken);
+            if (origin is not null && plan.Statements.SelectMany(s => s.Rows).All(r => r.Row.Status == PreviewRowStatus.Duplicate))
+            {
+                return null;
+            }
+
             var connection = (SqliteConnection)db.Database.GetDbConnection();
-            var writer = new ImportWriter(connection, (SqliteTransaction)transaction.GetDbTransaction(), scope, time.GetUtcNow().UtcDateTime);
+            var writer = new ImportWriter(connection, (SqliteTransaction)transaction.GetDbTransaction(), scope, time.GetUtcNow().UtcDateTime, origin);
             await SetCacheAsync(connection, LargeCacheKib);
             try
             {

@@ -15,7 +15,7 @@ namespace ExpenseTracker.Web.Features.Import;
 /// the foreign keys and the unique import keys are kept by SQLite as for any writer. The caller owns the transaction
 /// (all or nothing).
 /// </summary>
-internal sealed class ImportWriter(SqliteConnection connection, SqliteTransaction transaction, HouseholdScope scope, DateTime now)
+internal sealed class ImportWriter(SqliteConnection connection, SqliteTransaction transaction, HouseholdScope scope, DateTime now, ImportOrigin? origin = null)
 {
     private readonly long householdId = scope.RequireHousehold();
 
@@ -100,7 +100,7 @@ internal sealed class ImportWriter(SqliteConnection connection, SqliteTransactio
         }
 
         insertTransaction.Parameters["$currency"].Value = plan.Household.BaseCurrency;
-        insertTransaction.Parameters["$source"].Value = (int)TransactionSource.Import;
+        insertTransaction.Parameters["$source"].Value = (int)(origin?.Source ?? TransactionSource.Import);
         insertTransaction.Parameters["$now"].Value = now;
         insertTransaction.Parameters["$member"].Value = (object?)scope.MemberId ?? DBNull.Value;
 
@@ -368,9 +368,9 @@ internal sealed class ImportWriter(SqliteConnection connection, SqliteTransactio
     private async Task<long> InsertBatchAsync(long accountId, string fileName, string format, PlannedStatement statement, CancellationToken cancellationToken)
     {
         using var command = Command("""
-            INSERT INTO "ImportBatches" ("HouseholdId", "AccountId", "FileName", "Format", "CreatedByMemberId", "CreatedAt", "RowCount", "DuplicateCount", "Currency", "ExchangeRate")
-            VALUES ($h, $a, $f, $format, $m, $now, 0, 0, $c, $r) RETURNING "Id"
-            """, "$h", "$a", "$f", "$format", "$m", "$now", "$c", "$r");
+            INSERT INTO "ImportBatches" ("HouseholdId", "AccountId", "FileName", "Format", "CreatedByMemberId", "CreatedAt", "RowCount", "DuplicateCount", "Currency", "ExchangeRate", "BankConnectionId")
+            VALUES ($h, $a, $f, $format, $m, $now, 0, 0, $c, $r, $bank) RETURNING "Id"
+            """, "$h", "$a", "$f", "$format", "$m", "$now", "$c", "$r", "$bank");
         SetCommon(command);
         command.Parameters["$a"].Value = accountId;
         command.Parameters["$f"].Value = ImportPlanner.Clean(Path.GetFileName(fileName), 260) ?? "statement";
@@ -379,6 +379,7 @@ internal sealed class ImportWriter(SqliteConnection connection, SqliteTransactio
         command.Parameters["$now"].Value = now;
         command.Parameters["$c"].Value = statement.NeedsRate ? statement.Currency : DBNull.Value;
         command.Parameters["$r"].Value = statement.NeedsRate && statement.Rate is { } rate ? rate : DBNull.Value;
+        command.Parameters["$bank"].Value = (object?)origin?.BankConnectionId ?? DBNull.Value;
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -424,6 +425,9 @@ internal sealed class ImportWriter(SqliteConnection connection, SqliteTransactio
         }
     }
 }
+
+/// <summary>Where rows come from when not from a file: bank sync marks its rows and batches (<see cref="ImportBatch.BankConnectionId"/>).</summary>
+internal sealed record ImportOrigin(TransactionSource Source, long? BankConnectionId);
 
 /// <summary>The one change-log row per import batch (committed or undone).</summary>
 internal static class ImportChangeLog

@@ -15,6 +15,7 @@ public static class JobSchedules
     public static readonly JobKey ReminderTick = new("reminder-tick", "notifications");
     public static readonly JobKey OutboxDelivery = new("outbox-delivery", "notifications");
     public static readonly JobKey BillsAutoCreate = new("bills-auto-create", "bills");
+    public static readonly JobKey BankSync = new("bank-sync", "bank-sync");
 
     public static void Declare(IQuartzBuilder quartz, JobsOptions options)
     {
@@ -22,6 +23,7 @@ public static class JobSchedules
         Every<OutboxDeliveryJob>(quartz, OutboxDelivery, options.DeliveryInterval, "Delivers due outbox messages (also woken by every enqueue)");
         Every<BillsAutoCreateJob>(quartz, BillsAutoCreate, options.BillsAutoCreateInterval, "Records the expenses of auto-create bills that fell due");
         InstanceBackupJob.Declare(quartz, options.Backup); // daily at an hour (cron), not an interval
+        Every<BankSync.BankSyncJob>(quartz, BankSync, options.BankSyncCheckInterval, "Syncs due bank connections (BankSync:Interval apart, sooner on retries)");
     }
 
     private static void Every<TJob>(IQuartzBuilder quartz, JobKey key, TimeSpan interval, string description)

@@ -19,6 +19,9 @@ public sealed class JobsOptions
     /// <summary>How often auto-create bills are recorded. Idempotent, so running it more often than daily only makes it punctual in every zone.</summary>
     public TimeSpan BillsAutoCreateInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>How often the bank-sync job looks for due connections; each connection syncs every <c>BankSync:Interval</c> (6 h) and retries with backoff.</summary>
+    public TimeSpan BankSyncCheckInterval { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>
     /// The longest window one tick evaluates after downtime. Reminders due longer ago than this are not produced: after a
     /// month offline, "your bill is due in 3 days" from five weeks back helps nobody.

@@ -59,6 +59,7 @@ public static class UnsubscribeEndpoints
         NotificationType.BudgetAlert => "budget alerts",
         NotificationType.UnusualSpending => "unusual spending",
         NotificationType.Summary => "the spending summary",
+        NotificationType.BankSync => "bank sync problems",
         _ => "notifications",
     };
 
