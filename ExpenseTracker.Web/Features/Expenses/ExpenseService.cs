@@ -222,17 +222,32 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
     public async Task<ExpenseDetails> GetAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var details = await db.Transactions.AsNoTracking().VisibleTo(scope)
+        var row = await db.Transactions.AsNoTracking().VisibleTo(scope)
             .Where(t => t.Id == id)
-            .Select(t => new ExpenseDetails(
+            .Select(t => new
+            {
                 t.Id, t.Version, t.Kind, t.AmountMinor, t.Currency, t.Date,
-                t.Payee == null ? null : t.Payee.Name, t.Notes, t.AccountId, t.ToAccountId, t.PaidByMemberId,
-                t.Tags.Select(x => x.Tag!.Name).ToList(),
-                t.Lines.OrderBy(l => l.Id).Select(l => new LineInput(l.CategoryId, l.AmountMinor, l.Note)).ToList(),
+                Payee = t.Payee == null ? null : t.Payee.Name, t.Notes, t.AccountId, t.ToAccountId, t.PaidByMemberId,
                 t.OriginalAmountMinor, t.OriginalCurrency, t.ExchangeRate, t.IsPrivate,
-                t.Shares.OrderBy(s => s.MemberId).Select(s => new ShareAmount(s.MemberId, s.AmountMinor)).ToList()))
-            .FirstOrDefaultAsync(cancellationToken);
-        return details ?? throw new NotFoundException("That expense");
+            })
+            .FirstOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("That expense");
+
+        // Its lines, tags and shares by transaction id, the household checked as HouseholdId + 0 (see ListAsync): as
+        // collections of one query, EF joins them as household-filtered derived tables that SQLite materialises whole.
+        var householdId = scope.HouseholdId ?? -1;
+        var tags = await db.TransactionTags.AsNoTracking().IgnoreQueryFilters([AppDbContext.HouseholdFilter])
+            .Where(x => x.TransactionId == id && x.HouseholdId + 0 == householdId)
+            .Select(x => x.Tag!.Name).ToListAsync(cancellationToken);
+        var lines = await db.TransactionLines.AsNoTracking().IgnoreQueryFilters([AppDbContext.HouseholdFilter])
+            .Where(l => l.TransactionId == id && l.HouseholdId + 0 == householdId)
+            .OrderBy(l => l.Id).Select(l => new LineInput(l.CategoryId, l.AmountMinor, l.Note)).ToListAsync(cancellationToken);
+        var shares = await db.MemberShares.AsNoTracking().IgnoreQueryFilters([AppDbContext.HouseholdFilter])
+            .Where(x => x.TransactionId == id && x.HouseholdId + 0 == householdId)
+            .OrderBy(x => x.MemberId).Select(x => new ShareAmount(x.MemberId, x.AmountMinor)).ToListAsync(cancellationToken);
+        return new ExpenseDetails(
+            row.Id, row.Version, row.Kind, row.AmountMinor, row.Currency, row.Date, row.Payee, row.Notes, row.AccountId,
+            row.ToAccountId, row.PaidByMemberId, tags, lines, row.OriginalAmountMinor, row.OriginalCurrency, row.ExchangeRate,
+            row.IsPrivate, shares);
     }
 
     public async Task<ExpenseLookups> GetLookupsAsync(CancellationToken cancellationToken = default)
