@@ -42,11 +42,12 @@ public static class AttachmentsEndpoints
         return app;
     }
 
-    public static string ViewUrl(long id) => FormattableString.Invariant($"{BasePath}/{id}");
+    /// <summary>Relative to the app's base address (links in pages and requests of the test client alike).</summary>
+    public static string ViewUrl(long id) => FormattableString.Invariant($"attachments/{id}");
 
-    public static string DownloadUrl(long id) => FormattableString.Invariant($"{BasePath}/{id}?download=true");
+    public static string DownloadUrl(long id) => FormattableString.Invariant($"attachments/{id}?download=true");
 
-    public static string ThumbnailUrl(long id) => FormattableString.Invariant($"{BasePath}/{id}/thumbnail");
+    public static string ThumbnailUrl(long id) => FormattableString.Invariant($"attachments/{id}/thumbnail");
 
     private static async Task<Results<FileStreamHttpResult, NotFound>> ServeAsync(
         HttpContext http, CurrentHousehold current, AttachmentService attachments, long id, bool thumbnail, bool download)

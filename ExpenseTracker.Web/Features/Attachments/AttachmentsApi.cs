@@ -1,0 +1,119 @@
+using ExpenseTracker.Web.Features.Api;
+using ExpenseTracker.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ExpenseTracker.Web.Features.Attachments;
+
+/// <summary>What the API shows of an attached file.</summary>
+public sealed record ApiAttachment(
+    long Id, long ExpenseId, string FileName, string ContentType, long SizeBytes, bool HasThumbnail, DateTime CreatedAt, string? UploadedBy, string ContentUrl);
+
+/// <summary>The multipart form of an upload (for the OpenAPI document).</summary>
+public sealed record ApiAttachmentUpload(IFormFile File);
+
+/// <summary>
+/// <c>/api/v1/expenses/{id}/attachments</c> (list, upload) and <c>/api/v1/attachments/{id}</c> (content, delete), through
+/// <see cref="AttachmentService"/>: the token's member sees and changes what they could in the app.
+/// </summary>
+public static class AttachmentsApi
+{
+    private const long FormOverheadBytes = 64 * 1024;
+
+    public static RouteGroupBuilder MapAttachmentsApi(this RouteGroupBuilder api)
+    {
+        var attachments = api.MapGroup("").WithTags("Attachments");
+        attachments.MapGet("/expenses/{id:long}/attachments", async (long id, AttachmentService service, CancellationToken ct) =>
+                TypedResults.Ok((await service.ListAsync(id, ct)).Select(ToApi).ToList()))
+            .WithName("ListExpenseAttachments")
+            .WithSummary("The receipts (JPEG, PNG, PDF) attached to an expense the member can see; empty for any other id.")
+            .Produces<List<ApiAttachment>>();
+
+        attachments.MapPost("/expenses/{id:long}/attachments", UploadAsync)
+            .Accepts<ApiAttachmentUpload>("multipart/form-data")
+            .Writes("AttachToExpense", "Attaches a JPEG, PNG or PDF (form field: file) to an expense; the type is decided from the file's bytes. "
+                + "201 with the attachment; 400 for another type, an empty file or one over the household quota; 413 over the size limit.",
+                StatusCodes.Status201Created, typeof(ApiAttachment))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        attachments.MapGet("/attachments/{id:long}/content", async Task<IResult> (long id, bool? download, AttachmentService service, HttpContext http) =>
+            {
+                if (await service.OpenAsync(id, thumbnail: false, http.RequestAborted) is not { } file)
+                {
+                    return ApiProblems.NotFound("That attachment was not found.");
+                }
+
+                AttachmentsEndpoints.Apply(http.Response, file, download == true);
+                return TypedResults.Stream(file.Content, file.ContentType);
+            })
+            .WithName("GetAttachmentContent")
+            .WithSummary("The file's bytes with its stored type (image/jpeg, image/png or application/pdf); ?download=true for an attachment disposition.")
+            .Produces(StatusCodes.Status200OK, contentType: AttachmentTypes.Jpeg, additionalContentTypes: [AttachmentTypes.Png, AttachmentTypes.Pdf])
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        attachments.MapDelete("/attachments/{id:long}", async (long id, AttachmentService service, CancellationToken ct) =>
+            {
+                await service.DeleteAsync(id, ct);
+                return TypedResults.NoContent();
+            })
+            .Writes("DeleteAttachment", "Removes a file from an expense the member may edit.", StatusCodes.Status204NoContent, validation: false);
+        return api;
+    }
+
+    private static ApiAttachment ToApi(AttachmentInfo a) => new(
+        a.Id, a.TransactionId, a.FileName, a.ContentType, a.SizeBytes, a.HasThumbnail, a.CreatedAt, a.UploadedBy,
+        FormattableString.Invariant($"{ApiServiceCollectionExtensions.Prefix}/attachments/{a.Id}/content"));
+
+    private static async Task<IResult> UploadAsync(long id, HttpRequest request, AttachmentService service, CancellationToken ct)
+    {
+        var limit = service.Limits.MaxFileBytes;
+        if (request.ContentLength > limit + FormOverheadBytes)
+        {
+            return TooLarge(limit);
+        }
+
+        if (!request.HasFormContentType)
+        {
+            throw new FieldValidationException("file", "Send the file as multipart/form-data with a \"file\" field.");
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = limit + FormOverheadBytes;
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit + FormOverheadBytes }, ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            return TooLarge(limit);
+        }
+
+        var file = form.Files.GetFile("file") ?? throw new FieldValidationException("file", "Send the file in a \"file\" form field.");
+        if (file.Length > limit)
+        {
+            return TooLarge(limit);
+        }
+
+        await using var stream = file.OpenReadStream();
+        AttachmentInfo attached;
+        try
+        {
+            attached = await service.UploadAsync(id, file.FileName, stream, file.Length, ct);
+        }
+        catch (FieldValidationException e)
+        {
+            // The service names the field as the form does.
+            throw new FieldValidationException("file", e.Message);
+        }
+
+        var body = ToApi(attached);
+        return TypedResults.Created(body.ContentUrl, body);
+    }
+
+    private static IResult TooLarge(long limit) => TypedResults.Problem(
+        $"The file is larger than {AttachmentService.FormatSize(limit)}, the most one attachment may be.",
+        statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large");
+}
