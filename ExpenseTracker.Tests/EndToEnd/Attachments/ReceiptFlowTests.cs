@@ -65,6 +65,7 @@ public sealed class ReceiptFlowTests(BrowserFixture browser) : IAsyncLifetime
         // The thumbnail really loaded through the signed-in endpoint (a broken image has no natural width).
         await Expect(thumbnail).ToHaveJSPropertyAsync("naturalHeight", 240);
         await Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+        await page.Locator("[data-testid=attachments-panel]").ScrollIntoViewIfNeededAsync();
         await BrowserHelpers.ScreenshotAsync(page, "receipt-attached-desktop");
         await BrowserHelpers.AssertNoSeriousAccessibilityViolationsAsync(page);
 
@@ -88,6 +89,7 @@ public sealed class ReceiptFlowTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(page.Locator("label[for=attachment-camera]")).ToBeVisibleAsync();
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
         Assert.True(overflow <= 0, $"The page scrolls sideways by {overflow} px at 360 px.");
+        await page.Locator("[data-testid=attachments-panel]").ScrollIntoViewIfNeededAsync();
         await BrowserHelpers.ScreenshotAsync(page, "receipt-attached-360");
         await BrowserHelpers.AssertNoSeriousAccessibilityViolationsAsync(page);
     }

@@ -1,6 +1,5 @@
 using ExpenseTracker.Web.Features.Api;
 using ExpenseTracker.Web.Infrastructure;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace ExpenseTracker.Web.Features.Attachments;
 
@@ -17,8 +16,6 @@ public sealed record ApiAttachmentUpload(IFormFile File);
 /// </summary>
 public static class AttachmentsApi
 {
-    private const long FormOverheadBytes = 64 * 1024;
-
     public static RouteGroupBuilder MapAttachmentsApi(this RouteGroupBuilder api)
     {
         var attachments = api.MapGroup("").WithTags("Attachments");
@@ -63,38 +60,22 @@ public static class AttachmentsApi
         a.Id, a.TransactionId, a.FileName, a.ContentType, a.SizeBytes, a.HasThumbnail, a.CreatedAt, a.UploadedBy,
         FormattableString.Invariant($"{ApiServiceCollectionExtensions.Prefix}/attachments/{a.Id}/content"));
 
-    private static async Task<IResult> UploadAsync(long id, HttpRequest request, AttachmentService service, CancellationToken ct)
+    /// <summary>
+    /// The form is read by the framework (Kestrel's request size limit applies); the service then reads the file bounded
+    /// by <see cref="AttachmentOptions.MaxFileBytes"/> and refuses anything larger, of another type or over the quota.
+    /// </summary>
+    private static async Task<IResult> UploadAsync(long id, IFormFile? file, AttachmentService service, CancellationToken ct)
     {
-        var limit = service.Limits.MaxFileBytes;
-        if (request.ContentLength > limit + FormOverheadBytes)
+        if (file is null)
         {
-            return TooLarge(limit);
+            throw new FieldValidationException("file", "Send the file as multipart/form-data in a \"file\" field.");
         }
 
-        if (!request.HasFormContentType)
+        if (file.Length > service.Limits.MaxFileBytes)
         {
-            throw new FieldValidationException("file", "Send the file as multipart/form-data with a \"file\" field.");
-        }
-
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = limit + FormOverheadBytes;
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit + FormOverheadBytes }, ct);
-        }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
-        {
-            return TooLarge(limit);
-        }
-
-        var file = form.Files.GetFile("file") ?? throw new FieldValidationException("file", "Send the file in a \"file\" form field.");
-        if (file.Length > limit)
-        {
-            return TooLarge(limit);
+            return TypedResults.Problem(
+                $"The file is larger than {AttachmentService.FormatSize(service.Limits.MaxFileBytes)}, the most one attachment may be.",
+                statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large");
         }
 
         await using var stream = file.OpenReadStream();
@@ -105,15 +86,11 @@ public static class AttachmentsApi
         }
         catch (FieldValidationException e)
         {
-            // The service names the field as the form does.
+            // The service names the field as the app's form does; the API's field is "file".
             throw new FieldValidationException("file", e.Message);
         }
 
         var body = ToApi(attached);
         return TypedResults.Created(body.ContentUrl, body);
     }
-
-    private static IResult TooLarge(long limit) => TypedResults.Problem(
-        $"The file is larger than {AttachmentService.FormatSize(limit)}, the most one attachment may be.",
-        statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large");
 }
