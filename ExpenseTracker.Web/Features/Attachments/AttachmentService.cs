@@ -154,7 +154,8 @@ public sealed class AttachmentService(
         return (size, Convert.ToHexStringLower(hash.GetHashAndReset()), contentType, thumbnail);
     }
 
-    private static FieldValidationException TooLarge(AttachmentOptions limits) =>
+    /// <summary>The refusal of a file over <see cref="AttachmentOptions.MaxFileBytes"/> (also before reading, from the size a browser declares).</summary>
+    public static FieldValidationException TooLarge(AttachmentOptions limits) =>
         new("File", $"The file is larger than {FormatSize(limits.MaxFileBytes)}, the most one attachment may be. Nothing was saved.");
 
     /// <summary>The files on an expense the member can see (none for one they cannot), oldest first.</summary>
