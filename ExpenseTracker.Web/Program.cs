@@ -1,6 +1,7 @@
 using ExpenseTracker.Web.Components;
 using ExpenseTracker.Web.Features.Analytics;
 using ExpenseTracker.Web.Features.Api;
+using ExpenseTracker.Web.Features.Attachments;
 using ExpenseTracker.Web.Features.BankSync;
 using ExpenseTracker.Web.Features.Backup;
 using ExpenseTracker.Web.Features.Bills;
@@ -63,6 +64,7 @@ builder.AddNotificationAlerts();
 builder.AddNotificationJobs();
 builder.AddForecasting();
 builder.AddApi();
+builder.AddAttachments();
 builder.AddRateLimits();
 builder.Services.AddMudServices(options =>
 {
@@ -139,6 +141,7 @@ app.MapExport();
 app.MapBackup();
 app.MapNotificationUnsubscribe();
 app.MapApi();
+app.MapAttachments();
 // Our Content-Security-Policy already says frame-ancestors 'none' (SecurityHeaders); no second header.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 

@@ -53,6 +53,7 @@ public abstract class MudComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(AppServices.GetRequiredService<ExpenseTracker.Web.Features.Forecast.ForecastService>());
         Services.AddSingleton(AppServices.GetRequiredService<ExpenseTracker.Web.Features.Search.SavedSearchService>());
         Services.AddSingleton(AppServices.GetRequiredService<ExpenseTracker.Web.Features.Notifications.Push.PushSubscriptionService>());
+        Services.AddSingleton(AppServices.GetRequiredService<ExpenseTracker.Web.Features.Attachments.AttachmentService>());
         Services.AddScoped<ExpenseEvents>();
         Services.AddScoped<ExpenseActions>();
 

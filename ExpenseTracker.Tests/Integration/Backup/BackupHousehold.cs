@@ -39,7 +39,10 @@ internal static class BackupHousehold
         db.ImportBatches.Add(batch);
         await db.SaveChangesAsync();
 
-        await expenses.CreateAsync(home.Expense(12_50, date: new DateOnly(2026, 10, 2), payee: "Market") with { Tags = ["food", "weekly"], Notes = "first shop" });
+        var market = await expenses.CreateAsync(home.Expense(12_50, date: new DateOnly(2026, 10, 2), payee: "Market") with { Tags = ["food", "weekly"], Notes = "first shop" });
+        var attachments = scope.ServiceProvider.GetRequiredService<ExpenseTracker.Web.Features.Attachments.AttachmentService>();
+        await attachments.UploadAsync(market, "receipt.jpg", new MemoryStream(Attachments.ReceiptFiles.Jpeg()));
+        await attachments.UploadAsync(market, "invoice.pdf", new MemoryStream(Attachments.ReceiptFiles.Pdf()));
         await expenses.CreateAsync(new ExpenseInput
         {
             AmountMinor = 60_00, Date = new DateOnly(2026, 10, 3), AccountId = visa, Payee = "SuperSave",
@@ -51,6 +54,7 @@ internal static class BackupHousehold
         });
         await expenses.CreateAsync(home.Expense(42_00, "Gifts", new DateOnly(2026, 10, 14), "Secret shop") with { IsPrivate = true });
         var deleted = await expenses.CreateAsync(home.Expense(7_77, date: new DateOnly(2026, 10, 15), payee: "Oops"));
+        await attachments.UploadAsync(deleted, "oops.png", new MemoryStream(Attachments.ReceiptFiles.Png()));
         await expenses.DeleteAsync(deleted);
         await expenses.CreateAsync(home.Expense(5_25, date: new DateOnly(2026, 10, 16), payee: "Market") with { Kind = TransactionKind.Refund, PaidByMemberId = sam });
         await expenses.CreateAsync(new ExpenseInput { Kind = TransactionKind.Transfer, AmountMinor = 200_00, Date = new DateOnly(2026, 10, 20), AccountId = home.CashAccountId, ToAccountId = visa });
@@ -116,10 +120,20 @@ internal static class BackupHousehold
     public static byte[] Rewrite(byte[] backup, Func<string, string, string> change, bool fixChecksums)
     {
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         using (var zip = new ZipArchive(new MemoryStream(backup), ZipArchiveMode.Read))
         {
             foreach (var entry in zip.Entries)
             {
+                // Attachment bytes (files/<id>) are not text: kept as they are, unless change drops them.
+                if (entry.FullName.StartsWith("files/", StringComparison.Ordinal))
+                {
+                    using var bytes = new MemoryStream();
+                    entry.Open().CopyTo(bytes);
+                    files[entry.FullName] = bytes.ToArray();
+                    continue;
+                }
+
                 using var reader = new StreamReader(entry.Open());
                 texts[entry.FullName] = reader.ReadToEnd();
             }
@@ -148,6 +162,12 @@ internal static class BackupHousehold
             {
                 using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
                 writer.Write(text);
+            }
+
+            foreach (var (name, bytes) in files.Where(f => change(f.Key, "file") == "file"))
+            {
+                using var stream = zip.CreateEntry(name).Open();
+                stream.Write(bytes);
             }
         }
 

@@ -65,6 +65,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         await comparer.TableAsync<MemberNotificationSettings>(s => s.MemberId, s => comparer.Source(nameof(Member), s.MemberId));
         await comparer.TableAsync<NotificationPreference>(p => p.Id);
         await comparer.TableAsync<SavedSearch>(s => s.Id);
+        await comparer.TableAsync<Attachment>(a => a.Id, except: nameof(Attachment.StorageKey));
 
         // Every household-owned entity type of the model is compared above, so a new table cannot be forgotten silently.
         var owned = db.Model.GetEntityTypes().Select(e => e.ClrType).Where(t => typeof(IHouseholdOwned).IsAssignableFrom(t) && !BackupFormat.NotBackedUp.ContainsKey(t));
@@ -156,7 +157,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         {
             BackupFormat.ManifestEntry => System.Text.RegularExpressions.Regex.Replace(
                 text.Replace($"\"formatVersion\":{BackupFormat.Version}", "\"formatVersion\":1", StringComparison.Ordinal),
-                ",?\\{\"name\":\"(bills|notificationSettings|notificationPreferences|savedSearches)\\.json\"[^}]*\\}", string.Empty),
+                ",?\\{\"name\":\"(bills|notificationSettings|notificationPreferences|savedSearches|attachments)\\.json\"[^}]*\\}", string.Empty),
             "transactions.json" => System.Text.RegularExpressions.Regex.Replace(text, "\"billId\":\\d+", "\"billId\":null"),
             "bills.json" => "[]",
             _ => text,
@@ -261,7 +262,7 @@ internal sealed class HouseholdComparer(AppDbContext db, long sourceId, long tar
         ["CategoryId"] = nameof(Category), ["TagId"] = nameof(Tag), ["TransactionId"] = nameof(Transaction), ["BudgetId"] = nameof(Budget),
         ["ImportBatchId"] = nameof(ImportBatch), ["MemberId"] = nameof(Member), ["PaidByMemberId"] = nameof(Member),
         ["CreatedByMemberId"] = nameof(Member), ["UpdatedByMemberId"] = nameof(Member), ["DeletedByMemberId"] = nameof(Member),
-        ["UndoneByMemberId"] = nameof(Member), ["OwnerMemberId"] = nameof(Member), ["BillId"] = nameof(Bill),
+        ["UndoneByMemberId"] = nameof(Member), ["OwnerMemberId"] = nameof(Member), ["BillId"] = nameof(Bill), ["UploadedByMemberId"] = nameof(Member),
     };
 
     /// <summary>Per table: target id → source id.</summary>

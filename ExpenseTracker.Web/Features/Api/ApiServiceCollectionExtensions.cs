@@ -101,6 +101,7 @@ public static class ApiServiceCollectionExtensions
 
         api.MapExpensesApi();
         api.MapHouseholdDataApi();
+        Attachments.AttachmentsApi.MapAttachmentsApi(api);
         return app;
     }
 

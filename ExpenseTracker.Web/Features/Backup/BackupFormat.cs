@@ -14,7 +14,7 @@ public static class BackupFormat
     public const string Kind = "expensetracker-household-backup";
 
     /// <summary>Bump when a file changes shape; restore refuses files with a higher number.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     public const string ManifestEntry = "manifest.json";
     public const string ContentType = "application/zip";
@@ -24,18 +24,25 @@ public static class BackupFormat
     [
         "household", "members", "accounts", "categories", "payees", "tags", "bills", "importBatches", "transactions", "transactionLines",
         "transactionTags", "memberShares", "budgets", "budgetAmounts", "categoryRules", "importProfiles", "importKeys",
-        "notificationSettings", "notificationPreferences", "savedSearches",
+        "notificationSettings", "notificationPreferences", "savedSearches", "attachments",
     ];
 
     public static string EntryName(string table) => table + ".json";
 
-    /// <summary>The format version that added each table after version 1 (bills came in 2, notification choices and saved searches in 3); older files lack them.</summary>
+    /// <summary>
+    /// The bytes of one attachment, by its id in the backup. Not listed in the manifest: the attachment's row carries the
+    /// file's SHA-256 and size, and restore checks both.
+    /// </summary>
+    public static string FileEntry(long attachmentId) => "files/" + attachmentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The format version that added each table after version 1 (bills came in 2, notification choices and saved searches in 3, attachments with their files in 4); older files lack them.</summary>
     private static readonly Dictionary<string, int> AddedIn = new(StringComparer.Ordinal)
     {
         ["bills"] = 2,
         ["notificationSettings"] = 3,
         ["notificationPreferences"] = 3,
         ["savedSearches"] = 3,
+        ["attachments"] = 4,
     };
 
     /// <summary>

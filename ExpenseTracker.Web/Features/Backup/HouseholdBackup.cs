@@ -13,7 +13,7 @@ namespace ExpenseTracker.Web.Features.Backup;
 /// Writes everything the current household owns (see <see cref="BackupFormat"/>) to a stream, table by table, each
 /// streamed from the database: memory stays flat however big the household. Owners only.
 /// </summary>
-public sealed class HouseholdBackup(IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, TimeProvider time)
+public sealed class HouseholdBackup(IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, TimeProvider time, StorageOptions storage)
 {
     public static string AppVersion { get; } =
         typeof(HouseholdBackup).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -68,6 +68,7 @@ public sealed class HouseholdBackup(IDbContextFactory<AppDbContext> dbFactory, H
                 "notificationSettings" => await WriteAsync(zip, table, db.MemberNotificationSettings.AsNoTracking().OrderBy(x => x.MemberId).AsAsyncEnumerable(), cancellationToken),
                 "notificationPreferences" => await WriteAsync(zip, table, db.NotificationPreferences.AsNoTracking().OrderBy(x => x.Id).AsAsyncEnumerable(), cancellationToken),
                 "savedSearches" => await WriteAsync(zip, table, db.SavedSearches.AsNoTracking().OrderBy(x => x.Id).AsAsyncEnumerable(), cancellationToken),
+                "attachments" => await WriteAttachmentsAsync(zip, db, cancellationToken),
                 _ => throw new InvalidOperationException($"No backup query for table '{table}'."),
             };
             entries.Add(rows);
@@ -77,6 +78,67 @@ public sealed class HouseholdBackup(IDbContextFactory<AppDbContext> dbFactory, H
             household.Id, household.Name, entries);
         await using var stream = zip.CreateEntry(BackupFormat.ManifestEntry, CompressionLevel.Fastest).Open();
         JsonSerializer.Serialize(stream, manifest, BackupFormat.Json);
+    }
+
+    /// <summary>
+    /// Each attachment's bytes as <c>files/&lt;id&gt;</c> (stored, not compressed: photos and PDFs are compressed already),
+    /// then the rows of those written. A row whose file has gone missing from the data folder is left out rather than
+    /// making the whole backup unrestorable.
+    /// </summary>
+    private async Task<BackupEntry> WriteAttachmentsAsync(ZipArchive zip, AppDbContext db, CancellationToken cancellationToken)
+    {
+        var store = new Attachments.AttachmentStore(storage);
+        var stored = await db.Attachments.AsNoTracking().OrderBy(a => a.Id).Select(a => new { a.Id, a.StorageKey }).ToListAsync(cancellationToken);
+        var included = new List<long>(stored.Count);
+        foreach (var attachment in stored)
+        {
+            Stream content;
+            if (attachment.StorageKey is { } key)
+            {
+                try
+                {
+                    content = store.OpenRead(key);
+                }
+                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    continue;
+                }
+            }
+            else if (await db.Attachments.Where(a => a.Id == attachment.Id).Select(a => a.Content).SingleAsync(cancellationToken) is { } bytes)
+            {
+                content = new MemoryStream(bytes, writable: false);
+            }
+            else
+            {
+                continue;
+            }
+
+            await using (content)
+            await using (var entry = zip.CreateEntry(BackupFormat.FileEntry(attachment.Id), CompressionLevel.NoCompression).Open())
+            {
+                await content.CopyToAsync(entry, cancellationToken);
+            }
+
+            included.Add(attachment.Id);
+        }
+
+        // The rows without their blobs (the JSON keeps scalars only anyway): thumbnails are made again on restore.
+        var rows = db.Attachments.AsNoTracking().Where(a => included.Contains(a.Id)).OrderBy(a => a.Id)
+            .Select(a => new Attachment
+            {
+                Id = a.Id,
+                HouseholdId = a.HouseholdId,
+                TransactionId = a.TransactionId,
+                FileName = a.FileName,
+                ContentType = a.ContentType,
+                SizeBytes = a.SizeBytes,
+                Sha256 = a.Sha256,
+                StorageKey = a.StorageKey,
+                ThumbnailContentType = a.ThumbnailContentType,
+                UploadedByMemberId = a.UploadedByMemberId,
+                CreatedAt = a.CreatedAt,
+            });
+        return await WriteAsync(zip, "attachments", rows.AsAsyncEnumerable(), cancellationToken);
     }
 
     /// <summary>One table as a JSON array, hashed (SHA-256 of the uncompressed bytes) while it is written.</summary>

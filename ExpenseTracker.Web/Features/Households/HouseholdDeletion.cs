@@ -9,7 +9,7 @@ namespace ExpenseTracker.Web.Features.Households;
 /// dependency order inside one database transaction. Later issues that add household-owned tables add them here.
 /// Callers decide whether the deletion is allowed (e.g. the sole owner typed the household's name).
 /// </summary>
-public sealed class HouseholdDeletion(AppDbContext db, TimeProvider time, ILogger<HouseholdDeletion> logger)
+public sealed class HouseholdDeletion(AppDbContext db, TimeProvider time, ILogger<HouseholdDeletion> logger, Infrastructure.StorageOptions storage)
 {
     public async Task DeleteAsync(long householdId, CancellationToken cancellationToken = default)
     {
@@ -32,6 +32,7 @@ public sealed class HouseholdDeletion(AppDbContext db, TimeProvider time, ILogge
             var checkpoint = Notifications.Alerts.SpendingAlerts.CheckpointName(householdId);
             await db.JobCheckpoints.Where(x => x.Name == checkpoint).ExecuteDeleteAsync(cancellationToken);
             await db.MemberShares.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
+            await db.Attachments.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             var tags = await db.TransactionTags.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             var lines = await db.TransactionLines.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
             var transactions = await db.Transactions.IgnoreQueryFilters().Where(x => x.HouseholdId == householdId).ExecuteDeleteAsync(cancellationToken);
@@ -73,6 +74,8 @@ public sealed class HouseholdDeletion(AppDbContext db, TimeProvider time, ILogge
                 await own.CommitAsync(cancellationToken);
             }
 
+            // The household's receipt files go with its rows (after the commit, or after the caller's rows when it joined one).
+            new Attachments.AttachmentStore(storage).DeleteHousehold(householdId);
             logger.LogInformation("Deleted household {HouseholdId} with {Transactions} transaction(s) and {Members} member(s)", householdId, transactions, members);
         }
         finally
