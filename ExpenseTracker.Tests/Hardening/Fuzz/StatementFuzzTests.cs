@@ -47,8 +47,9 @@ public sealed class StatementFuzzTests : IAsyncLifetime
             }
         }
 
+        var kinds = failures.GroupBy(f => f.Detail.Split('\n')[0]).Select(g => $"{g.Count()} x {g.Key} (seeds {string.Join(", ", g.Select(f => f.File.Seed).Take(5))})");
         Assert.True(failures.Count == 0, $"{failures.Count} of {CasesPerFormat} {format} cases failed (replay with StatementMutator.Mutate(\"{format}\", seed)):\n"
-            + string.Join("\n", failures.Take(10)));
+            + string.Join("\n", kinds) + "\n\n" + string.Join("\n", failures.Take(5)));
         // Both answers occur: a fuzzer that only ever refuses (or only imports) is not exercising the pipeline.
         Assert.True(outcomes.GetValueOrDefault(FuzzOutcome.Refused) > 0 && outcomes.GetValueOrDefault(FuzzOutcome.Imported) > 0,
             $"{format}: refused {outcomes.GetValueOrDefault(FuzzOutcome.Refused)}, imported {outcomes.GetValueOrDefault(FuzzOutcome.Imported)}");
