@@ -76,7 +76,12 @@ public sealed class StatementFuzzTests : IAsyncLifetime
         var result = await new FuzzHarness(() => home.Scope(), home.CheckingId, TimeSpan.FromSeconds(60)).RunAsync(bomb);
 
         Assert.True(result.Outcome == FuzzOutcome.Refused, result.ToString());
-        Assert.Contains("zip bomb", result.Detail, StringComparison.Ordinal);
+        if (!lyingSizes)
+        {
+            Assert.Contains("zip bomb", result.Detail, StringComparison.Ordinal);
+        }
+
+        // With lying sizes the zip reader stops at the declared 1 KB, so the sheet reads as damaged XML: refused either way.
         Assert.True(bomb.Content.Length < 5 * 1024 * 1024, $"the bomb is {bomb.Content.Length:N0} bytes");
     }
 }

@@ -326,6 +326,8 @@ public sealed class StatementMutator
 
     private static byte[] Part(List<(string Name, byte[] Bytes)> parts, string name) => parts.First(p => p.Name == name).Bytes;
 
+    private static readonly DateTimeOffset FixedTime = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private static byte[] Zip(List<(string Name, byte[] Bytes)> parts)
     {
         using var output = new MemoryStream();
@@ -333,7 +335,9 @@ public sealed class StatementMutator
         {
             foreach (var (name, bytes) in parts)
             {
-                using var stream = archive.CreateEntry(name, CompressionLevel.Fastest).Open();
+                var entry = archive.CreateEntry(name, CompressionLevel.Fastest);
+                entry.LastWriteTime = FixedTime; // same seed, same bytes
+                using var stream = entry.Open();
                 stream.Write(bytes);
             }
         }
@@ -506,7 +510,7 @@ public sealed class StatementMutator
             .ToList();
         using var output = new MemoryStream();
         MiniExcelLibs.MiniExcel.SaveAs(output, rows, printHeader: false);
-        return output.ToArray();
+        return Zip(Parts(output.ToArray())); // rewritten with fixed timestamps
     }
 
     private static string ColumnName(int index) => index < 26 ? ((char)('A' + index)).ToString() : "A" + (char)('A' + (index - 26));
