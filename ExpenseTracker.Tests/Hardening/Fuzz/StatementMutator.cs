@@ -510,7 +510,30 @@ public sealed class StatementMutator
             .ToList();
         using var output = new MemoryStream();
         MiniExcelLibs.MiniExcel.SaveAs(output, rows, printHeader: false);
-        return Zip(Parts(output.ToArray())); // rewritten with fixed timestamps
+        return Zip(Deterministic(Parts(output.ToArray())));
+    }
+
+    /// <summary>MiniExcel writes the time and fresh GUIDs (relationship ids) into a workbook: the same seed must give
+    /// the same bytes, so times become one fixed time and each GUID a numbered one, consistently across the parts.</summary>
+    private static List<(string Name, byte[] Bytes)> Deterministic(List<(string Name, byte[] Bytes)> parts)
+    {
+        var guids = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        return [.. parts.Select(p =>
+        {
+            var xml = Encoding.UTF8.GetString(p.Bytes);
+            xml = System.Text.RegularExpressions.Regex.Replace(xml, @"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z?", "2026-01-01T00:00:00Z");
+            xml = System.Text.RegularExpressions.Regex.Replace(xml, "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}", m =>
+            {
+                if (!guids.TryGetValue(m.Value, out var fixedGuid))
+                {
+                    fixedGuid = (guids.Count + 1).ToString("D" + m.Value.Length, System.Globalization.CultureInfo.InvariantCulture);
+                    guids[m.Value] = fixedGuid;
+                }
+
+                return fixedGuid;
+            });
+            return (p.Name, Encoding.UTF8.GetBytes(xml));
+        })];
     }
 
     private static string ColumnName(int index) => index < 26 ? ((char)('A' + index)).ToString() : "A" + (char)('A' + (index - 26));
