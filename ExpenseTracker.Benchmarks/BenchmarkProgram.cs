@@ -33,6 +33,7 @@ public static class BenchmarkProgram
         ["alerts"] = ("the demo history replayed through the irregular-spending detectors: planted outliers caught, other alerts a month", AlertsBenchmark.RunAsync),
         ["api"] = ("POST /api/v1/expenses with a token from 50 clients over loopback for [iterations] seconds (default 30): creates/s, p50/p99, lost writes, against raw INSERTs", ApiBenchmark.RunAsync),
         ["forecast"] = ("forecast backtest: MAPE of the total and five largest categories, 1 and 3 months ahead, on two generated households, against seasonal-naive", ForecastBenchmark.RunAsync),
+        ["fuzz"] = ("2,000 seeded mutations per statement format (or [iterations]) through the import pipeline: refused or imported cleanly, failures listed", FuzzBenchmark.RunAsync),
     };
 
     public static async Task<int> Main(string[] args)

@@ -160,6 +160,10 @@ public sealed partial class CamtReader : IStatementReader
 /// <summary>XML loading with DTDs prohibited and no resolver: no entity expansion, no external fetches.</summary>
 public static class SafeXml
 {
+    /// <summary>Real statements nest about 15 deep; a deeper file is hostile or broken (and deep trees make the
+    /// element searches quadratic).</summary>
+    public const int MaxDepth = 256;
+
     public static XDocument Load(Stream stream, ReaderOptions options)
     {
         var settings = new XmlReaderSettings
@@ -168,16 +172,25 @@ public static class SafeXml
             XmlResolver = null,
             IgnoreComments = true,
         };
+        var bytes = TextDecoding.ReadAll(stream);
+        XmlReader Open() => options.Encoding is not null
+            ? XmlReader.Create(new StreamReader(new MemoryStream(bytes, writable: false), options.Encoding), settings)
+            : XmlReader.Create(new MemoryStream(bytes, writable: false), settings);
         try
         {
-            if (options.Encoding is not null)
+            using (var scan = Open())
             {
-                using var text = new StreamReader(stream, options.Encoding);
-                using var withEncoding = XmlReader.Create(text, settings);
-                return XDocument.Load(withEncoding, LoadOptions.SetLineInfo);
+                while (scan.Read())
+                {
+                    if (scan.Depth > MaxDepth)
+                    {
+                        throw new ImportRefusedException(string.Create(CultureInfo.InvariantCulture,
+                            $"The XML nests elements more than {MaxDepth} deep (line {((IXmlLineInfo)scan).LineNumber}); no bank statement does, so the file is refused."));
+                    }
+                }
             }
 
-            using var reader = XmlReader.Create(stream, settings);
+            using var reader = Open();
             return XDocument.Load(reader, LoadOptions.SetLineInfo);
         }
         catch (XmlException e) when (e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase))

@@ -205,7 +205,9 @@ public sealed partial class Mt940Reader : IStatementReader
         {
             // Triodos writes the German subfields with '>' instead of '?'.
             var joined = details.Replace("\n", string.Empty, StringComparison.Ordinal).Replace(marker, '?');
-            var sub = Subfield().Matches(joined).ToDictionary(x => x.Groups[1].Value, x => x.Groups[2].Value.Trim(), StringComparer.Ordinal);
+            // A subfield written twice (damaged or unusual files) keeps both values rather than failing the file.
+            var sub = Subfield().Matches(joined).GroupBy(x => x.Groups[1].Value, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => string.Join(" ", g.Select(x => x.Groups[2].Value.Trim()).Where(v => v.Length > 0)), StringComparer.Ordinal);
             var purpose = string.Join(" ", sub.Where(kv => kv.Key is ['2', _] or ['6', _]).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value).Where(v => v.Length > 0));
             var name = string.Join(" ", new[] { sub.GetValueOrDefault("32"), sub.GetValueOrDefault("33") }.Where(n => !string.IsNullOrWhiteSpace(n)));
             return (name.Length > 0 ? name : null, purpose.Length > 0 ? purpose : sub.GetValueOrDefault("00"));
