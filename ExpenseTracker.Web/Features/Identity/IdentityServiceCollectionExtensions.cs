@@ -5,6 +5,7 @@ using ExpenseTracker.Web.Infrastructure.Passwords;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.UI.Services;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ExpenseTracker.Web.Features.Identity;
@@ -58,7 +59,9 @@ public static class IdentityServiceCollectionExtensions
         builder.Services.AddOptions<RevalidationOptions>().BindConfiguration("Identity");
         builder.Services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 
-        builder.Services.AddRazorPages();
+        builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(
+            new ServiceFilterAttribute(typeof(IdentityPageStateFilter))));
+        builder.Services.AddScoped<IdentityPageStateFilter>();
         builder.Services.AddCascadingAuthenticationState();
         return builder;
     }
