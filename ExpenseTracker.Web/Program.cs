@@ -130,7 +130,12 @@ app.MapBackup();
 app.MapNotificationUnsubscribe();
 app.MapApi();
 // Our Content-Security-Policy already says frame-ancestors 'none' (SecurityHeaders); no second header.
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
+// Circuits:WebSocketCompression (README): per-message deflate costs native memory per circuit; see the `circuits` benchmark.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options =>
+{
+    options.ContentSecurityFrameAncestorsPolicy = null;
+    options.DisableWebSocketCompression = !app.Configuration.GetValue("Circuits:WebSocketCompression", true);
+});
 
 await app.RunAsync();
 return 0;
