@@ -19,7 +19,7 @@ public static class LiveBenchmark
         Environment.GetEnvironmentVariable("ET_CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
     private const int WarmUps = 3;
     private const string Total = "[data-testid=month-spending]";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(10);
 
     public static Task RunAsync(int iterations) => WithAppAsync(null, async (_, address) =>
     {
