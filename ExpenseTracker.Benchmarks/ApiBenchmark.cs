@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime;
 using System.Text;
+using ExpenseTracker.Tests.Integration.Hardening.Smoke;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Api;
 using ExpenseTracker.Web.Features.Demo;
@@ -41,15 +42,7 @@ public static class ApiBenchmark
         var (householdId, body, token) = await SeedAsync(app);
         Console.WriteLine($"Serving on {address}; {Clients} clients; warm-up {WarmUp.TotalSeconds:0} s, timed {timed.TotalSeconds:0} s.");
 
-        using var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = Clients,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-        };
-        using var client = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var client = LoadMix.CreateClient(address, token, Clients);
 
         var before = await CountAsync(app.ConnectionString, householdId);
         await TraceOneCreateAsync(client, body);

@@ -232,7 +232,8 @@ public static class LiveBenchmark
     {
         var built = new FileInfo(Path.Combine(AppContext.BaseDirectory, "ExpenseTracker.Web.dll"));
         var stamp = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(built.FullName)))[..16];
-        var output = Path.Combine(Path.GetTempPath(), "et-bench-cache", "live-app");
+        // One folder per build: benchmarks of other checkouts publish beside it, never over it.
+        var output = Path.Combine(Path.GetTempPath(), "et-bench-cache", "live-app-" + stamp);
         var marker = Path.Combine(output, "published-from-" + stamp);
         var dll = Path.Combine(output, "ExpenseTracker.Web.dll");
         if (File.Exists(marker) && File.Exists(dll))

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using ExpenseTracker.Tests.Integration.Hardening.Smoke;
 
 namespace ExpenseTracker.Benchmarks;
@@ -22,15 +21,7 @@ public static class LoadBenchmark
         var (householdId, body, token) = await ApiBenchmark.SeedAsync(app);
         Console.WriteLine($"Serving on {app.Address}; {clients} clients for {seconds} s; mix per 20 requests: 12 creates, 5 list pages, 3 monthly totals.");
 
-        using var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = clients,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-        };
-        using var client = new HttpClient(handler) { BaseAddress = app.Address, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var client = LoadMix.CreateClient(app.Address, token, clients);
 
         var before = await ApiBenchmark.CountAsync(app.ConnectionString, householdId);
         var outcome = await LoadMix.RunAsync(client, body, clients, duration);

@@ -19,6 +19,21 @@ public static class LoadMix
         "create", "create", "totals", "create", "list", "create", "create", "totals", "create", "list",
     ];
 
+    /// <summary>One client (a connection per load client, kept alive, no cookies) sending <c>Authorization: Bearer {token}</c>.</summary>
+    public static HttpClient CreateClient(Uri address, string token, int clients)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = clients,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+        };
+        var client = new HttpClient(handler, disposeHandler: true) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     public static async Task<LoadOutcome> RunAsync(HttpClient client, byte[] createBody, int clients, TimeSpan duration)
     {
         var started = Stopwatch.GetTimestamp();

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
@@ -39,9 +38,7 @@ public sealed class LoadSmokeTests : IAsyncLifetime
         }
 
         var body = Encoding.UTF8.GetBytes($$"""{ "date": "2026-11-14", "amount": 4.5, "payee": "Café Central", "accountId": {{account}}, "categoryId": {{category}} }""");
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 20, UseCookies = false, AllowAutoRedirect = false };
-        using var client = new HttpClient(handler) { BaseAddress = app.LiveAddress, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var client = LoadMix.CreateClient(app.LiveAddress, token, 20);
         var before = await CountAsync(householdId);
 
         var outcome = await LoadMix.RunAsync(client, body, clients: 20, TimeSpan.FromSeconds(5));
