@@ -15,7 +15,7 @@ namespace ExpenseTracker.Benchmarks;
 public static class CircuitsBenchmark
 {
     /// <summary>Program.cs's default for Circuits:WebSocketCompression; the headline figures are for this setting.</summary>
-    private const bool AppDefaultCompression = true;
+    private const bool AppDefaultCompression = false;
     private const int PagesPerBrowser = 100;
     private const int PagesPerContext = 20;
     private const int Parallel = 4;
