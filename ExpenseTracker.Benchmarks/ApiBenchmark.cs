@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime;
 using System.Text;
+using ExpenseTracker.Tests.Integration.Hardening.Smoke;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Api;
 using ExpenseTracker.Web.Features.Demo;
@@ -36,36 +37,12 @@ public static class ApiBenchmark
     public static async Task RunAsync(int seconds)
     {
         var timed = TimeSpan.FromSeconds(Math.Clamp(seconds, 5, 120));
-        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            [ApiRateLimitOptions.Section + ":TokenPermitLimit"] = "10000000",
-            [ApiRateLimitOptions.Section + ":IpPermitLimit"] = "10000000",
-            [ApiRateLimitOptions.Section + ":WindowSeconds"] = "60",
-            ["Jobs:Enabled"] = "false",
-        };
-        PrintMachine();
-        foreach (var (key, value) in settings)
-        {
-            Console.WriteLine($"config {key}={value}");
-        }
-
-        await using var app = new ApiBenchApp(settings);
-        app.StartServer();
-        var configuration = app.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
-        Console.WriteLine($"config {SqlitePragmaInterceptor.SynchronousKey}={configuration[SqlitePragmaInterceptor.SynchronousKey] ?? "(unset: FULL)"} (FULL or NORMAL, e.g. env Storage__Synchronous=NORMAL)");
+        await using var app = StartWithLimitsAbove("10000000");
         var address = app.Address;
         var (householdId, body, token) = await SeedAsync(app);
         Console.WriteLine($"Serving on {address}; {Clients} clients; warm-up {WarmUp.TotalSeconds:0} s, timed {timed.TotalSeconds:0} s.");
 
-        using var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = Clients,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-        };
-        using var client = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var client = LoadMix.CreateClient(address, token, Clients);
 
         var before = await CountAsync(app.ConnectionString, householdId);
         await TraceOneCreateAsync(client, body);
@@ -98,7 +75,30 @@ public static class ApiBenchmark
         BenchmarkProgram.Report("api", "ratio_raw_to_api", rawPerSecond / Math.Max(perSecond, 0.001), "x");
     }
 
-    private static void PrintMachine()
+    /// <summary>The app on Kestrel with the API's rate limits (per token and per IP, a 60 s window) set to <paramref name="permits"/>, its config printed.</summary>
+    internal static ApiBenchApp StartWithLimitsAbove(string permits)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            [ApiRateLimitOptions.Section + ":TokenPermitLimit"] = permits,
+            [ApiRateLimitOptions.Section + ":IpPermitLimit"] = permits,
+            [ApiRateLimitOptions.Section + ":WindowSeconds"] = "60",
+            ["Jobs:Enabled"] = "false",
+        };
+        PrintMachine();
+        foreach (var (key, value) in settings)
+        {
+            Console.WriteLine($"config {key}={value}");
+        }
+
+        var app = new ApiBenchApp(settings);
+        app.StartServer();
+        var configuration = app.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        Console.WriteLine($"config {SqlitePragmaInterceptor.SynchronousKey}={configuration[SqlitePragmaInterceptor.SynchronousKey] ?? "(unset: FULL)"} (FULL or NORMAL, e.g. env Storage__Synchronous=NORMAL)");
+        return app;
+    }
+
+    internal static void PrintMachine()
     {
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -187,7 +187,7 @@ public static class ApiBenchmark
     }
 
     /// <summary>The demo household, a read-write token of its owner, and the request body (its account and a category).</summary>
-    private static async Task<(long HouseholdId, byte[] Body, string Token)> SeedAsync(ApiBenchApp app)
+    internal static async Task<(long HouseholdId, byte[] Body, string Token)> SeedAsync(ApiBenchApp app)
     {
         await DemoSeeder.SeedOnceAsync(app.Services, TextWriter.Null);
         await using var scope = app.Services.CreateAsyncScope();
@@ -205,7 +205,7 @@ public static class ApiBenchmark
         return (household.Id, Encoding.UTF8.GetBytes(json), token.Secret);
     }
 
-    private static async Task<long> CountAsync(string connectionString, long householdId)
+    internal static async Task<long> CountAsync(string connectionString, long householdId)
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
@@ -219,7 +219,7 @@ public static class ApiBenchmark
     /// The floor: per create, one database transaction with a prepared INSERT of the transaction, its line and its tag
     /// link (as the API writes them, without the change log), committed with the app's connection settings.
     /// </summary>
-    private static async Task<double> RawInsertsPerSecondAsync(string connectionString, long householdId, int rows)
+    internal static async Task<double> RawInsertsPerSecondAsync(string connectionString, long householdId, int rows)
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
@@ -288,7 +288,7 @@ public static class ApiBenchmark
     }
 
     /// <summary>The app as Program builds it, on Kestrel at 127.0.0.1 (a free port), over a temporary data folder.</summary>
-    private sealed class ApiBenchApp : WebApplicationFactory<Program>
+    internal sealed class ApiBenchApp : WebApplicationFactory<Program>
     {
         private readonly Dictionary<string, string?> settings;
 

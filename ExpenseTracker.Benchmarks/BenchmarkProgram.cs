@@ -20,6 +20,9 @@ namespace ExpenseTracker.Benchmarks;
 /// </summary>
 public static class BenchmarkProgram
 {
+    /// <summary>The command line, for scenarios that take more than the iteration count.</summary>
+    internal static string[] Arguments { get; private set; } = [];
+
     private static readonly Dictionary<string, (string Description, Func<int, Task> Run)> Scenarios = new(StringComparer.Ordinal)
     {
         ["expenses-list"] = ("first page + filtered total of the expense list over ~60k transactions, against hand-written SQL", ExpensesListAsync),
@@ -32,6 +35,9 @@ public static class BenchmarkProgram
         ["export"] = ("the expense export (CSV and XLSX, to a file) of a 100,000-transaction household, with peak RSS", ExportBenchmark.RunAsync),
         ["alerts"] = ("the demo history replayed through the irregular-spending detectors: planted outliers caught, other alerts a month", AlertsBenchmark.RunAsync),
         ["api"] = ("POST /api/v1/expenses with a token from 50 clients over loopback for [iterations] seconds (default 30): creates/s, p50/p99, lost writes, against raw INSERTs", ApiBenchmark.RunAsync),
+        ["load"] = ("[seconds] [clients] (default 60, 200): API clients creating, listing and totalling expenses; 5xx, success %, lost writes, p99, against raw INSERTs", _ => LoadBenchmark.RunAsync(Arguments)),
+        ["crash"] = ("[cycles] [rows] (default 20, 50,000): kill -9 the import command mid-import, restart: no partial batch, integrity_check ok, the retry lands once", _ => CrashBenchmark.RunAsync(Arguments)),
+        ["circuits"] = ("[circuits] (default 200): Chromium dashboards on the demo household; server RSS and managed heap per circuit, WebSocket compression on vs off", _ => CircuitsBenchmark.RunAsync(Arguments)),
         ["forecast"] = ("forecast backtest: MAPE of the total and five largest categories, 1 and 3 months ahead, on two generated households, against seasonal-naive", ForecastBenchmark.RunAsync),
         ["fuzz"] = ("2,000 seeded mutations per statement format (or [iterations]) through the import pipeline: refused or imported cleanly, failures listed", FuzzBenchmark.RunAsync),
     };
@@ -50,6 +56,7 @@ public static class BenchmarkProgram
             return 2;
         }
 
+        Arguments = args;
         var iterations = args.Length > 1 && int.TryParse(args[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 30;
         await scenario.Run(iterations);
         return 0;

@@ -1,8 +1,7 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using ExpenseTracker.Tests.Infrastructure;
-using ExpenseTracker.Web.Data;
+using ExpenseTracker.Tests.Integration.Hardening.Smoke;
+using ExpenseTracker.Web.Infrastructure;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +13,6 @@ namespace ExpenseTracker.Tests.Integration.Import;
 /// </summary>
 public sealed class ImportKillTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromMinutes(5);
     private readonly TestApp app = new();
     private ImportHousehold home = default!;
 
@@ -25,12 +23,12 @@ public sealed class ImportKillTests : IAsyncLifetime
     [Fact]
     public async Task TheCommandImportsAFileAndReportsProgress()
     {
-        var file = WriteCsv("small.csv", 300);
+        var file = ImportKill.WriteCsv(Path.Combine(app.DataDirectory, "small.csv"), 300);
 
-        var (exitCode, lines) = await RunToEndAsync(file);
+        var (exitCode, imported, lines, error) = await Kill().RunToEndAsync(file);
 
-        Assert.Equal(0, exitCode);
-        Assert.Equal("imported 300", lines[^1]);
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(300, imported);
         Assert.Contains("progress 50", lines);
         Assert.Equal(300, await home.QueryAsync(db => db.Transactions.CountAsync(t => t.AccountId == home.CheckingId)));
     }
@@ -38,116 +36,19 @@ public sealed class ImportKillTests : IAsyncLifetime
     [Fact]
     public async Task KillingTheProcessMidImportLeavesNoPartialBatch()
     {
-        var file = WriteCsv("large.csv", 200_000);
-        using var process = Start(file);
-        var seen = new List<string>();
-        int? killedAt = null;
-        using var timeout = new CancellationTokenSource(Generous);
-        try
-        {
-            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                seen.Add(line);
-                if (line.StartsWith("progress ", StringComparison.Ordinal)
-                    && int.Parse(line["progress ".Length..], CultureInfo.InvariantCulture) is >= 10 and <= 90 and var percent)
-                {
-                    process.Kill(entireProcessTree: true);
-                    killedAt = percent;
-                    break;
-                }
-            }
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
+        var file = ImportKill.WriteCsv(Path.Combine(app.DataDirectory, "large.csv"), 200_000);
 
-        await process.WaitForExitAsync(CancellationToken.None).WaitAsync(Generous);
-        Assert.True(killedAt is not null, "The import never reported progress between 10% and 90%: " + string.Join(" | ", seen.TakeLast(5)) + " " + await process.StandardError.ReadToEndAsync());
-        Assert.DoesNotContain(seen, l => l.StartsWith("imported", StringComparison.Ordinal));
+        var kill = await Kill().KillAtAsync(file, 10);
 
-        SqliteReopen();
+        Assert.True(kill.KilledAt is not null, "The import never reported progress between 10% and 90%: " + string.Join(" | ", kill.Seen.TakeLast(5)) + " " + kill.Error);
+        Assert.DoesNotContain(kill.Seen, l => l.StartsWith("imported", StringComparison.Ordinal));
+        SqliteConnection.ClearAllPools();
         var footprint = await home.FootprintAsync();
         Assert.Equal((0, 0, 0, 0), (footprint.Transactions, footprint.Lines, footprint.Keys, footprint.Batches));
         var check = await home.QueryAsync(db => db.Database.SqlQueryRaw<string>("PRAGMA quick_check").ToListAsync());
         Assert.Equal(["ok"], check);
     }
 
-    private static void SqliteReopen() => Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-
-    private string WriteCsv(string name, int rows)
-    {
-        var path = Path.Combine(app.DataDirectory, name);
-        var text = new StringBuilder("Date,Amount,Payee,Memo\n");
-        var start = new DateOnly(2020, 1, 1);
-        for (var i = 0; i < rows; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{start.AddDays(i % 2000):yyyy-MM-dd},-{1 + (i % 997)}.{i % 100:00},Shop {i % 5000},row {i}\n");
-        }
-
-        File.WriteAllText(path, text.ToString());
-        return path;
-    }
-
-    private Process Start(string file)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = app.DataDirectory,
-        };
-        foreach (var arg in new[] { WebDll(), "import", "--commit", file, "--user", "ana@example.com", "--account", "Checking" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["Storage__DataDirectory"] = app.DataDirectory;
-        info.Environment["Import__MaxUploadMb"] = "100";
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
-    }
-
-    private async Task<(int ExitCode, List<string> Lines)> RunToEndAsync(string file)
-    {
-        using var process = Start(file);
-        var error = process.StandardError.ReadToEndAsync();
-        var lines = new List<string>();
-        while (await process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            lines.Add(line);
-        }
-
-        await process.WaitForExitAsync().WaitAsync(Generous);
-        Assert.True(process.ExitCode == 0, await error);
-        return (process.ExitCode, lines.Where(l => l.StartsWith("progress", StringComparison.Ordinal) || l.StartsWith("imported", StringComparison.Ordinal)).ToList());
-    }
-
-    /// <summary>The app's own build output (its runtimeconfig beside it), found from this test assembly's folder.</summary>
-    private static string WebDll()
-    {
-        var local = Path.Combine(AppContext.BaseDirectory, "ExpenseTracker.Web.dll");
-        if (File.Exists(Path.Combine(AppContext.BaseDirectory, "ExpenseTracker.Web.runtimeconfig.json")))
-        {
-            return local;
-        }
-
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "ExpenseTracker.Web", "bin", configuration, "net10.0", "ExpenseTracker.Web.dll");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("ExpenseTracker.Web.dll with its runtimeconfig was not found.");
-    }
+    private ImportKill Kill() => new(
+        app.DataDirectory, app.Services.GetRequiredService<StorageOptions>().ConnectionString, home.HouseholdId, "ana@example.com", "Checking");
 }

@@ -311,7 +311,27 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         return new SpendingSummary(from, to, total, rows, any, hidden);
     }
 
-    public async Task<long> CreateAsync(ExpenseInput input, CancellationToken cancellationToken = default)
+    public Task<long> CreateAsync(ExpenseInput input, CancellationToken cancellationToken = default) =>
+        RetryOnNewNameRaceAsync(() => CreateOnceAsync(input, cancellationToken));
+
+    /// <summary>
+    /// Two saves that create the same new payee or tag at once (API clients under load) collide on its unique key; the
+    /// loser's save rolled back whole, and run again it finds the winner's payee or tag.
+    /// </summary>
+    private static async Task<long> RetryOnNewNameRaceAsync(Func<Task<long>> save)
+    {
+        try
+        {
+            return await save();
+        }
+        catch (DbUpdateException error) when (error.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 } unique
+            && (unique.Message.Contains("Payees.Key", StringComparison.Ordinal) || unique.Message.Contains("Tags.Key", StringComparison.Ordinal)))
+        {
+            return await save();
+        }
+    }
+
+    private async Task<long> CreateOnceAsync(ExpenseInput input, CancellationToken cancellationToken)
     {
         RequireWrite();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -335,7 +355,10 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
     }
 
     /// <summary>Saves an edit made to version <paramref name="expectedVersion"/>; a newer save by someone else is a conflict.</summary>
-    public async Task<long> UpdateAsync(long id, long expectedVersion, ExpenseInput input, CancellationToken cancellationToken = default)
+    public Task<long> UpdateAsync(long id, long expectedVersion, ExpenseInput input, CancellationToken cancellationToken = default) =>
+        RetryOnNewNameRaceAsync(() => UpdateOnceAsync(id, expectedVersion, input, cancellationToken));
+
+    private async Task<long> UpdateOnceAsync(long id, long expectedVersion, ExpenseInput input, CancellationToken cancellationToken)
     {
         RequireWrite();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
