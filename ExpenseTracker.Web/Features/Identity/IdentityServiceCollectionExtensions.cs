@@ -59,8 +59,8 @@ public static class IdentityServiceCollectionExtensions
         builder.Services.AddOptions<RevalidationOptions>().BindConfiguration("Identity");
         builder.Services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 
-        builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(
-            new ServiceFilterAttribute(typeof(IdentityPageStateFilter))));
+        builder.Services.AddRazorPages();
+        builder.Services.Configure<MvcOptions>(options => options.Filters.AddService<IdentityPageStateFilter>());
         builder.Services.AddScoped<IdentityPageStateFilter>();
         builder.Services.AddCascadingAuthenticationState();
         return builder;
