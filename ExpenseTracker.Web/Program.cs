@@ -1,4 +1,5 @@
 using ExpenseTracker.Web.Components;
+using ExpenseTracker.Web.Features.Admin;
 using ExpenseTracker.Web.Features.Analytics;
 using ExpenseTracker.Web.Features.Api;
 using ExpenseTracker.Web.Features.Backup;
@@ -53,6 +54,7 @@ builder.AddNotificationAlerts();
 builder.AddNotificationJobs();
 builder.AddForecasting();
 builder.AddApi();
+builder.AddAdmin();
 builder.AddRateLimits();
 builder.Services.AddMudServices(options =>
 {
