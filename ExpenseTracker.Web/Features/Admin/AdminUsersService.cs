@@ -21,11 +21,24 @@ public sealed record AdminPage<T>(IReadOnlyList<T> Items, int Page, int PageSize
     public int PageCount => Math.Max(1, (TotalCount + PageSize - 1) / PageSize);
 }
 
-/// <summary>Who may administer the instance: the users flagged <see cref="AppUser.IsAdministrator"/>, checked on every call.</summary>
+/// <summary>
+/// Who may administer the instance: the users flagged <see cref="AppUser.IsAdministrator"/> and not locked out, checked
+/// on every call (a page left open outlives a revoked flag or a lock by up to the revalidation interval).
+/// </summary>
 public static class AdminAccess
 {
-    public static async Task<bool> IsAdministratorAsync(AppDbContext db, string? userId, CancellationToken cancellationToken = default) =>
-        userId is not null && await db.Users.AnyAsync(u => u.Id == userId && u.IsAdministrator, cancellationToken);
+    public static async Task<bool> IsAdministratorAsync(AppDbContext db, string? userId, CancellationToken cancellationToken = default)
+    {
+        if (userId is null)
+        {
+            return false;
+        }
+
+        var admin = await db.Users.AsNoTracking().Where(u => u.Id == userId && u.IsAdministrator)
+            .Select(u => new { u.LockoutEnd }).FirstOrDefaultAsync(cancellationToken);
+        // Identity stamps lockouts with the system clock, so they are compared with it (as its sign-in does).
+        return admin is not null && !(admin.LockoutEnd > DateTimeOffset.UtcNow);
+    }
 
     public static async Task RequireAsync(AppDbContext db, string? userId, CancellationToken cancellationToken = default)
     {
