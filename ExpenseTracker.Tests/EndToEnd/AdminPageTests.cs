@@ -61,7 +61,7 @@ public sealed class AdminPageTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(page.Locator("[data-testid=admin-user][data-email='bruno@example.com']")).ToBeVisibleAsync();
         await Expect(page.Locator("[data-testid=nav-admin]")).ToBeVisibleAsync();
 
-        await page.Locator("[data-testid=registration-switch] input").CheckAsync();
+        await page.Locator("[data-testid=registration-switch]").CheckAsync();
         await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Public registration is on.");
         await using (var scope = app!.Services.CreateAsyncScope())
         {
