@@ -1,4 +1,5 @@
 using ExpenseTracker.Web.Components;
+using ExpenseTracker.Web.Features.Admin;
 using ExpenseTracker.Web.Features.Analytics;
 using ExpenseTracker.Web.Features.Api;
 using ExpenseTracker.Web.Features.Attachments;
@@ -65,6 +66,7 @@ builder.AddNotificationJobs();
 builder.AddForecasting();
 builder.AddApi();
 builder.AddAttachments();
+builder.AddAdmin();
 builder.AddRateLimits();
 builder.Services.AddMudServices(options =>
 {

@@ -109,7 +109,8 @@ public sealed class ApiTokenAuthenticationHandler(
     UrlEncoder encoder,
     IDbContextFactory<AppDbContext> dbFactory,
     ApiTokenCache tokens,
-    TimeProvider time)
+    TimeProvider time,
+    Admin.SecurityAudit audit)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
@@ -156,6 +157,9 @@ public sealed class ApiTokenAuthenticationHandler(
             await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
             await db.PersonalAccessTokens.IgnoreQueryFilters().Where(t => t.Id == grant.TokenId)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now).SetProperty(t => t.LastUsedIp, ip), Context.RequestAborted);
+            // As often as the last use is written (once a minute per token), never once per request.
+            await audit.RecordAsync(Admin.SecurityEvents.TokenUsed, grant.TokenId.ToString(CultureInfo.InvariantCulture), grant.UserId,
+                null, Context, grant.Household.Id, Context.RequestAborted);
         }
 
         List<Claim> claims =

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ExpenseTracker.Web.Data;
@@ -21,7 +22,8 @@ public sealed record CreatedApiToken(ApiTokenSummary Token, string Secret);
 /// Personal access tokens of the current member (<see cref="HouseholdScope"/>): create, list, revoke. A token is
 /// <c>et_</c> + 43 characters of base64url (256 random bits); only its SHA-256 is stored.
 /// </summary>
-public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, ApiTokenCache tokens, TimeProvider time)
+public sealed class ApiTokenService(
+    IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, ApiTokenCache tokens, TimeProvider time, Admin.SecurityAudit audit)
 {
     public const string TokenPrefix = "et_";
     public const int MaxNameLength = 80;
@@ -90,6 +92,8 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, H
         };
         db.PersonalAccessTokens.Add(token);
         await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(Admin.SecurityEvents.TokenCreated, token.Id.ToString(CultureInfo.InvariantCulture), scope.UserId,
+            new { name = token.Name, scopes = Describe(token.Scopes), expiresAt = token.ExpiresAt }, householdId: token.HouseholdId, cancellationToken: cancellationToken);
         return new CreatedApiToken(
             new ApiTokenSummary(token.Id, token.Name, token.Prefix, token.Scopes, token.CreatedAt, token.ExpiresAt, null, null, null), secret);
     }
@@ -104,6 +108,8 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, H
         token.RevokedAt ??= time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
         tokens.Evict(token.TokenHash);
+        await audit.RecordAsync(Admin.SecurityEvents.TokenRevoked, token.Id.ToString(CultureInfo.InvariantCulture), scope.UserId,
+            new { name = token.Name }, householdId: token.HouseholdId, cancellationToken: cancellationToken);
     }
 
     public static string NewSecret()

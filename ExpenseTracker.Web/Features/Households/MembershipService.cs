@@ -16,7 +16,8 @@ public sealed class MembershipService(
     CurrentHousehold currentHousehold,
     HouseholdDeletion deletion,
     StorageOptions storage,
-    TimeProvider time)
+    TimeProvider time,
+    Admin.SecurityAudit audit)
 {
     public async Task<IReadOnlyList<MemberSummary>> ListMembersAsync(bool includeFormer = true, CancellationToken cancellationToken = default)
     {
@@ -51,8 +52,11 @@ public sealed class MembershipService(
             throw new HouseholdValidationException("Only someone with an account can be an owner.");
         }
 
+        var from = member.Role;
         member.Role = role;
         await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(Admin.SecurityEvents.RoleChanged, member.UserId ?? "-", scope.UserId,
+            new { memberId = member.Id, member = member.DisplayName, from = from.ToString(), to = role.ToString() }, householdId: member.HouseholdId, cancellationToken: cancellationToken);
         Refresh(me.MemberId == member.Id);
     }
 
@@ -67,6 +71,8 @@ public sealed class MembershipService(
 
         var member = await ActiveMemberAsync(db, memberId, cancellationToken);
         await EndMembershipAsync(db, member, cancellationToken);
+        await audit.RecordAsync(Admin.SecurityEvents.MemberRemoved, member.UserId ?? "-", scope.UserId,
+            new { memberId = member.Id, member = member.DisplayName, role = member.Role.ToString() }, householdId: member.HouseholdId, cancellationToken: cancellationToken);
         if (member.UserId is { } userId)
         {
             // A new security stamp signs the removed person out of every session; open pages close within the

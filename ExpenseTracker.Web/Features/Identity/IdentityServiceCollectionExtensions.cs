@@ -29,7 +29,10 @@ public static class IdentityServiceCollectionExtensions
                 options.User.RequireUniqueEmail = true;
                 options.SignIn.RequireConfirmedAccount = false;
             })
-            .AddEntityFrameworkStores<AppDbContext>();
+            .AddEntityFrameworkStores<AppDbContext>()
+            // Sign-ins, second factors, sign-outs and password changes go to the security audit log (Features/Admin).
+            .AddSignInManager<ExpenseTracker.Web.Features.Admin.AuditingSignInManager>()
+            .AddUserManager<ExpenseTracker.Web.Features.Admin.AuditingUserManager>();
 
         // Confirming an email needs mail: without Smtp:Host (mail goes to .eml files) a newcomer could never sign in.
         builder.Services.AddOptions<IdentityOptions>()
