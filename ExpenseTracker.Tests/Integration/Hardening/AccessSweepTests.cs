@@ -67,6 +67,11 @@ public sealed partial class AccessSweepTests : IAsyncLifetime
         ["GET /rules"] = Page,
         ["GET /settings"] = Page,
         ["GET /settings/api-tokens"] = Page,
+        ["GET /settings/bank-connections"] = Page,
+        ["GET /admin"] = new(302, 404, 404, 404), // instance administrators only; none of these callers is one
+        // Receipt files: cookie sign-in; any id the caller cannot see is not found.
+        ["GET /attachments/{id:long}"] = new(302, 404, 404, 404),
+        ["GET /attachments/{id:long}/thumbnail"] = new(302, 404, 404, 404),
         ["GET /settings/notifications"] = Page,
         ["GET /Error"] = Public,
         ["GET /not-found"] = Public,
@@ -151,6 +156,10 @@ public sealed partial class AccessSweepTests : IAsyncLifetime
         ["GET /api/v1/expenses/"] = ApiList,
         ["POST /api/v1/expenses/"] = new(401, 400, 403, 400),
         ["GET /api/v1/expenses/{id:long}"] = ApiById,
+        ["GET /api/v1/expenses/{id:long}/attachments"] = ApiById,
+        ["POST /api/v1/expenses/{id:long}/attachments"] = new(401, 404, 403, 404), // a child may attach to their own expenses
+        ["GET /api/v1/attachments/{id:long}/content"] = ApiById,
+        ["DELETE /api/v1/attachments/{id:long}"] = new(401, 404, 403, 404),
         ["PUT /api/v1/expenses/{id:long}"] = new(401, 428, 403, 428), // If-Match is required before anything is looked up
         ["DELETE /api/v1/expenses/{id:long}"] = new(401, 404, 403, 404),
         ["GET /api/v1/exports/expenses.csv"] = ApiList,

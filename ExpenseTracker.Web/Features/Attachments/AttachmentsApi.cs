@@ -19,11 +19,15 @@ public static class AttachmentsApi
     public static RouteGroupBuilder MapAttachmentsApi(this RouteGroupBuilder api)
     {
         var attachments = api.MapGroup("").WithTags("Attachments");
-        attachments.MapGet("/expenses/{id:long}/attachments", async (long id, AttachmentService service, CancellationToken ct) =>
-                TypedResults.Ok((await service.ListAsync(id, ct)).Select(ToApi).ToList()))
+        attachments.MapGet("/expenses/{id:long}/attachments", async (long id, AttachmentService service, Expenses.ExpenseService expenses, CancellationToken ct) =>
+            {
+                await expenses.GetAsync(id, ct); // 404 for an expense the member cannot see, as for the expense itself
+                return TypedResults.Ok((await service.ListAsync(id, ct)).Select(ToApi).ToList());
+            })
             .WithName("ListExpenseAttachments")
-            .WithSummary("The receipts (JPEG, PNG, PDF) attached to an expense the member can see; empty for any other id.")
-            .Produces<List<ApiAttachment>>();
+            .WithSummary("The receipts (JPEG, PNG, PDF) attached to an expense the member can see; 404 for any other id.")
+            .Produces<List<ApiAttachment>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         attachments.MapPost("/expenses/{id:long}/attachments", UploadAsync)
             .Accepts<ApiAttachmentUpload>("multipart/form-data")
