@@ -83,7 +83,7 @@ public sealed class NotificationCenterTests(BrowserFixture browser) : IAsyncLife
 
             await page.GotoAsync("/settings/notifications");
             await BrowserHelpers.WaitForInteractiveAsync(page);
-            await Expect(page.Locator("[data-testid=notification-grid] input[type=checkbox]")).ToHaveCountAsync(10);
+            await Expect(page.Locator("[data-testid=notification-grid] input[type=checkbox]")).ToHaveCountAsync(13);
             await AssertNoSidewaysScrollAsync(page, width);
             await BrowserHelpers.ScreenshotAsync(page, $"notification-settings-{suffix}");
             await BrowserHelpers.AssertNoSeriousAccessibilityViolationsAsync(page);

@@ -248,7 +248,9 @@ public sealed class BankSyncTests
         // Nowhere in the data folder either (database, WAL, anything else), in plain text.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var password = Encoding.UTF8.GetBytes(FakeSimpleFinServer.Password);
-        foreach (var file in Directory.EnumerateFiles(setup.App.DataDirectory, "*", SearchOption.AllDirectories))
+        // instance.lock is held exclusively by the running app (InstanceLock) and holds nothing.
+        foreach (var file in Directory.EnumerateFiles(setup.App.DataDirectory, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) != "instance.lock"))
         {
             byte[] bytes;
             using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))

@@ -47,7 +47,7 @@ public sealed class NotificationSettingsServiceTests : IAsyncLifetime
     {
         var form = await GetAsync("Ben");
 
-        Assert.Equal(10, form.Channels.Count); // 3 types × 3 channels, plus the summary's email
+        Assert.Equal(13, form.Channels.Count); // 4 types × 3 channels, plus the summary's email
         Assert.All(form.Channels, c => Assert.Equal(NotificationDefaults.IsEnabled(c.Key.Type, c.Key.Channel), c.Value));
         Assert.DoesNotContain((NotificationType.Summary, NotificationChannel.InApp), form.Channels.Keys);
         Assert.Equal(("Europe/Berlin", null, null, null, SummaryFrequency.None),
