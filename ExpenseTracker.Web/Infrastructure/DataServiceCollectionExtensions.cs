@@ -12,6 +12,7 @@ public static class DataServiceCollectionExtensions
     {
         var storage = StorageOptions.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(storage);
+        builder.Services.AddSingleton(DatabaseOptions.FromConfiguration(builder.Configuration));
         builder.Services.TryAddSingletonTimeProvider();
         builder.Services.AddDataProtection()
             .SetApplicationName("ExpenseTracker")
