@@ -15,6 +15,10 @@ public sealed class TransactionSearchRow
 
     /// <summary>The table-named hidden column: <c>WHERE TransactionSearch = 'query'</c> is an FTS5 full-text match.</summary>
     public string? Match { get; set; }
+
+    // TEMPORARY stub until the lead's "PostgreSQL provider core" maps it on PostgreSQL (take theirs when merging).
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
+    public NpgsqlTypes.NpgsqlTsVector? Document { get; set; }
 }
 
 /// <summary>A member's named search of the expense list (the list's URL), optionally pinned in the navigation.</summary>
