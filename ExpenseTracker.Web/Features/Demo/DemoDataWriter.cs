@@ -24,6 +24,17 @@ public static class DemoDataWriter
             .AddInterceptors(new SqlitePragmaInterceptor())
             .Options, scope);
 
+    /// <summary>A bulk context (see above) over the same database as <paramref name="source"/>, on SQLite or PostgreSQL.</summary>
+    public static AppDbContext CreateBulkContext(AppDbContext source, HouseholdScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var connectionString = source.Database.GetConnectionString()
+            ?? throw new InvalidOperationException("The context has no connection string to open a bulk context with.");
+        return source.Database.IsNpgsql()
+            ? new(DataServiceCollectionExtensions.UsePostgres(new DbContextOptionsBuilder<AppDbContext>(), connectionString).Options, scope)
+            : CreateBulkContext(connectionString, scope);
+    }
+
     /// <summary>Validates and inserts the inputs; returns how many transactions were written.</summary>
     public static async Task<int> InsertAsync(
         AppDbContext db, IReadOnlyList<ExpenseInput> inputs, TimeProvider time, CancellationToken cancellationToken = default)

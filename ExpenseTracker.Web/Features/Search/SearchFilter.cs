@@ -20,14 +20,19 @@ public static class SearchFilter
 
     /// <summary>
     /// How the words' matches meet the household's rows, decided by <see cref="PlanAsync"/> from how many rows match
-    /// (SQLite's planner knows nothing about an FTS5 result's size, with or without ANALYZE statistics).
+    /// (SQLite's planner knows nothing about an FTS5 result's size, with or without ANALYZE statistics; PostgreSQL's guesses
+    /// a prefix tsquery's size from the GIN statistics and, under the page's LIMIT 50, walks all the household's rows in
+    /// date order probing each when few of the guessed matches are the household's: seconds instead of milliseconds).
     /// </summary>
     public enum TextPlan
     {
         /// <summary>Leave it to SQLite's planner (filters built in code that cannot ask first).</summary>
         Planner,
 
-        /// <summary>Few matches: look each matching row up by id.</summary>
+        /// <summary>
+        /// Few matches: look each matching row up by id. On PostgreSQL the matches are collected first into an array
+        /// (<c>rowid = ANY(ARRAY(...))</c>, evaluated once), so the planner cannot turn them into a walk of the household.
+        /// </summary>
         SeekMatches,
 
         /// <summary>
@@ -38,21 +43,21 @@ public static class SearchFilter
         ScanHousehold,
     }
 
-    /// <summary>
-    /// Counts (up to <see cref="SeekMatchesUpTo"/> + 1) the rows the positive words match and picks the plan. PostgreSQL's
-    /// planner estimates a tsquery's matches from the GIN index's statistics, so there it decides alone.
-    /// </summary>
+    /// <summary>Counts (up to <see cref="SeekMatchesUpTo"/> + 1) the rows the positive words match and picks the plan.</summary>
     public static async Task<TextPlan> PlanAsync(AppDbContext db, IReadOnlyList<SearchTerm> terms, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(terms);
-        var fullText = db.Database.IsNpgsql() ? null : PositiveFullText(postgres: false, terms);
+        var postgres = db.Database.IsNpgsql();
+        var fullText = PositiveFullText(postgres, terms);
         if (fullText is null)
         {
             return TextPlan.Planner;
         }
 
-        var matches = await db.TransactionSearch.Where(s => s.Match == fullText).Take(SeekMatchesUpTo + 1).CountAsync(cancellationToken);
+        var matches = postgres
+            ? await Matching(db, fullText).Take(SeekMatchesUpTo + 1).CountAsync(cancellationToken)
+            : await db.TransactionSearch.Where(s => s.Match == fullText).Take(SeekMatchesUpTo + 1).CountAsync(cancellationToken);
         return matches > SeekMatchesUpTo ? TextPlan.ScanHousehold : TextPlan.SeekMatches;
     }
 
@@ -71,7 +76,7 @@ public static class SearchFilter
         var postgres = db.Database.IsNpgsql();
         if (PositiveFullText(postgres, terms) is { } fullText)
         {
-            var ids = Matching(db, fullText);
+            var ids = postgres && plan == TextPlan.SeekMatches ? MatchingFirst(db, fullText) : Matching(db, fullText);
             query = plan == TextPlan.ScanHousehold
                 ? query.Where(t => ids.Contains(t.Id + 0))
                 : query.Where(t => ids.Contains(t.Id));
@@ -144,6 +149,13 @@ public static class SearchFilter
         db.Database.IsNpgsql()
             ? db.TransactionSearch.Where(s => s.Document!.Matches(EF.Functions.ToTsQuery("simple", fullText))).Select(s => s.RowId)
             : db.TransactionSearch.Where(s => s.Match == fullText).Select(s => s.RowId);
+
+    /// <summary><see cref="Matching"/> on PostgreSQL, collected before the household's rows are read (see <see cref="TextPlan.SeekMatches"/>).</summary>
+    private static IQueryable<long> MatchingFirst(AppDbContext db, string tsQuery) =>
+        db.TransactionSearch.FromSql($"""
+            SELECT * FROM "TransactionSearch"
+            WHERE rowid = ANY(ARRAY(SELECT rowid FROM "TransactionSearch" WHERE document @@ to_tsquery('simple', {tsQuery})))
+            """).Select(s => s.RowId);
 
     private static IQueryable<Transaction> ApplyNames(AppDbContext db, IQueryable<Transaction> query, SearchField field, bool negated, string[] names)
     {
