@@ -16,8 +16,7 @@ public sealed class TransactionSearchRow
     /// <summary>The table-named hidden column: <c>WHERE TransactionSearch = 'query'</c> is an FTS5 full-text match.</summary>
     public string? Match { get; set; }
 
-    // TEMPORARY stub until the lead's "PostgreSQL provider core" maps it on PostgreSQL (take theirs when merging).
-    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
+    /// <summary>PostgreSQL only: the folded words of payee, notes and tags (<c>document @@ to_tsquery(...)</c>).</summary>
     public NpgsqlTypes.NpgsqlTsVector? Document { get; set; }
 }
 
