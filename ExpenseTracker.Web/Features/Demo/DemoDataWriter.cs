@@ -30,9 +30,14 @@ public static class DemoDataWriter
         ArgumentNullException.ThrowIfNull(source);
         var connectionString = source.Database.GetConnectionString()
             ?? throw new InvalidOperationException("The context has no connection string to open a bulk context with.");
-        return source.Database.IsNpgsql()
-            ? new(DataServiceCollectionExtensions.UsePostgres(new DbContextOptionsBuilder<AppDbContext>(), connectionString).Options, scope)
-            : CreateBulkContext(connectionString, scope);
+        if (!source.Database.IsNpgsql())
+        {
+            return CreateBulkContext(connectionString, scope);
+        }
+
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        DataServiceCollectionExtensions.UsePostgres(options, connectionString);
+        return new(options.Options, scope);
     }
 
     /// <summary>Validates and inserts the inputs; returns how many transactions were written.</summary>
