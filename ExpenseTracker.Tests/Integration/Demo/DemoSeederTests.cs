@@ -2,6 +2,7 @@ using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Demo;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,11 +11,17 @@ namespace ExpenseTracker.Tests.Integration.Demo;
 
 public sealed class DemoSeederTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
 
     private async Task<long> DemoHouseholdIdAsync()
     {
@@ -23,9 +30,10 @@ public sealed class DemoSeederTests : IAsyncLifetime
         return await db.Households.IgnoreQueryFilters().Where(h => h.Name == DemoSeeder.HouseholdName).Select(h => h.Id).SingleAsync();
     }
 
-    [Fact]
-    public async Task TheDemoUserCanSignInWithThePrintedPasswordAndSeesTwoYearsOfHistory()
+    [ProviderTheory]
+    public async Task TheDemoUserCanSignInWithThePrintedPasswordAndSeesTwoYearsOfHistory(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         var output = new StringWriter();
         await DemoSeeder.SeedOnceAsync(app.Services, output);
 
@@ -68,9 +76,10 @@ public sealed class DemoSeederTests : IAsyncLifetime
         Assert.True(await db.ChangeLog.CountAsync(c => c.HouseholdId == householdId && c.Action == "BulkInsert") >= 3);
     }
 
-    [Fact]
-    public async Task SeedingASecondTimeAddsNothingAndPrintsTheSignInAgain()
+    [ProviderTheory]
+    public async Task SeedingASecondTimeAddsNothingAndPrintsTheSignInAgain(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         await DemoSeeder.SeedOnceAsync(app.Services, new StringWriter());
         var householdId = await DemoHouseholdIdAsync();
         var before = await CountsAsync(householdId);

@@ -1,13 +1,22 @@
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Expenses;
 
 /// <summary>One household with a small, varied history, shared by the read-only filter tests.</summary>
 public sealed class FilterHousehold : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private readonly TestApp app;
+
+    public FilterHousehold()
+        : this(DatabaseProvider.Sqlite)
+    {
+    }
+
+    /// <summary>The same household on another engine (the search tests keep one per engine).</summary>
+    internal FilterHousehold(DatabaseProvider provider) => app = new TestApp(provider);
 
     public TestHousehold Home { get; private set; } = null!;
     public long Visa { get; private set; }

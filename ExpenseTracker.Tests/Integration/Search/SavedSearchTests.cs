@@ -9,17 +9,26 @@ namespace ExpenseTracker.Tests.Integration.Search;
 
 public sealed class SavedSearchTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp? app;
     private TestHousehold home = null!;
     private long sam;
 
-    public async Task InitializeAsync()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         home = await TestHousehold.CreateAsync(app, "ana@example.com");
         sam = await home.AddMemberAsync("Sam", MemberRole.Viewer);
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
 
     private async Task<T> AsAsync<T>(long memberId, MemberRole role, Func<SavedSearchService, Task<T>> action, TestHousehold? household = null)
     {
@@ -27,9 +36,10 @@ public sealed class SavedSearchTests : IAsyncLifetime
         return await action(scope.ServiceProvider.GetRequiredService<SavedSearchService>());
     }
 
-    [Fact]
-    public async Task AMemberSavesPinsAndDeletesTheirOwnSearches()
+    [ProviderTheory]
+    public async Task AMemberSavesPinsAndDeletesTheirOwnSearches(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var owner = home.OwnerMemberId;
         var id = await AsAsync(owner, MemberRole.Owner, s => s.SaveAsync("  Coffee ", "expenses?q=coffee", pinned: true));
         await AsAsync(owner, MemberRole.Owner, s => s.SaveAsync("Big", "expenses?q=amount%3E100", pinned: false));
@@ -47,11 +57,12 @@ public sealed class SavedSearchTests : IAsyncLifetime
         Assert.Equal(["COFFEE"], (await AsAsync(owner, MemberRole.Owner, s => s.ListAsync(pinnedOnly: true))).Select(s => s.Name));
     }
 
-    [Fact]
-    public async Task SearchesArePersonalAndStayInTheirHousehold()
+    [ProviderTheory]
+    public async Task SearchesArePersonalAndStayInTheirHousehold(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var mine = await AsAsync(home.OwnerMemberId, MemberRole.Owner, s => s.SaveAsync("Mine", "expenses?q=x", pinned: true));
-        var other = await TestHousehold.CreateAsync(app, "ben@example.com");
+        var other = await TestHousehold.CreateAsync(app!, "ben@example.com");
 
         // A viewer keeps their own, and sees none of the owner's.
         await AsAsync(sam, MemberRole.Viewer, s => s.SaveAsync("Sam's", "expenses", pinned: true));
@@ -63,14 +74,15 @@ public sealed class SavedSearchTests : IAsyncLifetime
         Assert.Single(await AsAsync(home.OwnerMemberId, MemberRole.Owner, s => s.ListAsync(pinnedOnly: true)));
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("", "expenses?q=x", "name")]
     [InlineData("A name far too long for the menu: it goes on and on and on and on", "expenses?q=x", "name")]
     [InlineData("Elsewhere", "https://example.com/expenses?q=x", "url")]
     [InlineData("Settings", "settings", "url")]
     [InlineData("Sneaky", "expenses?//evil", "url")]
-    public async Task BadInputIsRefusedWithAFieldMessage(string name, string url, string field)
+    public async Task BadInputIsRefusedWithAFieldMessage(DatabaseProvider provider, string name, string url, string field)
     {
+        await StartAsync(provider);
         var error = await Assert.ThrowsAsync<FieldValidationException>(() => AsAsync(home.OwnerMemberId, MemberRole.Owner, s => s.SaveAsync(name, url, pinned: false)));
 
         Assert.Equal(field, error.Field);

@@ -28,7 +28,19 @@ public sealed class QueryLineTests
         var term = Assert.IsType<TextTerm>(Assert.Single(Parse("o'neil*^(x)")));
 
         Assert.Equal("\"o\"* \"neil\"* \"x\"*", QueryLine.FullTextQuery(term));
+        Assert.Equal("'o':* & 'neil':* & 'x':*", QueryLine.TsQuery(term));
     }
+
+    [Theory]
+    [InlineData("coffee", "'coffee':*")]
+    [InlineData("CAFÉ", "'cafe':*")]
+    [InlineData("Crème-brûlée", "'creme':* & 'brulee':*")]
+    [InlineData("Straße", "'strasse':*")]
+    [InlineData("\"Gift card\"", "'gift' <-> 'card'")]
+    [InlineData("\"Café Zürich\"", "'cafe' <-> 'zurich'")]
+    [InlineData("a&b|!c<->d:*'e'\\f", "'a':* & 'b':* & 'c':* & 'd':* & 'e':* & 'f':*")]
+    public void PostgresQueriesFoldWordsLikeTheIndexAndQuoteThem(string line, string expected) =>
+        Assert.Equal(expected, QueryLine.TsQuery(Assert.IsType<TextTerm>(Assert.Single(Parse(line)))));
 
     [Theory]
     [InlineData("category:Groceries", SearchField.Category, "Groceries")]

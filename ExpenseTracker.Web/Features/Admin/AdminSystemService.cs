@@ -128,22 +128,45 @@ public sealed class AdminSystemService(
         return new JobsStatus(true, (await scheduler.GetStatus(cancellationToken)).ToString(), list);
     }
 
-    /// <summary>What the data folder holds, by part, and the free space of its volume. Walks the folders off the caller's thread.</summary>
+    /// <summary>
+    /// What the data folder holds, by part, and the free space of its volume. Walks the folders off the caller's thread.
+    /// On PostgreSQL the database (scheduler tables included) is measured by the server instead of its files.
+    /// </summary>
     public async Task<DiskUse> GetDiskUseAsync(string actorId, CancellationToken cancellationToken = default)
     {
-        await RequireAsync(actorId, cancellationToken);
-        return await Task.Run(() => MeasureDiskUse(storage), cancellationToken);
+        DiskUseItem? database = null;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            await AdminAccess.RequireAsync(db, actorId, cancellationToken);
+            if (db.Database.IsNpgsql())
+            {
+                var size = await db.Database.SqlQuery<PostgresDatabaseSize>(
+                    $"""SELECT current_database() AS "Name", pg_database_size(current_database()) AS "Bytes" """).SingleAsync(cancellationToken);
+                database = new DiskUseItem("Database", $"PostgreSQL database {size.Name}", size.Bytes, 0);
+            }
+        }
+
+        return await Task.Run(() => MeasureDiskUse(storage, database), cancellationToken);
     }
 
-    public static DiskUse MeasureDiskUse(StorageOptions storage)
+    private sealed record PostgresDatabaseSize(string Name, long Bytes);
+
+    /// <summary>The data folder's parts; <paramref name="database"/> (PostgreSQL's, measured by the server) replaces the SQLite files.</summary>
+    public static DiskUse MeasureDiskUse(StorageOptions storage, DiskUseItem? database = null)
     {
         var quartz = Path.Combine(storage.DataDirectory, "quartz.db");
+        DiskUseItem[] files = database is null
+            ?
+            [
+                File("Database", storage.DatabasePath),
+                File("Database write-ahead log", storage.DatabasePath + "-wal"),
+                File("Database shared memory", storage.DatabasePath + "-shm"),
+                Files("Scheduler database", quartz, quartz, quartz + "-wal", quartz + "-shm", quartz + "-journal"),
+            ]
+            : [database];
         DiskUseItem[] items =
         [
-            File("Database", storage.DatabasePath),
-            File("Database write-ahead log", storage.DatabasePath + "-wal"),
-            File("Database shared memory", storage.DatabasePath + "-shm"),
-            Files("Scheduler database", quartz, quartz, quartz + "-wal", quartz + "-shm", quartz + "-journal"),
+            .. files,
             Folder("Backups", storage.BackupDirectory),
             Folder("Attachments", storage.AttachmentsDirectory),
             Folder("Data protection keys", storage.KeysDirectory),

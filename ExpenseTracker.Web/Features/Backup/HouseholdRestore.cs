@@ -154,10 +154,9 @@ public sealed class HouseholdRestore(
     {
         var householdId = scope.RequireHousehold();
         await using var probe = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var connectionString = probe.Database.GetConnectionString()!;
 
         // No per-row change log (one summary entry instead) and no per-save live notification: one after the commit.
-        await using var db = DemoDataWriter.CreateBulkContext(connectionString, scope);
+        await using var db = DemoDataWriter.CreateBulkContext(probe, scope);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await RequireEmptyAsync(db, cancellationToken);

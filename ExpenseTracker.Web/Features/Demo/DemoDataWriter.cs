@@ -24,6 +24,22 @@ public static class DemoDataWriter
             .AddInterceptors(new SqlitePragmaInterceptor())
             .Options, scope);
 
+    /// <summary>A bulk context (see above) over the same database as <paramref name="source"/>, on SQLite or PostgreSQL.</summary>
+    public static AppDbContext CreateBulkContext(AppDbContext source, HouseholdScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var connectionString = source.Database.GetConnectionString()
+            ?? throw new InvalidOperationException("The context has no connection string to open a bulk context with.");
+        if (!source.Database.IsNpgsql())
+        {
+            return CreateBulkContext(connectionString, scope);
+        }
+
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        DataServiceCollectionExtensions.UsePostgres(options, connectionString);
+        return new(options.Options, scope);
+    }
+
     /// <summary>Validates and inserts the inputs; returns how many transactions were written.</summary>
     public static async Task<int> InsertAsync(
         AppDbContext db, IReadOnlyList<ExpenseInput> inputs, TimeProvider time, CancellationToken cancellationToken = default)

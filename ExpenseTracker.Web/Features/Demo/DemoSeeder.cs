@@ -93,7 +93,7 @@ public static class DemoSeeder
         var zone = TimeZoneInfo.FindSystemTimeZoneById(household.TimeZoneId);
         var data = new DemoDataGenerator(time, zone).Generate();
         var inputs = data.Transactions.Select(t => t.ToInput(categories, accounts, members)).ToList();
-        await using var bulk = DemoDataWriter.CreateBulkContext(db.Database.GetConnectionString()!, scope);
+        await using var bulk = DemoDataWriter.CreateBulkContext(db, scope);
         return await DemoDataWriter.InsertAsync(bulk, inputs, time, cancellationToken);
     }
 }

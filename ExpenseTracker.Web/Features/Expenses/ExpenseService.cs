@@ -324,8 +324,7 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         {
             return await save();
         }
-        catch (DbUpdateException error) when (error.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteExtendedErrorCode: 2067 } unique
-            && (unique.Message.Contains("Payees.Key", StringComparison.Ordinal) || unique.Message.Contains("Tags.Key", StringComparison.Ordinal)))
+        catch (DbUpdateException error) when (DbErrors.IsUniqueViolation(error, "Payees", "Key") || DbErrors.IsUniqueViolation(error, "Tags", "Key"))
         {
             return await save();
         }

@@ -94,10 +94,12 @@ public sealed class NotificationOutbox(IDbContextFactory<AppDbContext> dbFactory
                 }
 
                 var key = request.KeyFor(channel);
+                // A DateTime parameter of unspecified kind would reach PostgreSQL as a timestamp in the session's zone.
+                var due = DateTime.SpecifyKind(request.DueAtUtc, DateTimeKind.Utc);
                 added += await db.Database.ExecuteSqlAsync(
                     $"""
                     INSERT INTO "OutboxMessages" ("HouseholdId", "MemberId", "Key", "Type", "Channel", "Rule", "Title", "Body", "Link", "CreatedAt", "DueAt", "Status", "Attempts", "NextAttemptAt")
-                    VALUES ({request.HouseholdId}, {request.MemberId}, {key}, {(int)request.Type}, {(int)channel}, {request.Rule}, {request.Title}, {request.Body}, {request.Link}, {now}, {request.DueAtUtc}, {(int)OutboxStatus.Pending}, 0, {request.DueAtUtc})
+                    VALUES ({request.HouseholdId}, {request.MemberId}, {key}, {(int)request.Type}, {(int)channel}, {request.Rule}, {request.Title}, {request.Body}, {request.Link}, {now}, {due}, {(int)OutboxStatus.Pending}, 0, {due})
                     ON CONFLICT ("Key") DO NOTHING
                     """,
                     cancellationToken);

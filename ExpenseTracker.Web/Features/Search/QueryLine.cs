@@ -400,6 +400,19 @@ public static class QueryLine
             : string.Join(' ', words.Select(w => "\"" + w + "\"*"));
     }
 
+    /// <summary>
+    /// The PostgreSQL tsquery for one text term, the same search as <see cref="FullTextQuery"/>: each word a prefix
+    /// (<c>'caf':*</c>), a quoted term a phrase (<c>'gift' &lt;-&gt; 'card'</c>), words folded like the index's document
+    /// (lower case, accents stripped: "CAFÉ" is <c>'cafe'</c>). Words hold only letters and digits and are quoted, so nothing
+    /// the user types is tsquery syntax.
+    /// </summary>
+    public static string TsQuery(TextTerm term)
+    {
+        ArgumentNullException.ThrowIfNull(term);
+        var words = SplitWords(term.Text).Select(TextKey.Fold).Where(w => w.Length > 0).Select(w => "'" + w + "'");
+        return term.Phrase ? string.Join(" <-> ", words) : string.Join(" & ", words.Select(w => w + ":*"));
+    }
+
     private static List<string> SplitWords(string text)
     {
         var words = new List<string>();

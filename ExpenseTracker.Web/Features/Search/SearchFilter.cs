@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ExpenseTracker.Web.Features.Search;
 
 /// <summary>
-/// Turns query-line terms into SQL over the household's transactions: words through the FTS5 index, names through small
+/// Turns query-line terms into SQL over the household's transactions: words through the full-text index (FTS5 on SQLite,
+/// a tsvector with a GIN index on PostgreSQL), names through small
 /// id subqueries of the household's own categories, tags, payees, members and accounts. Terms AND together; positive
 /// terms of the same filter OR together (category:A category:B); negated terms each leave their matches out.
 /// </summary>
@@ -19,14 +20,19 @@ public static class SearchFilter
 
     /// <summary>
     /// How the words' matches meet the household's rows, decided by <see cref="PlanAsync"/> from how many rows match
-    /// (SQLite's planner knows nothing about an FTS5 result's size, with or without ANALYZE statistics).
+    /// (SQLite's planner knows nothing about an FTS5 result's size, with or without ANALYZE statistics; PostgreSQL's guesses
+    /// a prefix tsquery's size from the GIN statistics and, under the page's LIMIT 50, walks all the household's rows in
+    /// date order probing each when few of the guessed matches are the household's: seconds instead of milliseconds).
     /// </summary>
     public enum TextPlan
     {
         /// <summary>Leave it to SQLite's planner (filters built in code that cannot ask first).</summary>
         Planner,
 
-        /// <summary>Few matches: look each matching row up by id.</summary>
+        /// <summary>
+        /// Few matches: look each matching row up by id. On PostgreSQL the matches are collected first into an array
+        /// (<c>rowid = ANY(ARRAY(...))</c>, evaluated once), so the planner cannot turn them into a walk of the household.
+        /// </summary>
         SeekMatches,
 
         /// <summary>
@@ -42,13 +48,16 @@ public static class SearchFilter
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(terms);
-        var fullText = PositiveFullText(terms);
+        var postgres = db.Database.IsNpgsql();
+        var fullText = PositiveFullText(postgres, terms);
         if (fullText is null)
         {
             return TextPlan.Planner;
         }
 
-        var matches = await db.TransactionSearch.Where(s => s.Match == fullText).Take(SeekMatchesUpTo + 1).CountAsync(cancellationToken);
+        var matches = postgres
+            ? await Matching(db, fullText).Take(SeekMatchesUpTo + 1).CountAsync(cancellationToken)
+            : await db.TransactionSearch.Where(s => s.Match == fullText).Take(SeekMatchesUpTo + 1).CountAsync(cancellationToken);
         return matches > SeekMatchesUpTo ? TextPlan.ScanHousehold : TextPlan.SeekMatches;
     }
 
@@ -64,9 +73,10 @@ public static class SearchFilter
             return query;
         }
 
-        if (PositiveFullText(terms) is { } fullText)
+        var postgres = db.Database.IsNpgsql();
+        if (PositiveFullText(postgres, terms) is { } fullText)
         {
-            var ids = Matching(db, fullText);
+            var ids = postgres && plan == TextPlan.SeekMatches ? MatchingFirst(db, fullText) : Matching(db, fullText);
             query = plan == TextPlan.ScanHousehold
                 ? query.Where(t => ids.Contains(t.Id + 0))
                 : query.Where(t => ids.Contains(t.Id));
@@ -74,7 +84,7 @@ public static class SearchFilter
 
         foreach (var term in terms.OfType<TextTerm>().Where(t => t.Negated))
         {
-            var ids = Matching(db, QueryLine.FullTextQuery(term));
+            var ids = Matching(db, FullText(postgres, term));
             query = query.Where(t => !ids.Contains(t.Id));
         }
 
@@ -122,16 +132,30 @@ public static class SearchFilter
                 .Where(w => w.Any(char.IsLetterOrDigit))
                 .Select(w => new TextTerm(w, 0, false, w, false))];
 
-    /// <summary>The positive words as one FTS5 query (all of them must match), or null without any.</summary>
-    private static string? PositiveFullText(IReadOnlyList<SearchTerm> terms)
+    /// <summary>The positive words as one full-text query (all of them must match), or null without any.</summary>
+    private static string? PositiveFullText(bool postgres, IReadOnlyList<SearchTerm> terms)
     {
-        var positiveText = terms.OfType<TextTerm>().Where(t => !t.Negated).Select(QueryLine.FullTextQuery).ToList();
-        return positiveText.Count > 0 ? string.Join(' ', positiveText) : null;
+        var positiveText = terms.OfType<TextTerm>().Where(t => !t.Negated).Select(t => FullText(postgres, t)).ToList();
+        return positiveText.Count > 0 ? string.Join(postgres ? " & " : " ", positiveText) : null;
     }
 
-    /// <summary>Ids of the transactions whose payee, notes or tags match an FTS5 query.</summary>
+    private static string FullText(bool postgres, TextTerm term) => postgres ? QueryLine.TsQuery(term) : QueryLine.FullTextQuery(term);
+
+    /// <summary>
+    /// Ids of the transactions whose payee, notes or tags match a full-text query: FTS5's MATCH on SQLite, <c>@@</c> against
+    /// the GIN-indexed document on PostgreSQL (its 'simple' configuration: no stemming, no stop words, as FTS5's unicode61).
+    /// </summary>
     private static IQueryable<long> Matching(AppDbContext db, string fullText) =>
-        db.TransactionSearch.Where(s => s.Match == fullText).Select(s => s.RowId);
+        db.Database.IsNpgsql()
+            ? db.TransactionSearch.Where(s => s.Document!.Matches(EF.Functions.ToTsQuery("simple", fullText))).Select(s => s.RowId)
+            : db.TransactionSearch.Where(s => s.Match == fullText).Select(s => s.RowId);
+
+    /// <summary><see cref="Matching"/> on PostgreSQL, collected before the household's rows are read (see <see cref="TextPlan.SeekMatches"/>).</summary>
+    private static IQueryable<long> MatchingFirst(AppDbContext db, string tsQuery) =>
+        db.TransactionSearch.FromSql($"""
+            SELECT * FROM "TransactionSearch"
+            WHERE rowid = ANY(ARRAY(SELECT rowid FROM "TransactionSearch" WHERE document @@ to_tsquery('simple', {tsQuery})))
+            """).Select(s => s.RowId);
 
     private static IQueryable<Transaction> ApplyNames(AppDbContext db, IQueryable<Transaction> query, SearchField field, bool negated, string[] names)
     {
@@ -139,7 +163,7 @@ public static class SearchFilter
         {
             case SearchField.Category:
             {
-                var ids = Union(names, name => db.Categories.Where(c => EF.Functions.Like(c.Name, LikePattern(name), "\\")).Select(c => c.Id));
+                var ids = Union(names, name => db.Categories.WhereLikeIgnoringCase(db.Database, c => c.Name, DbLike.Literal(name)).Select(c => c.Id));
                 return negated ? query.Where(t => !t.Lines.Any(l => ids.Contains(l.CategoryId))) : query.Where(t => t.Lines.Any(l => ids.Contains(l.CategoryId)));
             }
 
@@ -164,7 +188,7 @@ public static class SearchFilter
 
             case SearchField.Member:
             {
-                var ids = Union(names, name => db.Members.Where(m => EF.Functions.Like(m.DisplayName, LikePattern(name), "\\")).Select(m => m.Id));
+                var ids = Union(names, name => db.Members.WhereLikeIgnoringCase(db.Database, m => m.DisplayName, DbLike.Literal(name)).Select(m => m.Id));
                 return negated
                     ? query.Where(t => t.PaidByMemberId == null || !ids.Contains(t.PaidByMemberId.Value))
                     : query.Where(t => t.PaidByMemberId != null && ids.Contains(t.PaidByMemberId.Value));
@@ -172,7 +196,7 @@ public static class SearchFilter
 
             default:
             {
-                var ids = Union(names, name => db.Accounts.Where(a => EF.Functions.Like(a.Name, LikePattern(name), "\\")).Select(a => a.Id));
+                var ids = Union(names, name => db.Accounts.WhereLikeIgnoringCase(db.Database, a => a.Name, DbLike.Literal(name)).Select(a => a.Id));
                 return negated
                     ? query.Where(t => !ids.Contains(t.AccountId) && (t.ToAccountId == null || !ids.Contains(t.ToAccountId.Value)))
                     : query.Where(t => ids.Contains(t.AccountId) || (t.ToAccountId != null && ids.Contains(t.ToAccountId.Value)));
@@ -190,8 +214,4 @@ public static class SearchFilter
 
         return result;
     }
-
-    /// <summary>The whole name, case-insensitively (SQLite's LIKE folds ASCII), with LIKE's wildcards taken literally.</summary>
-    private static string LikePattern(string name) =>
-        name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

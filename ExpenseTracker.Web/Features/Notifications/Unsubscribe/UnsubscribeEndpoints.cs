@@ -103,11 +103,12 @@ public sealed class UnsubscribeService(IDbContextFactory<AppDbContext> dbFactory
         }
 
         // The request has no household scope, so the write goes around the scoped save check, limited to this member.
+        // The boolean is a parameter: SQLite stores 0, PostgreSQL's boolean column refuses an integer literal.
         await db.Database.ExecuteSqlAsync(
             $"""
              INSERT INTO "NotificationPreferences" ("HouseholdId", "MemberId", "Type", "Channel", "Enabled")
-             VALUES ({householdId}, {request.MemberId}, {(int)request.Type}, {(int)NotificationChannel.Email}, 0)
-             ON CONFLICT ("MemberId", "Type", "Channel") DO UPDATE SET "Enabled" = 0
+             VALUES ({householdId}, {request.MemberId}, {(int)request.Type}, {(int)NotificationChannel.Email}, {false})
+             ON CONFLICT ("MemberId", "Type", "Channel") DO UPDATE SET "Enabled" = excluded."Enabled"
              """,
             cancellationToken);
         return true;
