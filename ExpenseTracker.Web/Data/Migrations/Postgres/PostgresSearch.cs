@@ -5,7 +5,7 @@ namespace ExpenseTracker.Web.Data.Migrations.Postgres;
 /// <summary>
 /// Full-text search on PostgreSQL, where SQLite has its FTS5 table: "TransactionSearch" holds each transaction's payee,
 /// notes and tag names, and a generated tsvector of them (lower case, accents folded by the unaccent extension — trusted
-/// since PostgreSQL 13, so the database's owner may create it) under a GIN index. Triggers keep it in step in the same
+/// since PostgreSQL 13, so the database's owner may create it — and punctuation a word break, as in FTS5's tokenizer) under a GIN index. Triggers keep it in step in the same
 /// transaction as every write; inserts and deletes are statement triggers over transition tables, so a bulk import
 /// fills it with one statement instead of one per row.
 /// </summary>
@@ -19,7 +19,7 @@ internal static class PostgresSearch
         migrationBuilder.Sql("""
             CREATE OR REPLACE FUNCTION et_fold(value text) RETURNS text
             LANGUAGE sql IMMUTABLE PARALLEL SAFE
-            AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, coalesce(value, ''))) $$;
+            AS $$ SELECT regexp_replace(lower(public.unaccent('public.unaccent'::regdictionary, coalesce(value, ''))), '[[:punct:]]+', ' ', 'g') $$;
             """);
         migrationBuilder.Sql("""
             CREATE TABLE "TransactionSearch" (
