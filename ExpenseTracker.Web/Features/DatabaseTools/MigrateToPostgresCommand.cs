@@ -49,7 +49,7 @@ public static class MigrateToPostgresCommand
             return Refused;
         }
 
-        var defaults = ContextHost.Builder(settings);
+        var defaults = DatabaseContextHost.Builder(settings);
         from = Path.GetFullPath(from ?? StorageOptions.FromConfiguration(defaults.Configuration, defaults.Environment.ContentRootPath).DatabasePath);
         to ??= defaults.Configuration.GetConnectionString("Postgres");
         if (!File.Exists(from))
@@ -66,8 +66,8 @@ public static class MigrateToPostgresCommand
         }
 
         var dataDirectory = Path.GetDirectoryName(from)!;
-        await using var sqliteHost = ContextHost.Create(settings, dataDirectory, DatabaseProvider.Sqlite, null);
-        await using var postgresHost = ContextHost.Create(settings, dataDirectory, DatabaseProvider.Postgres, to);
+        await using var sqliteHost = DatabaseContextHost.Create(settings, dataDirectory, DatabaseProvider.Sqlite, null);
+        await using var postgresHost = DatabaseContextHost.Create(settings, dataDirectory, DatabaseProvider.Postgres, to);
         var sourceConnection = new SqliteConnectionStringBuilder { DataSource = from, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
         sqliteHost.Context.Database.SetConnectionString(sourceConnection);
         if (await SourceProblemAsync(sqliteHost.Context, cancellationToken) is { } outdated)
@@ -204,44 +204,44 @@ public static class MigrateToPostgresCommand
 
     private static string Describe(HouseholdTotals totals) => string.Create(CultureInfo.InvariantCulture,
         $"{totals.Transactions} / {totals.TransactionsMinor} / {totals.Lines} / {totals.LinesMinor}");
+}
 
-    /// <summary>
-    /// The app's own database registration (AddStorage + AddData) for one provider, so the context has exactly the app's
-    /// model, migrations and options; no web host is started.
-    /// </summary>
-    private sealed class ContextHost(WebApplication app, AsyncServiceScope scope) : IAsyncDisposable
+/// <summary>
+/// The app's own database registration (AddStorage + AddData) for one provider, so the context has exactly the app's
+/// model, migrations and options; no web host is started.
+/// </summary>
+public sealed class DatabaseContextHost(WebApplication app, AsyncServiceScope scope) : IAsyncDisposable
+{
+    public AppDbContext Context { get; } = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+
+    public DatabaseOptions Options { get; } = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
+
+    public static DatabaseContextHost Create(IReadOnlyDictionary<string, string?> settings, string dataDirectory, DatabaseProvider provider, string? connectionString)
     {
-        public AppDbContext Context { get; } = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-
-        public DatabaseOptions Options { get; } = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
-
-        public static ContextHost Create(IReadOnlyDictionary<string, string?> settings, string dataDirectory, DatabaseProvider provider, string? connectionString)
+        var builder = Builder(settings);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            var builder = Builder(settings);
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Storage:DataDirectory"] = dataDirectory,
-                ["Database:Provider"] = provider.ToString(),
-                ["ConnectionStrings:Postgres"] = connectionString ?? builder.Configuration.GetConnectionString("Postgres"),
-            });
-            builder.Logging.ClearProviders();
-            builder.AddStorage();
-            builder.AddData();
-            var app = builder.Build();
-            return new ContextHost(app, app.Services.CreateAsyncScope());
-        }
+            ["Storage:DataDirectory"] = dataDirectory,
+            ["Database:Provider"] = provider.ToString(),
+            ["ConnectionStrings:Postgres"] = connectionString ?? builder.Configuration.GetConnectionString("Postgres"),
+        });
+        builder.Logging.ClearProviders();
+        builder.AddStorage();
+        builder.AddData();
+        var app = builder.Build();
+        return new DatabaseContextHost(app, app.Services.CreateAsyncScope());
+    }
 
-        public static WebApplicationBuilder Builder(IReadOnlyDictionary<string, string?> settings)
-        {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
-            builder.Configuration.AddInMemoryCollection(settings);
-            return builder;
-        }
+    public static WebApplicationBuilder Builder(IReadOnlyDictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.AddInMemoryCollection(settings);
+        return builder;
+    }
 
-        public async ValueTask DisposeAsync()
-        {
-            await scope.DisposeAsync();
-            await app.DisposeAsync();
-        }
+    public async ValueTask DisposeAsync()
+    {
+        await scope.DisposeAsync();
+        await app.DisposeAsync();
     }
 }
