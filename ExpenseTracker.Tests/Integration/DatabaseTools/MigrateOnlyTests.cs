@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Features.DatabaseTools;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -13,15 +14,13 @@ public sealed class MigrateOnlyTests : IDisposable
 
     public MigrateOnlyTests() => Directory.CreateDirectory(dataDirectory);
 
-    [SkippableTheory]
-    [InlineData(DatabaseProvider.Sqlite)]
-    [InlineData(DatabaseProvider.Postgres)]
+    [ProviderTheory]
     public async Task MigrateOnlyAppliesEveryMigrationAndExitsWithoutServing(DatabaseProvider provider)
     {
         PostgresScratch? postgres = null;
         if (provider == DatabaseProvider.Postgres)
         {
-            PostgresScratch.SkipUnlessAvailable();
+            PostgresServer.Require();
             postgres = await PostgresScratch.CreateAsync();
         }
 

@@ -9,6 +9,7 @@ using ExpenseTracker.Web.Features.Search;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace ExpenseTracker.Tests.Integration.DatabaseTools;
 
@@ -17,12 +18,12 @@ namespace ExpenseTracker.Tests.Integration.DatabaseTools;
 /// row and every household's totals arrive, the demo user signs in on an app running on the migrated database, secrets
 /// protected on SQLite stay readable (keys imported), and a second run refuses the now non-empty database.
 /// </summary>
-public sealed class MigrateToPostgresTests
+public sealed class MigrateToPostgresTests(ITestOutputHelper log)
 {
     [SkippableFact]
     public async Task TheDemoHouseholdMovesToPostgresWithEveryRowAndTotalAndSignInStillWorks()
     {
-        PostgresScratch.SkipUnlessAvailable();
+        PostgresServer.Require();
         await using var target = await PostgresScratch.CreateAsync();
         await using var sqlite = new TestApp();
         await DemoSeeder.SeedOnceAsync(sqlite.Services, TextWriter.Null);
@@ -43,6 +44,8 @@ public sealed class MigrateToPostgresTests
             [MigrateToPostgresCommand.Name, "--from", Path.Combine(sqlite.DataDirectory, "expensetracker.db"), "--to", target.ConnectionString],
             new Dictionary<string, string?>(), output, error);
 
+        log.WriteLine(output.ToString());
+        log.WriteLine(error.ToString());
         Assert.True(code == MigrateToPostgresCommand.Ok, $"exit {code}\n{output}\n{error}");
         Assert.Contains("everything matches.", output.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("DIFFERS", output.ToString(), StringComparison.Ordinal);
@@ -61,9 +64,7 @@ public sealed class MigrateToPostgresTests
 
         Assert.True(await target.ScalarAsync("SELECT COUNT(*) FROM \"DataProtectionKeys\"") >= 1);
 
-        await using (var postgres = new TestApp()
-            .With("Database:Provider", "Postgres")
-            .With("ConnectionStrings:Postgres", target.ConnectionString))
+        await using (var postgres = TestApp.OnPostgresDatabase(target.ConnectionString))
         {
             var forms = new AccountForms(postgres);
             var signIn = await forms.SignInAsync(DemoSeeder.Email, DemoSeeder.Password);

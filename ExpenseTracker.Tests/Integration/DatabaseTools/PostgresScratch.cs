@@ -1,10 +1,12 @@
+using ExpenseTracker.Tests.Infrastructure;
 using Npgsql;
 
 namespace ExpenseTracker.Tests.Integration.DatabaseTools;
 
 /// <summary>
-/// An empty PostgreSQL database of its own (<c>et_pgtools_…</c>) on the server of <c>ET_POSTGRES</c>, dropped on dispose.
-/// <see cref="SkipUnlessAvailable"/>: skips with a reason without ET_POSTGRES, fails when ET_REQUIRE_POSTGRES=1.
+/// An empty, unmigrated PostgreSQL database of its own (<c>et_pgtools_…</c>) on the test server (<see cref="PostgresServer"/>),
+/// dropped on dispose: what an operator creates before the first start or a migration. (TestApp's databases are clones
+/// of a migrated template.)
 /// </summary>
 public sealed class PostgresScratch : IAsyncDisposable
 {
@@ -21,22 +23,10 @@ public sealed class PostgresScratch : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static string? Server => Environment.GetEnvironmentVariable("ET_POSTGRES") is { Length: > 0 } s ? s : null;
-
-    public static void SkipUnlessAvailable()
-    {
-        var required = Environment.GetEnvironmentVariable("ET_REQUIRE_POSTGRES") == "1";
-        if (Server is null && required)
-        {
-            Assert.Fail("ET_REQUIRE_POSTGRES=1 but ET_POSTGRES (a PostgreSQL connection string) is not set.");
-        }
-
-        Skip.If(Server is null, "ET_POSTGRES is not set: no PostgreSQL server to test against.");
-    }
-
     public static async Task<PostgresScratch> CreateAsync()
     {
-        var server = Server ?? throw new InvalidOperationException("ET_POSTGRES is not set.");
+        PostgresServer.Require();
+        var server = PostgresServer.ConnectionString!;
         var scratch = new PostgresScratch(server, "et_pgtools_" + Guid.NewGuid().ToString("N")[..12]);
         await scratch.AdminAsync($"CREATE DATABASE \"{scratch.Name}\"");
         return scratch;
