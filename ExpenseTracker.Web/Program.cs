@@ -8,6 +8,7 @@ using ExpenseTracker.Web.Features.BankSync;
 using ExpenseTracker.Web.Features.Bills;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Categories;
+using ExpenseTracker.Web.Features.DatabaseTools;
 using ExpenseTracker.Web.Features.Demo;
 using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Export;
@@ -39,8 +40,14 @@ if (InstanceBackupCommands.IsCommand(args))
     return await InstanceBackupCommands.RunAsync(args, Console.In, Console.Out, Console.Error);
 }
 
+// SQLite -> PostgreSQL: builds its own contexts for both providers, without the web host.
+if (MigrateToPostgresCommand.IsCommand(args))
+{
+    return await MigrateToPostgresCommand.RunAsync(args, Console.Out, Console.Error);
+}
+
 // Our own switches are not configuration keys: keep them away from the command-line configuration provider.
-var hostArgs = args.Where(a => a != DemoSeeder.Flag).ToArray();
+var hostArgs = args.Where(a => a != DemoSeeder.Flag && a != MigrateOnly.Flag).ToArray();
 var builder = WebApplication.CreateBuilder(AdminCommands.IsCommand(args) || ImportCommitCommand.IsCommand(args) || TokenCommands.IsCommand(args) ? [] : hostArgs);
 
 builder.AddStorage();
@@ -95,6 +102,11 @@ builder.Services.AddRazorComponents()
 var app = builder.Build();
 
 await DatabaseSetup.MigrateAsync(app.Services);
+if (args.Contains(MigrateOnly.Flag))
+{
+    return await MigrateOnly.ReportAsync(app.Services, Console.Out);
+}
+
 if (AdminCommands.IsCommand(args))
 {
     return await AdminCommands.RunAsync(app.Services, args, Console.In, Console.Out);

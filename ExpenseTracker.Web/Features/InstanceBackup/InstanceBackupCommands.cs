@@ -9,7 +9,7 @@ namespace ExpenseTracker.Web.Features.InstanceBackup;
 /// (<c>Storage:DataDirectory</c>), without starting the web host. <c>backup</c> may run beside the running app and prints
 /// the file's path alone on standard output; <c>restore</c> refuses while the app runs. Messages for people go to
 /// standard error. Exit codes: 0 done, 1 not done (declined, no database), 2 refused (wrong usage, damaged or newer
-/// backup, app running) — nothing changed.
+/// backup, app running, the database is PostgreSQL) — nothing changed.
 /// </summary>
 public static class InstanceBackupCommands
 {
@@ -23,12 +23,22 @@ public static class InstanceBackupCommands
           restore FILE [--yes]       replaces the database, attachments and keys with FILE's; stop the app first
         """;
 
+    /// <summary>Said by the commands and the admin page when the database is PostgreSQL.</summary>
+    public const string PostgresMessage =
+        "This instance's database is PostgreSQL: the app's instance backup copies an SQLite database only, so it makes none. " +
+        "Back up with pg_dump -Fc (and copy the data folder's attachments/) and restore with pg_restore — see deploy/README.md, \"Backups\".";
+
     public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "backup" or "restore";
 
     /// <summary>From <c>Program</c>: the same configuration as the app (appsettings, environment), no host.</summary>
-    public static Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error)
+    public static Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error) =>
+        RunAsync(args, new Dictionary<string, string?>(), input, output, error);
+
+    /// <param name="settings">Configuration on top of the app's (tests).</param>
+    public static Task<int> RunAsync(string[] args, IReadOnlyDictionary<string, string?> settings, TextReader input, TextWriter output, TextWriter error)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.AddInMemoryCollection(settings);
         var storage = StorageOptions.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
         return RunAsync(storage, InstanceBackupOptions.From(builder.Configuration), TimeProvider.System, args, input, output, error);
     }
@@ -36,6 +46,12 @@ public static class InstanceBackupCommands
     public static async Task<int> RunAsync(
         StorageOptions storage, InstanceBackupOptions options, TimeProvider time, string[] args, TextReader input, TextWriter output, TextWriter error)
     {
+        if (options.DatabaseIsPostgres)
+        {
+            await error.WriteLineAsync(PostgresMessage);
+            return Refused;
+        }
+
         var rest = args.Skip(1).ToList();
         var yes = rest.Remove("--yes");
         string? outputPath = null;

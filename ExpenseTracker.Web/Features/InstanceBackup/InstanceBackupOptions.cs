@@ -16,6 +16,12 @@ public sealed class InstanceBackupOptions
 
     public int KeepDaily { get; set; } = 7;
 
+    /// <summary>
+    /// The instance runs on PostgreSQL (<c>Database:Provider</c>): this backup copies the SQLite file only, so there is no
+    /// nightly job and the <c>backup</c> command refuses; pg_dump backs the database up (deploy/README.md).
+    /// </summary>
+    public bool DatabaseIsPostgres { get; set; }
+
     public int KeepWeekly { get; set; } = 4;
 
     public TimeZoneInfo Zone =>
@@ -27,6 +33,11 @@ public sealed class InstanceBackupOptions
     {
         var options = new InstanceBackupOptions();
         configuration.GetSection(Section).Bind(options);
+        if (Infrastructure.DatabaseOptions.FromConfiguration(configuration).IsPostgres)
+        {
+            options.DatabaseIsPostgres = true;
+            options.Enabled = false;
+        }
         if (options.NightlyHour is < 0 or > 23 || options.KeepDaily < 1 || options.KeepWeekly < 0)
         {
             throw new InvalidOperationException("Backup: NightlyHour must be 0–23, KeepDaily at least 1 and KeepWeekly at least 0.");

@@ -191,7 +191,7 @@ public sealed class ImportKill(string dataDirectory, string connectionString, lo
     }
 
     /// <summary>The app's own build output (its runtimeconfig beside it), found from the running assembly's folder.</summary>
-    private static string WebDll()
+    internal static string WebDll()
     {
         var local = Path.Combine(AppContext.BaseDirectory, "ExpenseTracker.Web.dll");
         if (File.Exists(Path.Combine(AppContext.BaseDirectory, "ExpenseTracker.Web.runtimeconfig.json")))
