@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -70,6 +71,19 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+
+        // The Identity UI limits these keys to 128 characters through IdentityOptions, which only a context made by the
+        // whole app sees; stated here, every context (tools, the design-time factory) builds the same model.
+        builder.Entity<IdentityUserLogin<string>>(login =>
+        {
+            login.Property(l => l.LoginProvider).HasMaxLength(128);
+            login.Property(l => l.ProviderKey).HasMaxLength(128);
+        });
+        builder.Entity<IdentityUserToken<string>>(token =>
+        {
+            token.Property(t => t.LoginProvider).HasMaxLength(128);
+            token.Property(t => t.Name).HasMaxLength(128);
+        });
         Configurations.TransactionSearchConfiguration.ForProvider(builder.Entity<TransactionSearchRow>(), Database.IsNpgsql());
 
         // Foreign keys never cascade into household data: deleting a user or a household is explicit code.

@@ -1,5 +1,4 @@
 using ExpenseTracker.Web.Infrastructure;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -15,10 +14,7 @@ internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<A
     {
         var postgres = args.SkipWhile(a => a != "--provider").Skip(1).FirstOrDefault() is { } provider
             && string.Equals(provider, nameof(DatabaseProvider.Postgres), StringComparison.OrdinalIgnoreCase);
-        // As at run time, where the Identity UI limits login and token keys to 128 characters (a varchar(128) on
-        // PostgreSQL; SQLite's TEXT has no length, so its migrations never noticed).
-        var services = new ServiceCollection().Configure<IdentityOptions>(o => o.Stores.MaxLengthForKeys = 128).BuildServiceProvider();
-        var options = new DbContextOptionsBuilder<AppDbContext>().UseApplicationServiceProvider(services);
+        var options = new DbContextOptionsBuilder<AppDbContext>();
         if (postgres)
         {
             DataServiceCollectionExtensions.UsePostgres(options, "Host=127.0.0.1;Database=design_time");

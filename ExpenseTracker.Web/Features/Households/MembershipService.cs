@@ -17,7 +17,8 @@ public sealed class MembershipService(
     HouseholdDeletion deletion,
     StorageOptions storage,
     TimeProvider time,
-    Admin.SecurityAudit audit)
+    Admin.SecurityAudit audit,
+    IServiceProvider services)
 {
     public async Task<IReadOnlyList<MemberSummary>> ListMembersAsync(bool includeFormer = true, CancellationToken cancellationToken = default)
     {
@@ -155,15 +156,36 @@ public sealed class MembershipService(
         currentHousehold.Invalidate();
     }
 
-    /// <summary>A consistent copy of the whole database (SQLite online backup) before deleting; returns its path on the server.</summary>
+    /// <summary>
+    /// A consistent copy before deleting; returns its path on the server. On SQLite the whole database (online backup);
+    /// on PostgreSQL, where the database is the operator's to dump, this household's own backup file (the format the
+    /// household Backup page restores).
+    /// </summary>
     public async Task<string> BackupBeforeDeletingAsync(CancellationToken cancellationToken = default)
     {
+        bool postgres;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             await HouseholdAccess.RequireAsync(db, scope, HouseholdAction.DeleteHousehold, cancellationToken);
+            postgres = db.Database.IsNpgsql();
         }
 
-        return await Task.Run(() => DatabaseSetup.Backup(storage, time), cancellationToken);
+        if (!postgres)
+        {
+            return await Task.Run(() => DatabaseSetup.Backup(storage, time), cancellationToken);
+        }
+
+        Directory.CreateDirectory(storage.BackupDirectory);
+        var stamp = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd-HHmmss-fff", System.Globalization.CultureInfo.InvariantCulture);
+        var path = Path.Combine(storage.BackupDirectory, $"household-{scope.HouseholdId}-{stamp}.zip");
+        var partial = path + ".partial";
+        await using (var file = File.Create(partial))
+        {
+            await services.GetRequiredService<Backup.HouseholdBackup>().WriteAsync(file, cancellationToken);
+        }
+
+        File.Move(partial, path);
+        return path;
     }
 
     /// <summary>Deletes the current household with all its data, once the owner typed its name exactly.</summary>
