@@ -2,12 +2,18 @@ using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Analytics;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Analytics;
 
 /// <summary>Every chart segment's filter lists exactly what it counts: the expense list's total equals the segment to the cent.</summary>
-public sealed class AnalyticsDrillDownTests(AnalyticsHousehold data) : IClassFixture<AnalyticsHousehold>
+public sealed class AnalyticsDrillDownTests(AnalyticsHouseholds households) : IClassFixture<AnalyticsHouseholds>
 {
+    private AnalyticsHousehold data = null!;
+
+    private async Task OnAsync(DatabaseProvider provider) => data = await households.ForAsync(provider);
+
     private static readonly AnalyticsFilter Period = new() { From = new DateOnly(2025, 11, 1), To = new DateOnly(2026, 11, 30) };
     private static readonly BudgetMonth November = new(2026, 11);
 
@@ -17,9 +23,10 @@ public sealed class AnalyticsDrillDownTests(AnalyticsHousehold data) : IClassFix
         Assert.True(expected == page.SpendingMinor, $"{segment}: chart {expected}, list {page.SpendingMinor}");
     }
 
-    [Fact]
-    public async Task CategorySlicesDrillDownToTheirLines()
+    [ProviderTheory]
+    public async Task CategorySlicesDrillDownToTheirLines(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var chart = await data.AsOwnerAsync(a => a.SpendingByCategoryAsync(Period));
 
         Assert.NotEmpty(chart.Slices);
@@ -30,9 +37,10 @@ public sealed class AnalyticsDrillDownTests(AnalyticsHousehold data) : IClassFix
         }
     }
 
-    [Fact]
-    public async Task EveryCellOfTheMonthlyTrendDrillsDownToItsMonthAndCategory()
+    [ProviderTheory]
+    public async Task EveryCellOfTheMonthlyTrendDrillsDownToItsMonthAndCategory(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var trend = await data.AsOwnerAsync(a => a.MonthlyTrendAsync(Period));
 
         Assert.Equal(13, trend.Months.Count);
@@ -50,9 +58,10 @@ public sealed class AnalyticsDrillDownTests(AnalyticsHousehold data) : IClassFix
         }
     }
 
-    [Fact]
-    public async Task ComparisonCellsDrillDownToTheirMonths()
+    [ProviderTheory]
+    public async Task ComparisonCellsDrillDownToTheirMonths(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var comparison = await data.AsOwnerAsync(a => a.CategoryComparisonAsync(November));
 
         foreach (var row in comparison.Rows.Append(comparison.Total))
@@ -63,9 +72,10 @@ public sealed class AnalyticsDrillDownTests(AnalyticsHousehold data) : IClassFix
         }
     }
 
-    [Fact]
-    public async Task PayeeAndMemberSlicesDrillDownToTheirTransactions()
+    [ProviderTheory]
+    public async Task PayeeAndMemberSlicesDrillDownToTheirTransactions(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var payees = await data.AsOwnerAsync(a => a.TopPayeesAsync(Period));
         var members = await data.AsOwnerAsync(a => a.SpendingPerMemberAsync(Period));
 
@@ -81,9 +91,10 @@ public sealed class AnalyticsDrillDownTests(AnalyticsHousehold data) : IClassFix
         }
     }
 
-    [Fact]
-    public async Task IncomeAndSpendingCellsDrillDownToTheirTransactions()
+    [ProviderTheory]
+    public async Task IncomeAndSpendingCellsDrillDownToTheirTransactions(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var chart = await data.AsOwnerAsync(a => a.IncomeVsSpendingAsync(Period));
 
         foreach (var month in chart.Months)
@@ -95,9 +106,10 @@ public sealed class AnalyticsDrillDownTests(AnalyticsHousehold data) : IClassFix
         }
     }
 
-    [Fact]
-    public async Task CumulativeDaysAndBudgetBarsDrillDownToTheirTransactions()
+    [ProviderTheory]
+    public async Task CumulativeDaysAndBudgetBarsDrillDownToTheirTransactions(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var cumulative = await data.AsOwnerAsync(a => a.CumulativeSpendingAsync(November));
         var bars = await data.AsOwnerAsync(a => a.BudgetVsActualAsync(November));
 
@@ -113,9 +125,10 @@ public sealed class AnalyticsDrillDownTests(AnalyticsHousehold data) : IClassFix
         }
     }
 
-    [Fact]
-    public async Task TheMemberFilterAppliesToChartsAndTheirDrillDownsAlike()
+    [ProviderTheory]
+    public async Task TheMemberFilterAppliesToChartsAndTheirDrillDownsAlike(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var filtered = Period with { MemberIds = [data.Sam] };
         var chart = await data.AsOwnerAsync(a => a.SpendingByCategoryAsync(filtered));
 

@@ -4,6 +4,7 @@ using ExpenseTracker.Web.Features.Analytics;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Expenses;
 using Microsoft.Extensions.DependencyInjection;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Analytics;
 
@@ -29,7 +30,22 @@ namespace ExpenseTracker.Tests.Integration.Analytics;
 /// </summary>
 public sealed class AnalyticsHousehold : IAsyncLifetime
 {
-    public TestApp App { get; } = new();
+    public TestApp App { get; }
+
+    public AnalyticsHousehold()
+        : this(new TestApp())
+    {
+    }
+
+    private AnalyticsHousehold(TestApp app) => App = app;
+
+    /// <summary>The same data seeded in <paramref name="app"/>, which the caller disposes.</summary>
+    public static async Task<AnalyticsHousehold> SeedAsync(TestApp app)
+    {
+        var seeded = new AnalyticsHousehold(app);
+        await seeded.InitializeAsync();
+        return seeded;
+    }
 
     public TestHousehold Home { get; private set; } = null!;
     public long Sam { get; private set; }
@@ -108,4 +124,10 @@ public sealed class AnalyticsHousehold : IAsyncLifetime
         await Home.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(filter, 0, ExpenseService.MaxPageSize)));
 
     public async Task DisposeAsync() => await App.DisposeAsync();
+}
+
+/// <summary>The <see cref="AnalyticsHousehold"/> on each provider, for provider theories.</summary>
+public sealed class AnalyticsHouseholds : ProviderFixture<AnalyticsHousehold>
+{
+    protected override Task<AnalyticsHousehold> SeedAsync(TestApp app) => AnalyticsHousehold.SeedAsync(app);
 }

@@ -3,18 +3,25 @@ using ExpenseTracker.Web.Features.Households;
 using Microsoft.Extensions.DependencyInjection;
 using ExpenseTracker.Web.Features.Analytics;
 using ExpenseTracker.Web.Features.Budgets;
+using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Analytics;
 
 /// <summary>Each chart's numbers against the hand-computed figures of <see cref="AnalyticsHousehold"/>.</summary>
-public sealed class AnalyticsServiceTests(AnalyticsHousehold data) : IClassFixture<AnalyticsHousehold>
+public sealed class AnalyticsServiceTests(AnalyticsHouseholds households) : IClassFixture<AnalyticsHouseholds>
 {
+    private AnalyticsHousehold data = null!;
+
+    private async Task OnAsync(DatabaseProvider provider) => data = await households.ForAsync(provider);
+
     private static readonly BudgetMonth November = new(2026, 11);
     private static readonly AnalyticsFilter NovemberFilter = new() { From = new DateOnly(2026, 11, 1), To = new DateOnly(2026, 11, 30) };
 
-    [Fact]
-    public async Task SpendingByCategorySumsCategoryLinesWithPercentages()
+    [ProviderTheory]
+    public async Task SpendingByCategorySumsCategoryLinesWithPercentages(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var chart = await data.AsOwnerAsync(a => a.SpendingByCategoryAsync(NovemberFilter));
 
         Assert.Equal(205_00, chart.TotalMinor);
@@ -24,17 +31,19 @@ public sealed class AnalyticsServiceTests(AnalyticsHousehold data) : IClassFixtu
         Assert.Equal(90.0 * 100 / 205, chart.Slices[0].Percent, 6);
     }
 
-    [Fact]
-    public async Task TheAccountFilterKeepsOnlyThatAccountsSpending()
+    [ProviderTheory]
+    public async Task TheAccountFilterKeepsOnlyThatAccountsSpending(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var chart = await data.AsOwnerAsync(a => a.SpendingByCategoryAsync(NovemberFilter with { AccountIds = [data.Visa] }));
 
         Assert.Equal(60_00, chart.TotalMinor);
     }
 
-    [Fact]
-    public async Task TheMonthlyTrendStacksCategoriesAndAveragesCompleteMonthsOnly()
+    [ProviderTheory]
+    public async Task TheMonthlyTrendStacksCategoriesAndAveragesCompleteMonthsOnly(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var trend = await data.AsOwnerAsync(a => a.MonthlyTrendAsync(new AnalyticsFilter { From = new DateOnly(2026, 9, 1), To = new DateOnly(2026, 11, 30) }));
 
         Assert.Equal([100_00L, 120_00L, 205_00L], trend.Months.Select(m => m.TotalMinor));
@@ -45,9 +54,10 @@ public sealed class AnalyticsServiceTests(AnalyticsHousehold data) : IClassFixtu
         Assert.Equal([0L, 50_00L, 90_00L], trend.Series.Single(s => s.Name == "Dining out").Cells.Select(c => c.AmountMinor));
     }
 
-    [Fact]
-    public async Task TheComparisonShowsThisMonthLastMonthAndLastYearWithDifferences()
+    [ProviderTheory]
+    public async Task TheComparisonShowsThisMonthLastMonthAndLastYearWithDifferences(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var comparison = await data.AsOwnerAsync(a => a.CategoryComparisonAsync(November));
 
         var groceries = comparison.Rows.Single(r => r.Name == "Groceries");
@@ -60,9 +70,10 @@ public sealed class AnalyticsServiceTests(AnalyticsHousehold data) : IClassFixtu
         Assert.Equal((205_00L, 120_00L, 70_00L), (comparison.Total.ThisMonth.AmountMinor, comparison.Total.LastMonth.AmountMinor, comparison.Total.SameMonthLastYear.AmountMinor));
     }
 
-    [Fact]
-    public async Task TopPayeesRankByNetSpending()
+    [ProviderTheory]
+    public async Task TopPayeesRankByNetSpending(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var payees = await data.AsOwnerAsync(a => a.TopPayeesAsync(new AnalyticsFilter { From = new DateOnly(2026, 10, 1), To = new DateOnly(2026, 11, 30) }));
 
         // Luigi's 50 + 90; Market 80 − 10 + 40; SuperSave 60; City Transit 15.
@@ -72,9 +83,10 @@ public sealed class AnalyticsServiceTests(AnalyticsHousehold data) : IClassFixtu
         Assert.Equal(325_00, payees.TotalMinor);
     }
 
-    [Fact]
-    public async Task SpendingPerMemberCountsSharesOfSharedExpensesAndThePayerOtherwise()
+    [ProviderTheory]
+    public async Task SpendingPerMemberCountsSharesOfSharedExpensesAndThePayerOtherwise(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var members = await data.AsOwnerAsync(a => a.SpendingPerMemberAsync(NovemberFilter));
 
         // Ana: 40 + 60 + her 30 of the shared dinner; Sam: transport 15 + his 60.
@@ -82,9 +94,10 @@ public sealed class AnalyticsServiceTests(AnalyticsHousehold data) : IClassFixtu
         Assert.Equal(205_00, members.TotalMinor);
     }
 
-    [Fact]
-    public async Task TheMemberChartAndTheHouseholdsMemberTotalsUseTheSameRule()
+    [ProviderTheory]
+    public async Task TheMemberChartAndTheHouseholdsMemberTotalsUseTheSameRule(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var members = await data.AsOwnerAsync(a => a.SpendingPerMemberAsync(NovemberFilter));
         await using var scope = data.Home.Scope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -98,18 +111,20 @@ public sealed class AnalyticsServiceTests(AnalyticsHousehold data) : IClassFixtu
         }
     }
 
-    [Fact]
-    public async Task IncomeVsSpendingPerMonth()
+    [ProviderTheory]
+    public async Task IncomeVsSpendingPerMonth(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var chart = await data.AsOwnerAsync(a => a.IncomeVsSpendingAsync(new AnalyticsFilter { From = new DateOnly(2026, 10, 1), To = new DateOnly(2026, 11, 30) }));
 
         Assert.Equal([(3_000_00L, 120_00L, 2_880_00L), (3_000_00L, 205_00L, 2_795_00L)],
             chart.Months.Select(m => (m.Income.AmountMinor, m.Spending.AmountMinor, m.NetMinor)));
     }
 
-    [Fact]
-    public async Task CumulativeSpendingRunsUpToTodayAgainstTheOverallBudgetsPace()
+    [ProviderTheory]
+    public async Task CumulativeSpendingRunsUpToTodayAgainstTheOverallBudgetsPace(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var chart = await data.AsOwnerAsync(a => a.CumulativeSpendingAsync(November));
 
         Assert.Equal(500_00, chart.BudgetMinor);
@@ -121,9 +136,10 @@ public sealed class AnalyticsServiceTests(AnalyticsHousehold data) : IClassFixtu
         Assert.Equal(500_00, chart.Days[^1].PaceMinor);
     }
 
-    [Fact]
-    public async Task BudgetVsActualHasABarPerBudgetAndOneForUnbudgetedSpending()
+    [ProviderTheory]
+    public async Task BudgetVsActualHasABarPerBudgetAndOneForUnbudgetedSpending(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var chart = await data.AsOwnerAsync(a => a.BudgetVsActualAsync(November));
 
         Assert.Equal(
@@ -131,9 +147,10 @@ public sealed class AnalyticsServiceTests(AnalyticsHousehold data) : IClassFixtu
             chart.Bars.Select(b => (b.Name, b.BudgetMinor, b.SpentMinor)).OrderBy(b => b.Name == "Unbudgeted").ThenByDescending(b => b.Item2));
     }
 
-    [Fact]
-    public async Task CsvTablesUseInvariantAmountsAndNeutraliseFormulas()
+    [ProviderTheory]
+    public async Task CsvTablesUseInvariantAmountsAndNeutraliseFormulas(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var chart = await data.AsOwnerAsync(a => a.SpendingByCategoryAsync(NovemberFilter));
         var csv = AnalyticsCsv.Of(chart, "EUR");
 

@@ -1,15 +1,22 @@
 using ExpenseTracker.Web.Features.Budgets;
+using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Analytics;
 
 /// <summary>The budget page's month against the hand-computed figures of <see cref="AnalyticsHousehold"/>.</summary>
-public sealed class BudgetMonthTests(AnalyticsHousehold data) : IClassFixture<AnalyticsHousehold>
+public sealed class BudgetMonthTests(AnalyticsHouseholds households) : IClassFixture<AnalyticsHouseholds>
 {
+    private AnalyticsHousehold data = null!;
+
+    private async Task OnAsync(DatabaseProvider provider) => data = await households.ForAsync(provider);
+
     private static readonly BudgetMonth November = new(2026, 11);
 
-    [Fact]
-    public async Task GroceriesCarryLastMonthsSavingsAndCountTheSplitLineAndTheRefund()
+    [ProviderTheory]
+    public async Task GroceriesCarryLastMonthsSavingsAndCountTheSplitLineAndTheRefund(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var view = await data.BudgetMonthAsync(November);
         var groceries = view.Categories.Single(r => r.Name == "Groceries").Figures;
 
@@ -25,9 +32,10 @@ public sealed class BudgetMonthTests(AnalyticsHousehold data) : IClassFixture<An
         Assert.Equal(PaceState.OverPace, groceries.State);
     }
 
-    [Fact]
-    public async Task DiningOutUsesTheNovemberOverrideWithoutRollover()
+    [ProviderTheory]
+    public async Task DiningOutUsesTheNovemberOverrideWithoutRollover(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var view = await data.BudgetMonthAsync(November);
         var dining = view.Categories.Single(r => r.Name == "Dining out");
 
@@ -38,9 +46,10 @@ public sealed class BudgetMonthTests(AnalyticsHousehold data) : IClassFixture<An
         Assert.Equal(BudgetThreshold.Warn, dining.Figures.Threshold);
     }
 
-    [Fact]
-    public async Task TheOverallBudgetCountsAllSpendingAndNotIncomeOrTransfers()
+    [ProviderTheory]
+    public async Task TheOverallBudgetCountsAllSpendingAndNotIncomeOrTransfers(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var view = await data.BudgetMonthAsync(November);
 
         Assert.Equal(205_00, view.TotalSpentMinor);
@@ -49,18 +58,20 @@ public sealed class BudgetMonthTests(AnalyticsHousehold data) : IClassFixture<An
         Assert.Equal(PaceState.UnderPace, view.Overall.Figures.State);
     }
 
-    [Fact]
-    public async Task SpendingInCategoriesWithoutABudgetIsItsOwnLine()
+    [ProviderTheory]
+    public async Task SpendingInCategoriesWithoutABudgetIsItsOwnLine(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var view = await data.BudgetMonthAsync(November);
 
         Assert.Equal(35_00, view.Unbudgeted.SpentMinor);
         Assert.Equal(["Shopping", "Transport"], view.Unbudgeted.Categories.Select(c => c.Name).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
-    public async Task OctoberShowsTheRepeatingDiningAmountAndNoOverallBudgetYet()
+    [ProviderTheory]
+    public async Task OctoberShowsTheRepeatingDiningAmountAndNoOverallBudgetYet(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var view = await data.BudgetMonthAsync(new BudgetMonth(2026, 10));
 
         Assert.Equal(60_00, view.Categories.Single(r => r.Name == "Dining out").Figures.BudgetMinor);
@@ -70,9 +81,10 @@ public sealed class BudgetMonthTests(AnalyticsHousehold data) : IClassFixture<An
         Assert.False(view.IsCurrentMonth);
     }
 
-    [Fact]
-    public async Task EveryBudgetRowDrillsDownToAListWithTheSameSpending()
+    [ProviderTheory]
+    public async Task EveryBudgetRowDrillsDownToAListWithTheSameSpending(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var view = await data.BudgetMonthAsync(November);
 
         foreach (var row in view.Categories.Append(view.Overall!))

@@ -12,12 +12,18 @@ namespace ExpenseTracker.Tests.Integration.Analytics;
 public sealed class BudgetRulesTests : IAsyncLifetime
 {
     private static readonly BudgetMonth November = new(2026, 11);
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private TestHousehold home = null!;
 
-    public async Task InitializeAsync() => home = await TestHousehold.CreateAsync(app, "ana@example.com");
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        app = new TestApp(provider);
+        home = await TestHousehold.CreateAsync(app, "ana@example.com");
+    }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private async Task<T> AsAsync<T>(MemberRole role, long memberId, Func<BudgetService, Task<T>> action)
     {
@@ -25,9 +31,10 @@ public sealed class BudgetRulesTests : IAsyncLifetime
         return await action(scope.ServiceProvider.GetRequiredService<BudgetService>());
     }
 
-    [Fact]
-    public async Task AViewerReadsBudgetsButCannotChangeThem()
+    [ProviderTheory]
+    public async Task AViewerReadsBudgetsButCannotChangeThem(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var viewer = await home.AddMemberAsync("Vic", MemberRole.Viewer);
         await AsAsync(MemberRole.Owner, home.OwnerMemberId, b => b.SetCategoryBudgetAsync(home.Categories["Groceries"], November, 100_00));
 
@@ -39,9 +46,10 @@ public sealed class BudgetRulesTests : IAsyncLifetime
             AsAsync(MemberRole.Viewer, viewer, b => b.SetCategoryBudgetAsync(home.Categories["Groceries"], November, 1)));
     }
 
-    [Fact]
-    public async Task OnlyAnOwnerSetsAnAllowanceAndTheChildSeesOnlyTheirOwn()
+    [ProviderTheory]
+    public async Task OnlyAnOwnerSetsAnAllowanceAndTheChildSeesOnlyTheirOwn(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var member = await home.AddMemberAsync("Sam");
         var kid = await home.AddMemberAsync("Kim", MemberRole.Child);
         await Assert.ThrowsAsync<HouseholdAccessException>(() => AsAsync(MemberRole.Member, member, b => b.SetAllowanceAsync(kid, November, 20_00)));
@@ -63,9 +71,10 @@ public sealed class BudgetRulesTests : IAsyncLifetime
         await Assert.ThrowsAsync<HouseholdAccessException>(() => AsAsync(MemberRole.Child, kid, b => b.SetOverallBudgetAsync(November, 1)));
     }
 
-    [Fact]
-    public async Task AnotherHouseholdsBudgetIsNotFound()
+    [ProviderTheory]
+    public async Task AnotherHouseholdsBudgetIsNotFound(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var stranger = await TestHousehold.CreateAsync(app, "bo@example.com");
         await using var scope = stranger.Scope();
         var theirs = await scope.ServiceProvider.GetRequiredService<BudgetService>().SetOverallBudgetAsync(November, 10_00);
@@ -78,9 +87,10 @@ public sealed class BudgetRulesTests : IAsyncLifetime
             }));
     }
 
-    [Fact]
-    public async Task PaydayMonthsRunFromThe25thAndChartsFollowThem()
+    [ProviderTheory]
+    public async Task PaydayMonthsRunFromThe25thAndChartsFollowThem(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using (var scope = home.Scope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();

@@ -5,6 +5,7 @@ using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Expenses;
 using Microsoft.Extensions.DependencyInjection;
 using CategorySpending = ExpenseTracker.Web.Features.Analytics.CategorySpending;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Analytics;
 
@@ -21,12 +22,13 @@ public sealed class PrivateAnalyticsTests : IAsyncLifetime
 {
     private static readonly AnalyticsFilter November = new() { From = new DateOnly(2026, 11, 1), To = new DateOnly(2026, 11, 30) };
     private static readonly AnalyticsFilter NovemberFirstHalf = new() { From = new DateOnly(2026, 11, 1), To = new DateOnly(2026, 11, 15) };
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private TestHousehold home = null!;
     private long sam;
 
-    public async Task InitializeAsync()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         home = await TestHousehold.CreateAsync(app, "ana@example.com");
         sam = await home.AddMemberAsync("Sam");
         await home.AddExpenseAsync(home.Expense(40_00, date: new DateOnly(2026, 11, 2), payee: "Market"));
@@ -36,7 +38,9 @@ public sealed class PrivateAnalyticsTests : IAsyncLifetime
             home.Expense(5_00, date: new DateOnly(2026, 11, 6), payee: "Market") with { PaidByMemberId = sam, IsPrivate = true }));
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private async Task<TResult> AsSamAsync<TService, TResult>(Func<TService, Task<TResult>> action)
         where TService : notnull
@@ -52,11 +56,12 @@ public sealed class PrivateAnalyticsTests : IAsyncLifetime
         return await action(scope.ServiceProvider.GetRequiredService<TService>());
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task AnAdultSeesAnotherMembersPrivateSpendingOnlyAsThePrivateSegment(bool wholeMonth)
+    public async Task AnAdultSeesAnotherMembersPrivateSpendingOnlyAsThePrivateSegment(DatabaseProvider provider, bool wholeMonth)
     {
+        await StartAsync(provider);
         var filter = wholeMonth ? November : NovemberFirstHalf;
 
         var chart = await AsAnaAsync<AnalyticsService, CategorySpending>(a => a.SpendingByCategoryAsync(filter));
@@ -79,9 +84,10 @@ public sealed class PrivateAnalyticsTests : IAsyncLifetime
         Assert.Equal(chart.TotalMinor, chart.Slices.Sum(s => s.AmountMinor) + hidden.AmountMinor);
     }
 
-    [Fact]
-    public async Task TheAuthorSeesTheirPrivateSpendingInItsCategoriesAndTheCacheKeepsReadersApart()
+    [ProviderTheory]
+    public async Task TheAuthorSeesTheirPrivateSpendingInItsCategoriesAndTheCacheKeepsReadersApart(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         // Ana first (fills the cache for her), then Sam, then Ana again: nobody gets the other's view.
         var ana = await AsAnaAsync<AnalyticsService, CategorySpending>(a => a.SpendingByCategoryAsync(November));
         var samsView = await AsSamAsync<AnalyticsService, CategorySpending>(a => a.SpendingByCategoryAsync(November));
@@ -106,9 +112,10 @@ public sealed class PrivateAnalyticsTests : IAsyncLifetime
         Assert.Contains(samTrend.Series, s => s.CategoryId == home.Categories["Dining out"]);
     }
 
-    [Fact]
-    public async Task PayeeAndMemberChartsFoldOtherMembersPrivateSpendingIntoOneEntry()
+    [ProviderTheory]
+    public async Task PayeeAndMemberChartsFoldOtherMembersPrivateSpendingIntoOneEntry(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var payees = await AsAnaAsync<AnalyticsService, TopPayees>(a => a.TopPayeesAsync(November));
         Assert.DoesNotContain(payees.Payees, p => p.Name == "Luigi's");
         Assert.Equal(40_00, Assert.Single(payees.Payees).AmountMinor);
@@ -127,9 +134,10 @@ public sealed class PrivateAnalyticsTests : IAsyncLifetime
         Assert.Contains(samsPayees.Payees, p => p.Name == "Luigi's" && p.AmountMinor == 25_00);
     }
 
-    [Fact]
-    public async Task BudgetsKeepCountingPrivateSpendingInItsCategories()
+    [ProviderTheory]
+    public async Task BudgetsKeepCountingPrivateSpendingInItsCategories(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var view = await AsAnaAsync<BudgetService, BudgetMonthView>(b => b.GetMonthAsync(new BudgetMonth(2026, 11)));
 
         Assert.Equal(70_00, view.Unbudgeted.SpentMinor);

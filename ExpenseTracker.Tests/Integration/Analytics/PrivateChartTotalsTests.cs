@@ -4,6 +4,7 @@ using ExpenseTracker.Web.Features.Analytics;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Expenses;
 using Microsoft.Extensions.DependencyInjection;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Analytics;
 
@@ -27,13 +28,14 @@ public sealed class PrivateChartTotalsTests : IAsyncLifetime
     private static readonly AnalyticsFilter OctoberToNovember = new() { From = new DateOnly(2026, 10, 1), To = new DateOnly(2026, 11, 30) };
     private static readonly AnalyticsFilter NovemberToDate = new() { From = new DateOnly(2026, 11, 1), To = new DateOnly(2026, 11, 15) };
     private static readonly BudgetMonth November = new(2026, 11);
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private TestHousehold home = null!;
     private long sam;
     private long kim;
 
-    public async Task InitializeAsync()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         home = await TestHousehold.CreateAsync(app, "ana@example.com");
         sam = await home.AddMemberAsync("Sam");
         kim = await home.AddMemberAsync("Kim", MemberRole.Child);
@@ -50,7 +52,9 @@ public sealed class PrivateChartTotalsTests : IAsyncLifetime
             home.Expense(7_00, "Shopping", new DateOnly(2026, 11, 9), "Toy shop") with { PaidByMemberId = kim }));
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private ExpenseInput Private(long amountMinor, string category, DateOnly date, string payee) =>
         home.Expense(amountMinor, category, date, payee) with { PaidByMemberId = sam, IsPrivate = true };
@@ -83,9 +87,10 @@ public sealed class PrivateChartTotalsTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task TheMonthlyTrendStacksPrivateSpendingAsOneSeriesAndItsMonthTotalsMatchTheList()
+    [ProviderTheory]
+    public async Task TheMonthlyTrendStacksPrivateSpendingAsOneSeriesAndItsMonthTotalsMatchTheList(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var trend = await AnaAsync(a => a.MonthlyTrendAsync(OctoberToNovember));
 
         var hidden = Assert.IsType<PrivateSeries>(trend.Private);
@@ -108,9 +113,10 @@ public sealed class PrivateChartTotalsTests : IAsyncLifetime
         Assert.Equal(12_00, trend.AverageMinor);
     }
 
-    [Fact]
-    public async Task CumulativeSpendingCountsPrivateSpendingOnItsDaysAndNamesItAsOneLine()
+    [ProviderTheory]
+    public async Task CumulativeSpendingCountsPrivateSpendingOnItsDaysAndNamesItAsOneLine(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var cumulative = await AnaAsync(a => a.CumulativeSpendingAsync(November));
 
         var hidden = Assert.IsType<PrivateSlice>(cumulative.Private);
@@ -126,9 +132,10 @@ public sealed class PrivateChartTotalsTests : IAsyncLifetime
         await AssertListAgreesAsync(75_00, hidden.DrillDown, "month", 28_00, 3);
     }
 
-    [Fact]
-    public async Task TheCategoryComparisonHasAPrivateRowAndItsTotalsMatchTheList()
+    [ProviderTheory]
+    public async Task TheCategoryComparisonHasAPrivateRowAndItsTotalsMatchTheList(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var comparison = await AnaAsync(a => a.CategoryComparisonAsync(November));
 
         var hidden = Assert.IsType<PrivateComparisonRow>(comparison.Private);
@@ -144,9 +151,10 @@ public sealed class PrivateChartTotalsTests : IAsyncLifetime
         await AssertListAgreesAsync(0, comparison.Total.SameMonthLastYear.DrillDown, "last year", 0, 0);
     }
 
-    [Fact]
-    public async Task IncomeVsSpendingIncludesPrivateIncomeAndSpendingAsTheListsPrivateLineShowsThem()
+    [ProviderTheory]
+    public async Task IncomeVsSpendingIncludesPrivateIncomeAndSpendingAsTheListsPrivateLineShowsThem(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var chart = await AnaAsync(a => a.IncomeVsSpendingAsync(NovemberToDate));
 
         var month = Assert.Single(chart.Months);
@@ -162,9 +170,10 @@ public sealed class PrivateChartTotalsTests : IAsyncLifetime
         Assert.Equal(1, incomeList.Private.Count);
     }
 
-    [Fact]
-    public async Task TopPayeesAndSpendingPerMemberTotalsMatchTheListWithItsPrivateLine()
+    [ProviderTheory]
+    public async Task TopPayeesAndSpendingPerMemberTotalsMatchTheListWithItsPrivateLine(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var payees = await AnaAsync(a => a.TopPayeesAsync(NovemberToDate));
         var members = await AnaAsync(a => a.SpendingPerMemberAsync(NovemberToDate));
 
@@ -179,9 +188,10 @@ public sealed class PrivateChartTotalsTests : IAsyncLifetime
         await AssertListAgreesAsync(members.TotalMinor, members.Private.DrillDown, "members", 28_00, 3);
     }
 
-    [Fact]
-    public async Task AChildStillSeesOnlyTheirOwnSpendingAndNoPrivateLine()
+    [ProviderTheory]
+    public async Task AChildStillSeesOnlyTheirOwnSpendingAndNoPrivateLine(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using var scope = home.Scope(MemberRole.Child, kim);
         var analytics = scope.ServiceProvider.GetRequiredService<AnalyticsService>();
 

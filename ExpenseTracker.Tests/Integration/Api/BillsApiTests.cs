@@ -1,11 +1,17 @@
 using System.Net;
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Api;
 
 /// <summary>Bills over the API: add, edit, archive, mark paid; validation per field; roles (the app's clock is 15 Nov 2026).</summary>
-public sealed class BillsApiTests(HouseholdApiFixture api) : IClassFixture<HouseholdApiFixture>
+public sealed class BillsApiTests(HouseholdApiFixtures households) : IClassFixture<HouseholdApiFixtures>
 {
+    private HouseholdApiFixture api = null!;
+
+    private async Task OnAsync(DatabaseProvider provider) => api = await households.ForAsync(provider);
+
     private object Rent(string name = "Rent", decimal amount = 950m) => new
     {
         name,
@@ -18,9 +24,10 @@ public sealed class BillsApiTests(HouseholdApiFixture api) : IClassFixture<House
         start = "2026-11-01",
     };
 
-    [Fact]
-    public async Task A_bill_is_added_edited_paid_and_archived()
+    [ProviderTheory]
+    public async Task A_bill_is_added_edited_paid_and_archived(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var ben = await api.ClientAsync("Ben");
         var (created, bill) = await ben.SendAsync(HttpMethod.Post, "/api/v1/bills", Rent());
         Assert.Equal(HttpStatusCode.Created, created);
@@ -43,9 +50,10 @@ public sealed class BillsApiTests(HouseholdApiFixture api) : IClassFixture<House
         Assert.Contains((await ben.FetchAsync("/api/v1/bills?includeArchived=true")).Body.Items(), b => b.GetProperty("id").GetInt64() == id);
     }
 
-    [Fact]
-    public async Task Bill_input_is_checked_field_by_field_with_the_apis_names()
+    [ProviderTheory]
+    public async Task Bill_input_is_checked_field_by_field_with_the_apis_names(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var ana = await api.ClientAsync("Ana");
         var (status, problem) = await ana.SendAsync(HttpMethod.Post, "/api/v1/bills", new
         {
@@ -72,12 +80,13 @@ public sealed class BillsApiTests(HouseholdApiFixture api) : IClassFixture<House
         Assert.DoesNotContain((await ana.FetchAsync("/api/v1/bills")).Body.Items(), b => b.GetProperty("name").GetString() is "" or "No start");
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("Kim", ApiTokenScopes.ReadWrite)]
     [InlineData("Vic", ApiTokenScopes.Read)]
     [InlineData("Ben", ApiTokenScopes.Read)]
-    public async Task Viewers_children_and_read_only_tokens_cannot_change_bills(string name, ApiTokenScopes scopes)
+    public async Task Viewers_children_and_read_only_tokens_cannot_change_bills(DatabaseProvider provider, string name, ApiTokenScopes scopes)
     {
+        await OnAsync(provider);
         var (_, bill) = await (await api.ClientAsync("Ana")).SendAsync(HttpMethod.Post, "/api/v1/bills", Rent("Insurance " + name + scopes));
         var id = bill.GetProperty("id").GetInt64();
         var client = await api.ClientAsync(name, scopes);

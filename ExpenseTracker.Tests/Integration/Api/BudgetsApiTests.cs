@@ -1,16 +1,23 @@
 using System.Net;
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Api;
 
 /// <summary>Budgets per month and monthly totals by category over the API (the app's clock is 15 Nov 2026).</summary>
-public sealed class BudgetsApiTests(HouseholdApiFixture api) : IClassFixture<HouseholdApiFixture>
+public sealed class BudgetsApiTests(HouseholdApiFixtures households) : IClassFixture<HouseholdApiFixtures>
 {
+    private HouseholdApiFixture api = null!;
+
+    private async Task OnAsync(DatabaseProvider provider) => api = await households.ForAsync(provider);
+
     private long Groceries => api.Family.GroceriesId;
 
-    [Fact]
-    public async Task A_category_budget_is_set_and_read_back_with_spent_remaining_and_percent()
+    [ProviderTheory]
+    public async Task A_category_budget_is_set_and_read_back_with_spent_remaining_and_percent(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var ana = await api.ClientAsync("Ana");
         var (set, row) = await ana.SendAsync(HttpMethod.Put, $"/api/v1/budgets/{Groceries}", new { amount = 300m, currency = "EUR" });
         Assert.Equal(HttpStatusCode.OK, set);
@@ -31,9 +38,10 @@ public sealed class BudgetsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         Assert.Equal("2026-11", (await ana.FetchAsync("/api/v1/budgets")).Body.GetProperty("month").GetString());
     }
 
-    [Fact]
-    public async Task Budget_input_and_months_are_checked_by_field()
+    [ProviderTheory]
+    public async Task Budget_input_and_months_are_checked_by_field(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var ana = await api.ClientAsync("Ana");
         var (badMonth, problem) = await ana.FetchAsync("/api/v1/budgets?month=2026-13");
         Assert.Equal(HttpStatusCode.BadRequest, badMonth);
@@ -47,9 +55,10 @@ public sealed class BudgetsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         Assert.Equal(HttpStatusCode.NotFound, (await ana.SendAsync(HttpMethod.Put, "/api/v1/budgets/999999", new { amount = 10m })).Status);
     }
 
-    [Fact]
-    public async Task A_removed_budget_ends_after_this_month()
+    [ProviderTheory]
+    public async Task A_removed_budget_ends_after_this_month(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var ben = await api.ClientAsync("Ben");
         var (_, created) = await ben.SendAsync(HttpMethod.Post, "/api/v1/categories", new { name = "Hobbies" });
         var hobbies = created.GetProperty("id").GetInt64();
@@ -64,20 +73,22 @@ public sealed class BudgetsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         Assert.Equal(HttpStatusCode.NotFound, (await ben.SendAsync(HttpMethod.Delete, $"/api/v1/budgets/{hobbies}")).Status);
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("Kim", ApiTokenScopes.ReadWrite)]
     [InlineData("Vic", ApiTokenScopes.Read)]
     [InlineData("Ana", ApiTokenScopes.Read)]
-    public async Task Only_owners_and_members_with_a_write_token_change_budgets(string name, ApiTokenScopes scopes)
+    public async Task Only_owners_and_members_with_a_write_token_change_budgets(DatabaseProvider provider, string name, ApiTokenScopes scopes)
     {
+        await OnAsync(provider);
         var client = await api.ClientAsync(name, scopes);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(HttpMethod.Put, $"/api/v1/budgets/{Groceries}", new { amount = 1m })).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(HttpMethod.Delete, $"/api/v1/budgets/{Groceries}")).Status);
     }
 
-    [Fact]
-    public async Task Monthly_totals_give_spending_per_category_per_month_and_fold_others_private_spending()
+    [ProviderTheory]
+    public async Task Monthly_totals_give_spending_per_category_per_month_and_fold_others_private_spending(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         await api.Family.AddAsync("Ana", 20_00, date: new DateOnly(2026, 9, 5));
         await api.Family.AddAsync("Ana", 7_25, date: new DateOnly(2026, 9, 20));
         await api.Family.AddAsync("Ben", 30_00, isPrivate: true, date: new DateOnly(2026, 9, 21));
@@ -101,13 +112,14 @@ public sealed class BudgetsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         Assert.Equal(4m, kim.GetProperty("months")[0].GetProperty("categories").EnumerateArray().Single().GetProperty("amount").GetDecimal());
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("from=2026-11&to=2026-10", "to")]
     [InlineData("from=2024-01&to=2026-11", "to")]
     [InlineData("from=last-year", "from")]
     [InlineData("to=2026-1", "to")]
-    public async Task Monthly_totals_refuse_a_bad_period_naming_the_parameter(string query, string field)
+    public async Task Monthly_totals_refuse_a_bad_period_naming_the_parameter(DatabaseProvider provider, string query, string field)
     {
+        await OnAsync(provider);
         var (status, problem) = await (await api.ClientAsync("Ana")).FetchAsync("/api/v1/totals/monthly?" + query);
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Single(problem.FieldErrors(field));

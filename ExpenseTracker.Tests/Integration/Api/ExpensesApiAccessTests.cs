@@ -6,6 +6,7 @@ using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Households;
 using Microsoft.Extensions.DependencyInjection;
 using static ExpenseTracker.Tests.Integration.Api.ExpensesApiHttp;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Api;
 
@@ -16,16 +17,22 @@ namespace ExpenseTracker.Tests.Integration.Api;
 public sealed class ExpensesApiAccessTests : IAsyncLifetime
 {
     private const string Expenses = "/api/v1/expenses";
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private readonly List<HttpClient> clients = [];
     private Family family = null!;
 
-    public async Task InitializeAsync() => family = await Family.CreateAsync(app);
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        app = new TestApp(provider);
+        family = await Family.CreateAsync(app);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         clients.ForEach(c => c.Dispose());
-        await app.DisposeAsync();
+        await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
     }
 
     private async Task<HttpClient> ClientFor(string name, ApiTokenScopes scopes = ApiTokenScopes.ReadWrite)
@@ -45,9 +52,10 @@ public sealed class ExpensesApiAccessTests : IAsyncLifetime
         return ((await response.JsonAsync()).GetProperty("id").GetInt64(), ETagOf(response));
     }
 
-    [Fact]
-    public async Task Bens_private_expense_is_invisible_to_anas_token_but_counted_in_her_totals()
+    [ProviderTheory]
+    public async Task Bens_private_expense_is_invisible_to_anas_token_but_counted_in_her_totals(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var ben = await ClientFor("Ben");
         var ana = await ClientFor("Ana");
         var (secret, etag) = await PostAsync(ben, Coffee(25m, isPrivate: true, payee: "Secret Santa"));
@@ -73,9 +81,10 @@ public sealed class ExpensesApiAccessTests : IAsyncLifetime
         Assert.Equal("Secret Santa", own.GetProperty("payee").GetString());
     }
 
-    [Fact]
-    public async Task Kim_the_child_sees_and_changes_only_her_own_expenses()
+    [ProviderTheory]
+    public async Task Kim_the_child_sees_and_changes_only_her_own_expenses(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var anas = await family.AddAsync("Ana", 10_00);
         var kims = await family.AddAsync("Kim", 3_00);
         var kim = await ClientFor("Kim");
@@ -96,9 +105,10 @@ public sealed class ExpensesApiAccessTests : IAsyncLifetime
         Assert.Equal(new[] { anas, kims, created }.Order(), Ids(await ana.GetJsonAsync(Expenses)).Order());
     }
 
-    [Fact]
-    public async Task A_viewer_reads_but_every_write_answers_403()
+    [ProviderTheory]
+    public async Task A_viewer_reads_but_every_write_answers_403(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var existing = await family.AddAsync("Ana", 10_00);
         var vic = await ClientFor("Vic", ApiTokenScopes.Read);
         Assert.Equal([existing], Ids(await vic.GetJsonAsync(Expenses)));
@@ -121,9 +131,10 @@ public sealed class ExpensesApiAccessTests : IAsyncLifetime
         Assert.Equal(10m, page.GetProperty("totals").GetProperty("spending").GetDecimal());
     }
 
-    [Fact]
-    public async Task A_read_only_token_reads_and_its_writes_answer_403()
+    [ProviderTheory]
+    public async Task A_read_only_token_reads_and_its_writes_answer_403(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var existing = await family.AddAsync("Ana", 10_00);
         var reader = await ClientFor("Ana", ApiTokenScopes.Read);
 
@@ -137,9 +148,10 @@ public sealed class ExpensesApiAccessTests : IAsyncLifetime
         Assert.Equal([existing], Ids(await reader.GetJsonAsync(Expenses)));
     }
 
-    [Fact]
-    public async Task Another_households_token_gets_404_for_its_ids_and_never_sees_its_rows()
+    [ProviderTheory]
+    public async Task Another_households_token_gets_404_for_its_ids_and_never_sees_its_rows(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var ana = await ClientFor("Ana");
         var (id, etag) = await PostAsync(ana, Coffee(12m, payee: "Family Bakery"));
         var (zoeHousehold, _, _, zoe) = await app.CreateApiHouseholdAsync("zoe@example.com");
@@ -172,9 +184,10 @@ public sealed class ExpensesApiAccessTests : IAsyncLifetime
         Assert.Equal("Family Bakery", (await unchanged.JsonAsync()).GetProperty("payee").GetString());
     }
 
-    [Fact]
-    public async Task Put_keeps_the_split_among_members_and_rescales_it_to_a_new_amount()
+    [ProviderTheory]
+    public async Task Put_keeps_the_split_among_members_and_rescales_it_to_a_new_amount(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         long id;
         await using (var scope = family.As("Ana"))
         {

@@ -6,6 +6,7 @@ using ExpenseTracker.Web.Features.Expenses;
 using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
 using static ExpenseTracker.Tests.Integration.Api.ExpensesApiHttp;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Api;
 
@@ -16,7 +17,7 @@ namespace ExpenseTracker.Tests.Integration.Api;
 public sealed class ExpensesApiListTests : IAsyncLifetime
 {
     private const string Expenses = "/api/v1/expenses";
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private HttpClient client = null!;
     private long groceries;
     private long dining;
@@ -28,8 +29,9 @@ public sealed class ExpensesApiListTests : IAsyncLifetime
     private long transfer;
     private long market;
 
-    public async Task InitializeAsync()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         (var householdId, var memberId, _, client) = await app.CreateApiHouseholdAsync("ana@example.com");
         var cash = await app.CashAsync(householdId);
         checking = await app.AccountAsync(householdId, "Checking");
@@ -59,15 +61,18 @@ public sealed class ExpensesApiListTests : IAsyncLifetime
         market = await Add(TransactionKind.Expense, 30_00, 10, 20, "Market", groceries, tags: ["weekly"]);
     }
 
+    public Task InitializeAsync() => Task.CompletedTask;
+
     public async Task DisposeAsync()
     {
-        client.Dispose();
-        await app.DisposeAsync();
+        client?.Dispose();
+        await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
     }
 
-    [Fact]
-    public async Task Without_a_filter_every_kind_is_listed_newest_first_with_totals_of_the_whole_filter()
+    [ProviderTheory]
+    public async Task Without_a_filter_every_kind_is_listed_newest_first_with_totals_of_the_whole_filter(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var page = await client.GetJsonAsync(Expenses);
 
         Assert.Equal([refund, luigi, transfer, cafe, salary, market], Ids(page));
@@ -98,7 +103,7 @@ public sealed class ExpensesApiListTests : IAsyncLifetime
         Assert.Equal("Checking", move.GetProperty("toAccount").GetString());
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("kind=income,transfer", "transfer,salary")]
     [InlineData("kind=Refund", "refund")]
     [InlineData("range=this-month", "refund,luigi,transfer,cafe,salary")]
@@ -111,8 +116,9 @@ public sealed class ExpensesApiListTests : IAsyncLifetime
     [InlineData("q=payee:market%20amount>10", "market")]
     [InlineData("q=-category:Groceries%20date:this-month", "luigi,transfer,salary")]
     [InlineData("q=LUIGI", "luigi")]
-    public async Task The_list_filters_like_the_expense_list(string query, string expected)
+    public async Task The_list_filters_like_the_expense_list(DatabaseProvider provider, string query, string expected)
     {
+        await StartAsync(provider);
         var names = new Dictionary<string, long>
         {
             ["cafe"] = cafe, ["luigi"] = luigi, ["refund"] = refund, ["salary"] = salary, ["transfer"] = transfer, ["market"] = market,
@@ -124,9 +130,10 @@ public sealed class ExpensesApiListTests : IAsyncLifetime
         Assert.Equal(expected.Split(',').Length, page.GetProperty("totalCount").GetInt32());
     }
 
-    [Fact]
-    public async Task Id_filters_take_category_account_and_tag_ids_and_the_totals_follow()
+    [ProviderTheory]
+    public async Task Id_filters_take_category_account_and_tag_ids_and_the_totals_follow(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var byCategory = await client.GetJsonAsync($"{Expenses}?cat={groceries}");
         Assert.Equal([refund, cafe, market], Ids(byCategory));
         Assert.Equal(37.5m, byCategory.GetProperty("totals").GetProperty("spending").GetDecimal());
@@ -135,9 +142,10 @@ public sealed class ExpensesApiListTests : IAsyncLifetime
         Assert.Equal([luigi], Ids(await client.GetJsonAsync($"{Expenses}?cat={dining}&account={checking}")));
     }
 
-    [Fact]
-    public async Task Pages_cut_the_same_order_and_the_count_and_totals_stay_those_of_the_filter()
+    [ProviderTheory]
+    public async Task Pages_cut_the_same_order_and_the_count_and_totals_stay_those_of_the_filter(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var all = Ids(await client.GetJsonAsync(Expenses));
 
         var second = await client.GetJsonAsync($"{Expenses}?page=2&pageSize=2");
@@ -151,7 +159,7 @@ public sealed class ExpensesApiListTests : IAsyncLifetime
         Assert.Equal(6, Ids(await client.GetJsonAsync($"{Expenses}?pageSize=200")).Length);
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("pageSize=201", "pageSize")]
     [InlineData("pageSize=0", "pageSize")]
     [InlineData("page=0", "page")]
@@ -167,24 +175,27 @@ public sealed class ExpensesApiListTests : IAsyncLifetime
     [InlineData("spender=1,2", "spender")]
     [InlineData("q=%22unclosed", "q")]
     [InlineData("q=amount>abc", "q")]
-    public async Task A_malformed_parameter_answers_400_naming_it(string query, string parameter)
+    public async Task A_malformed_parameter_answers_400_naming_it(DatabaseProvider provider, string query, string parameter)
     {
+        await StartAsync(provider);
         var errors = await (await client.GetAsync(Url($"{Expenses}?{query}"))).ValidationErrorsAsync();
 
         Assert.Equal(parameter, Assert.Single(errors.Keys));
     }
 
-    [Fact]
-    public async Task A_bad_query_line_says_what_is_wrong()
+    [ProviderTheory]
+    public async Task A_bad_query_line_says_what_is_wrong(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var errors = await (await client.GetAsync(Url($"{Expenses}?q=%22unclosed"))).ValidationErrorsAsync();
 
         Assert.Contains("quote", Assert.Single(errors["q"]), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task The_csv_export_holds_the_rows_of_the_filter()
+    [ProviderTheory]
+    public async Task The_csv_export_holds_the_rows_of_the_filter(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var response = await client.GetAsync(Url($"/api/v1/exports/expenses.csv?cat={groceries}&q=market"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -199,9 +210,10 @@ public sealed class ExpensesApiListTests : IAsyncLifetime
         Assert.DoesNotContain("Café", text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task The_xlsx_export_is_a_workbook_of_the_filter()
+    [ProviderTheory]
+    public async Task The_xlsx_export_is_a_workbook_of_the_filter(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var response = await client.GetAsync(Url("/api/v1/exports/expenses.xlsx?range=this-month&kind=expense"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -211,19 +223,21 @@ public sealed class ExpensesApiListTests : IAsyncLifetime
         Assert.Equal(["Luigi's", "Café Central"], rows.Select(r => r["Payee"]?.ToString()));
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("csv")]
     [InlineData("xlsx")]
-    public async Task An_export_with_a_bad_filter_answers_400_naming_it(string extension)
+    public async Task An_export_with_a_bad_filter_answers_400_naming_it(DatabaseProvider provider, string extension)
     {
+        await StartAsync(provider);
         var errors = await (await client.GetAsync(Url($"/api/v1/exports/expenses.{extension}?q=%22unclosed&from=yesterday"))).ValidationErrorsAsync();
 
         Assert.Contains("from", errors.Keys);
     }
 
-    [Fact]
-    public async Task An_export_with_a_bad_query_line_answers_400_naming_q()
+    [ProviderTheory]
+    public async Task An_export_with_a_bad_query_line_answers_400_naming_q(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var errors = await (await client.GetAsync(Url("/api/v1/exports/expenses.csv?q=%22unclosed"))).ValidationErrorsAsync();
 
         Assert.Equal("q", Assert.Single(errors.Keys));

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using ExpenseTracker.Tests.Infrastructure;
 using static ExpenseTracker.Tests.Integration.Api.ExpensesApiHttp;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Api;
 
@@ -13,7 +14,7 @@ namespace ExpenseTracker.Tests.Integration.Api;
 public sealed class ExpensesApiTests : IAsyncLifetime
 {
     private const string Expenses = "/api/v1/expenses";
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private HttpClient client = null!;
     private long householdId;
     private long memberId;
@@ -22,8 +23,9 @@ public sealed class ExpensesApiTests : IAsyncLifetime
     private long groceries;
     private long dining;
 
-    public async Task InitializeAsync()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         (householdId, memberId, _, client) = await app.CreateApiHouseholdAsync("ana@example.com");
         cash = await app.CashAsync(householdId);
         checking = await app.AccountAsync(householdId, "Checking");
@@ -31,10 +33,12 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         dining = await app.CategoryAsync(householdId, "Dining out");
     }
 
+    public Task InitializeAsync() => Task.CompletedTask;
+
     public async Task DisposeAsync()
     {
-        client.Dispose();
-        await app.DisposeAsync();
+        client?.Dispose();
+        await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
     }
 
     private string Documented(string categoryId = "{G}") =>
@@ -53,9 +57,10 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         return await response.JsonAsync();
     }
 
-    [Fact]
-    public async Task Posting_the_documented_body_answers_201_with_location_etag_and_the_resource()
+    [ProviderTheory]
+    public async Task Posting_the_documented_body_answers_201_with_location_etag_and_the_resource(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var response = await client.PostRawAsync(Expenses, Documented());
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -85,9 +90,10 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         Assert.Equal(created.ToString(), (await get.JsonAsync()).ToString());
     }
 
-    [Fact]
-    public async Task Omitted_fields_default_to_today_in_the_household_zone_its_currency_and_the_last_used_account()
+    [ProviderTheory]
+    public async Task Omitted_fields_default_to_today_in_the_household_zone_its_currency_and_the_last_used_account(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         // 23:30 UTC is already the next day in Berlin, the household's zone.
         app.Time.SetUtcNow(new DateTimeOffset(2026, 11, 15, 23, 30, 0, TimeSpan.Zero));
 
@@ -101,9 +107,10 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         Assert.Equal(checking, (await CreateAsync(new { amount = 3m, categoryId = groceries })).GetProperty("accountId").GetInt64());
     }
 
-    [Fact]
-    public async Task Every_kind_can_be_recorded()
+    [ProviderTheory]
+    public async Task Every_kind_can_be_recorded(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var income = await CreateAsync(new { kind = "income", amount = 2000m, payee = "Employer" });
         Assert.Equal("income", income.GetProperty("kind").GetString());
         Assert.Empty(income.GetProperty("lines").EnumerateArray());
@@ -119,9 +126,10 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         Assert.Equal("expense", expense.GetProperty("kind").GetString());
     }
 
-    [Fact]
-    public async Task A_split_over_categories_keeps_its_lines_and_notes()
+    [ProviderTheory]
+    public async Task A_split_over_categories_keeps_its_lines_and_notes(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var created = await CreateAsync(new
         {
             amount = 4.5m,
@@ -134,9 +142,10 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         Assert.Equal("cake", lines[1].GetProperty("note").GetString());
     }
 
-    [Fact]
-    public async Task Another_currency_is_converted_at_the_given_rate_and_its_lines_still_add_up()
+    [ProviderTheory]
+    public async Task Another_currency_is_converted_at_the_given_rate_and_its_lines_still_add_up(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var created = await CreateAsync(new { amount = 10m, currency = "USD", exchangeRate = 0.92m, categoryId = groceries });
         Assert.Equal(9.2m, created.GetProperty("amount").GetDecimal());
         Assert.Equal("EUR", created.GetProperty("currency").GetString());
@@ -155,7 +164,7 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         Assert.Equal(1.5m, split.GetProperty("lines").EnumerateArray().Sum(l => l.GetProperty("amount").GetDecimal()));
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("""{ "amount": 4.555, "categoryId": {G} }""", "amount", "2 decimals")]
     [InlineData("""{ "categoryId": {G} }""", "amount", "Enter the amount")]
     [InlineData("""{ "amount": -1, "categoryId": {G} }""", "amount", "greater than zero")]
@@ -183,8 +192,9 @@ public sealed class ExpensesApiTests : IAsyncLifetime
     [InlineData("""{ "kind": "transfer", "amount": 4, "categoryId": {G}, "toAccountId": {K} }""", "categoryId", "no category")]
     [InlineData("""{ "kind": "transfer", "amount": 4 }""", "toAccountId", "Choose the account")]
     [InlineData("""[1, 2]""", "body", "JSON object")]
-    public async Task A_bad_field_is_named_as_the_client_sent_it_and_nothing_is_written(string json, string field, string message)
+    public async Task A_bad_field_is_named_as_the_client_sent_it_and_nothing_is_written(DatabaseProvider provider, string json, string field, string message)
     {
+        await StartAsync(provider);
         var body = json.Replace("{G}", Id(groceries), StringComparison.Ordinal).Replace("{K}", Id(checking), StringComparison.Ordinal);
 
         var errors = await (await client.PostRawAsync(Expenses, body)).ValidationErrorsAsync();
@@ -194,24 +204,27 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         Assert.Equal(0, (await client.GetJsonAsync(Expenses)).GetProperty("totalCount").GetInt32());
     }
 
-    [Fact]
-    public async Task A_body_that_is_not_json_answers_415()
+    [ProviderTheory]
+    public async Task A_body_that_is_not_json_answers_415(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var response = await client.PostRawAsync(Expenses, "amount=4", "application/x-www-form-urlencoded");
 
         // Routing refuses it before the handler (the endpoint declares that it accepts JSON), still as a problem document.
         await response.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
     }
 
-    [Fact]
-    public async Task An_unknown_id_answers_404_with_a_problem()
+    [ProviderTheory]
+    public async Task An_unknown_id_answers_404_with_a_problem(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await (await client.GetAsync(Url($"{Expenses}/999999"))).ProblemAsync(HttpStatusCode.NotFound);
     }
 
-    [Fact]
-    public async Task Put_replaces_the_expense_and_answers_its_new_etag()
+    [ProviderTheory]
+    public async Task Put_replaces_the_expense_and_answers_its_new_etag(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var post = await client.PostRawAsync(Expenses, Documented());
         var id = (await post.JsonAsync()).GetProperty("id").GetInt64();
 
@@ -232,9 +245,10 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         Assert.Equal(replaced.ToString(), (await client.GetJsonAsync($"{Expenses}/{id}")).ToString());
     }
 
-    [Fact]
-    public async Task Put_without_if_match_answers_428_and_with_a_stale_one_412_and_changes_nothing()
+    [ProviderTheory]
+    public async Task Put_without_if_match_answers_428_and_with_a_stale_one_412_and_changes_nothing(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var post = await client.PostRawAsync(Expenses, Documented());
         var id = (await post.JsonAsync()).GetProperty("id").GetInt64();
         var body = new { amount = 7m, categoryId = groceries, accountId = cash };
@@ -249,9 +263,10 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         Assert.Equal(7m, (await client.GetJsonAsync($"{Expenses}/{id}")).GetProperty("amount").GetDecimal());
     }
 
-    [Fact]
-    public async Task Put_accepts_a_weak_or_wildcard_if_match_and_answers_404_for_an_unknown_id()
+    [ProviderTheory]
+    public async Task Put_accepts_a_weak_or_wildcard_if_match_and_answers_404_for_an_unknown_id(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var post = await client.PostRawAsync(Expenses, Documented());
         var id = (await post.JsonAsync()).GetProperty("id").GetInt64();
 
@@ -263,9 +278,10 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         await unknown.ProblemAsync(HttpStatusCode.NotFound);
     }
 
-    [Fact]
-    public async Task Put_reports_field_errors_like_post()
+    [ProviderTheory]
+    public async Task Put_reports_field_errors_like_post(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var post = await client.PostRawAsync(Expenses, Documented());
         var id = (await post.JsonAsync()).GetProperty("id").GetInt64();
 
@@ -274,9 +290,10 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         Assert.Contains("amount", errors.Keys);
     }
 
-    [Fact]
-    public async Task Delete_answers_204_and_the_expense_is_gone_from_reads_and_lists()
+    [ProviderTheory]
+    public async Task Delete_answers_204_and_the_expense_is_gone_from_reads_and_lists(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var post = await client.PostRawAsync(Expenses, Documented());
         var id = (await post.JsonAsync()).GetProperty("id").GetInt64();
 
@@ -288,9 +305,10 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         await (await client.DeleteAsync($"{Expenses}/{id}", null)).ProblemAsync(HttpStatusCode.NotFound);
     }
 
-    [Fact]
-    public async Task Delete_with_a_stale_if_match_answers_412_and_keeps_the_expense()
+    [ProviderTheory]
+    public async Task Delete_with_a_stale_if_match_answers_412_and_keeps_the_expense(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var post = await client.PostRawAsync(Expenses, Documented());
         var id = (await post.JsonAsync()).GetProperty("id").GetInt64();
         var put = await client.PutJsonAsync($"{Expenses}/{id}", new { amount = 5m, categoryId = groceries }, ETagOf(post));
@@ -301,9 +319,10 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"{Expenses}/{id}", ETagOf(put))).StatusCode);
     }
 
-    [Fact]
-    public async Task The_openapi_document_describes_every_expense_and_export_endpoint_and_its_errors()
+    [ProviderTheory]
+    public async Task The_openapi_document_describes_every_expense_and_export_endpoint_and_its_errors(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var document = await client.GetJsonAsync("/openapi/v1.json");
         var paths = document.GetProperty("paths");
 

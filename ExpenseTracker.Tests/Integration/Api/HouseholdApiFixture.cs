@@ -4,6 +4,7 @@ using System.Text.Json;
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Tests.Integration.Households;
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Api;
 
@@ -16,7 +17,22 @@ public sealed class HouseholdApiFixture : IAsyncLifetime
 {
     private readonly Dictionary<string, HttpClient> clients = new(StringComparer.Ordinal);
 
-    public TestApp App { get; } = new();
+    public TestApp App { get; }
+
+    public HouseholdApiFixture()
+        : this(new TestApp())
+    {
+    }
+
+    private HouseholdApiFixture(TestApp app) => App = app;
+
+    /// <summary>The same data seeded in <paramref name="app"/>, which the caller disposes.</summary>
+    public static async Task<HouseholdApiFixture> SeedAsync(TestApp app)
+    {
+        var seeded = new HouseholdApiFixture(app);
+        await seeded.InitializeAsync();
+        return seeded;
+    }
     internal Family Family { get; private set; } = null!;
     public long EveHouseholdId { get; private set; }
     public HttpClient Eve { get; private set; } = null!;
@@ -82,4 +98,10 @@ internal static class ApiCalls
             : [];
 
     public static IEnumerable<JsonElement> Items(this JsonElement page) => page.GetProperty("items").EnumerateArray();
+}
+
+/// <summary>The <see cref="HouseholdApiFixture"/> on each provider, for provider theories.</summary>
+public sealed class HouseholdApiFixtures : ProviderFixture<HouseholdApiFixture>
+{
+    protected override Task<HouseholdApiFixture> SeedAsync(TestApp app) => HouseholdApiFixture.SeedAsync(app);
 }

@@ -1,14 +1,21 @@
 using System.Net;
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Api;
 
 /// <summary>Members, accounts, categories and tags over the API: shapes, validation per field, roles and scopes.</summary>
-public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<HouseholdApiFixture>
+public sealed class ReferenceApiTests(HouseholdApiFixtures households) : IClassFixture<HouseholdApiFixtures>
 {
-    [Fact]
-    public async Task Members_are_listed_with_name_role_and_join_date_and_no_email()
+    private HouseholdApiFixture api = null!;
+
+    private async Task OnAsync(DatabaseProvider provider) => api = await households.ForAsync(provider);
+
+    [ProviderTheory]
+    public async Task Members_are_listed_with_name_role_and_join_date_and_no_email(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var (status, page) = await (await api.ClientAsync("Vic")).FetchAsync("/api/v1/members");
 
         Assert.Equal(HttpStatusCode.OK, status);
@@ -24,9 +31,10 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
         Assert.Equal("owner", ana.GetProperty("role").GetString());
     }
 
-    [Fact]
-    public async Task Lists_are_paged_and_bad_paging_names_the_parameter()
+    [ProviderTheory]
+    public async Task Lists_are_paged_and_bad_paging_names_the_parameter(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var client = await api.ClientAsync("Ana");
         var (_, page) = await client.FetchAsync("/api/v1/members?page=2&pageSize=4");
         Assert.Equal((2, 4, 6, 2), (page.GetProperty("page").GetInt32(), page.GetProperty("pageSize").GetInt32(),
@@ -38,9 +46,10 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
         Assert.Single((await client.FetchAsync("/api/v1/tags?page=zero")).Body.FieldErrors("page"));
     }
 
-    [Fact]
-    public async Task An_account_is_created_edited_archived_and_reopened()
+    [ProviderTheory]
+    public async Task An_account_is_created_edited_archived_and_reopened(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var client = await api.ClientAsync("Ben");
         var (created, account) = await client.SendAsync(HttpMethod.Post, "/api/v1/accounts",
             new { name = "Ben's card", kind = "creditCard", currency = "EUR", number = "4000 1234 5678 9012" });
@@ -61,9 +70,10 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
         Assert.False(back.GetProperty("archived").GetBoolean());
     }
 
-    [Fact]
-    public async Task Account_input_is_checked_field_by_field_as_in_the_dialog()
+    [ProviderTheory]
+    public async Task Account_input_is_checked_field_by_field_as_in_the_dialog(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var client = await api.ClientAsync("Ana");
         async Task<IReadOnlyList<string>> ErrorsAsync(object body, string field)
         {
@@ -78,9 +88,10 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
         Assert.Contains("creditCard", Assert.Single(await ErrorsAsync(new { name = "Wallet", kind = "piggy", currency = "EUR" }, "kind")), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task The_last_open_account_cannot_be_archived_and_nothing_changes()
+    [ProviderTheory]
+    public async Task The_last_open_account_cannot_be_archived_and_nothing_changes(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var (_, _, token, client) = await CreateOtherHouseholdAsync("solo@example.com");
         _ = token;
         var cash = (await client.FetchAsync("/api/v1/accounts")).Body.Items().Single();
@@ -95,9 +106,10 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
         Assert.Single((await client.SendAsync(HttpMethod.Delete, $"/api/v1/accounts/{id}")).Body.FieldErrors("archived"));
     }
 
-    [Fact]
-    public async Task A_category_is_created_recoloured_archived_and_deleted_moving_its_expenses()
+    [ProviderTheory]
+    public async Task A_category_is_created_recoloured_archived_and_deleted_moving_its_expenses(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var client = await api.ClientAsync("Ana");
         var (created, category) = await client.SendAsync(HttpMethod.Post, "/api/v1/categories", new { name = "Garden" });
         Assert.Equal(HttpStatusCode.Created, created);
@@ -121,9 +133,10 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
         Assert.True((await client.FetchAsync($"/api/v1/categories/{id}")).Body.GetProperty("lineCount").GetInt32() >= 1);
     }
 
-    [Fact]
-    public async Task Category_input_is_checked_field_by_field()
+    [ProviderTheory]
+    public async Task Category_input_is_checked_field_by_field(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var client = await api.ClientAsync("Ben");
         Assert.Equal(["Pick a colour from the palette."],
             (await client.SendAsync(HttpMethod.Post, "/api/v1/categories", new { name = "Pets", color = "#123456" })).Body.FieldErrors("color"));
@@ -133,9 +146,10 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
             (await client.SendAsync(HttpMethod.Post, "/api/v1/categories", new { name = new string('x', 51) })).Body.FieldErrors("name"));
     }
 
-    [Fact]
-    public async Task Tags_are_created_renamed_and_deleted_with_unique_folded_names()
+    [ProviderTheory]
+    public async Task Tags_are_created_renamed_and_deleted_with_unique_folded_names(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var client = await api.ClientAsync("Ana");
         var (created, tag) = await client.SendAsync(HttpMethod.Post, "/api/v1/tags", new { name = "Café" });
         Assert.Equal(HttpStatusCode.Created, created);
@@ -154,11 +168,12 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
         Assert.Equal(HttpStatusCode.NotFound, (await client.FetchAsync($"/api/v1/tags/{id}")).Status);
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("Vic")]
     [InlineData("Kim")]
-    public async Task Viewers_and_children_cannot_change_accounts_categories_or_tags(string name)
+    public async Task Viewers_and_children_cannot_change_accounts_categories_or_tags(DatabaseProvider provider, string name)
     {
+        await OnAsync(provider);
         var client = await api.ClientAsync(name);
         var account = api.Family.CashAccountId;
         var calls = new (HttpMethod Method, string Url, object? Body)[]
@@ -179,18 +194,20 @@ public sealed class ReferenceApiTests(HouseholdApiFixture api) : IClassFixture<H
         Assert.Equal(HttpStatusCode.OK, (await client.FetchAsync("/api/v1/accounts")).Status);
     }
 
-    [Fact]
-    public async Task A_read_only_token_reads_but_cannot_write()
+    [ProviderTheory]
+    public async Task A_read_only_token_reads_but_cannot_write(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var client = await api.ClientAsync("Ana", ApiTokenScopes.Read);
         Assert.Equal(HttpStatusCode.OK, (await client.FetchAsync("/api/v1/tags")).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(HttpMethod.Post, "/api/v1/tags", new { name = "read-only" })).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(HttpMethod.Post, "/api/v1/categories", new { name = "read-only" })).Status);
     }
 
-    [Fact]
-    public async Task The_openapi_document_describes_every_household_data_endpoint_with_its_errors()
+    [ProviderTheory]
+    public async Task The_openapi_document_describes_every_household_data_endpoint_with_its_errors(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var (_, document) = await (await api.ClientAsync("Ana")).FetchAsync("/openapi/v1.json");
         var paths = document.GetProperty("paths");
         var expected = new (string Path, string Method, string Error)[]

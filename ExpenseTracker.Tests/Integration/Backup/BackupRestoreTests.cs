@@ -18,12 +18,18 @@ namespace ExpenseTracker.Tests.Integration.Backup;
 /// </summary>
 public sealed class BackupRestoreTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private TestHousehold source = null!;
 
-    public async Task InitializeAsync() => source = await BackupHousehold.CreateAsync(app);
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        app = new TestApp(provider);
+        source = await BackupHousehold.CreateAsync(app);
+    }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private async Task<RestoreResult> RestoreAsync(TestHousehold target, byte[] backup, MemberRole role = MemberRole.Owner)
     {
@@ -31,9 +37,10 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<HouseholdRestore>().RestoreAsync(new MemoryStream(backup));
     }
 
-    [Fact]
-    public async Task RestoringIntoAnEmptyHouseholdReproducesEveryRowOfEveryTable()
+    [ProviderTheory]
+    public async Task RestoringIntoAnEmptyHouseholdReproducesEveryRowOfEveryTable(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var backup = await BackupHousehold.BackupAsync(app, source.Id, source.OwnerMemberId);
         var target = await TestHousehold.CreateAsync(app, "zed@example.com", currency: "USD");
 
@@ -78,9 +85,10 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         Assert.All(await db.Members.IgnoreQueryFilters().Where(m => m.HouseholdId == target.Id && m.Id != zed.Id).ToListAsync(), m => Assert.Null(m.UserId));
     }
 
-    [Fact]
-    public async Task TheDownloadEndpointStreamsABackupThatRestores()
+    [ProviderTheory]
+    public async Task TheDownloadEndpointStreamsABackupThatRestores(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var forms = new AccountForms(app);
         Assert.Equal(HttpStatusCode.Redirect, (await forms.SignInAsync("ana@example.com")).StatusCode);
 
@@ -98,9 +106,10 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         Assert.Equal(9, result.Rows["transactions"]);
     }
 
-    [Fact]
-    public async Task TheManifestNamesTheFormatTheAppTheTimeAndTheHousehold()
+    [ProviderTheory]
+    public async Task TheManifestNamesTheFormatTheAppTheTimeAndTheHousehold(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var backup = await BackupHousehold.BackupAsync(app, source.Id, source.OwnerMemberId);
         using var zip = new ZipArchive(new MemoryStream(backup), ZipArchiveMode.Read);
         var manifest = System.Text.Json.JsonSerializer.Deserialize<BackupManifest>(zip.GetEntry(BackupFormat.ManifestEntry)!.Open(), BackupFormat.Json)!;
@@ -116,10 +125,12 @@ public sealed class BackupRestoreTests : IAsyncLifetime
 
     public static TheoryData<string> Refusals => new() { "newer-version", "checksum", "truncated", "malformed-json", "not-a-zip", "dangling-reference" };
 
+    // Reading the file is the same on both providers: SQLite only, to keep the suite short.
     [Theory]
     [MemberData(nameof(Refusals))]
     public async Task ADamagedTamperedOrNewerFileIsRefusedAndChangesNothing(string damage)
     {
+        await StartAsync(DatabaseProvider.Sqlite);
         var backup = await BackupHousehold.BackupAsync(app, source.Id, source.OwnerMemberId);
         var bad = damage switch
         {
@@ -148,9 +159,10 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         Assert.Equal(before, await SnapshotAsync(target.Id));
     }
 
-    [Fact]
-    public async Task AVersion1BackupWithoutBillsStillRestores()
+    [ProviderTheory]
+    public async Task AVersion1BackupWithoutBillsStillRestores(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var backup = await BackupHousehold.BackupAsync(app, source.Id, source.OwnerMemberId);
         // What version 1 wrote: no bills file, and no transaction pointing at a bill.
         var version1 = BackupHousehold.Rewrite(backup, (name, text) => name switch
@@ -172,9 +184,10 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         Assert.Equal(0, await db.Bills.IgnoreQueryFilters().CountAsync(b => b.HouseholdId == target.Id));
     }
 
-    [Fact]
-    public async Task AHouseholdWithExpensesIsNotATargetAndStaysAsItWas()
+    [ProviderTheory]
+    public async Task AHouseholdWithExpensesIsNotATargetAndStaysAsItWas(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var backup = await BackupHousehold.BackupAsync(app, source.Id, source.OwnerMemberId);
         var target = await TestHousehold.CreateAsync(app, "zed@example.com");
         await target.AddExpenseAsync(target.Expense(1_00));
@@ -186,12 +199,13 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         Assert.Equal(before, await SnapshotAsync(target.Id));
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData(MemberRole.Member)]
     [InlineData(MemberRole.Viewer)]
     [InlineData(MemberRole.Child)]
-    public async Task OnlyAnOwnerBacksUpOrRestores(MemberRole role)
+    public async Task OnlyAnOwnerBacksUpOrRestores(DatabaseProvider provider, MemberRole role)
     {
+        await StartAsync(provider);
         await Assert.ThrowsAsync<HouseholdAccessException>(() => BackupHousehold.BackupAsync(app, source.Id, source.OwnerMemberId, role));
         var backup = await BackupHousehold.BackupAsync(app, source.Id, source.OwnerMemberId);
         var target = await TestHousehold.CreateAsync(app, "zed@example.com");
@@ -202,9 +216,10 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         Assert.Equal(before, await SnapshotAsync(target.Id));
     }
 
-    [Fact]
-    public async Task ANonOwnerGetsNoBackupFromTheEndpoint()
+    [ProviderTheory]
+    public async Task ANonOwnerGetsNoBackupFromTheEndpoint(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var sam = await source.AddMemberAsync("Sam2");
         var users = app.Services.CreateAsyncScope().ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<AppUser>>();
         var user = new AppUser { UserName = "sam@example.com", Email = "sam@example.com", EmailConfirmed = true };

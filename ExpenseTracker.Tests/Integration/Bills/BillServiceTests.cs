@@ -11,12 +11,18 @@ namespace ExpenseTracker.Tests.Integration.Bills;
 /// <summary>Bills over a real SQLite file: schedule, paying, auto-create, roles and household isolation. Today is 2026-11-15.</summary>
 public sealed class BillServiceTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private TestHousehold home = null!;
 
-    public async Task InitializeAsync() => home = await TestHousehold.CreateAsync(app, "ana@example.com");
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        app = new TestApp(provider);
+        home = await TestHousehold.CreateAsync(app, "ana@example.com");
+    }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private BillInput Rent(int day = 20, bool autoCreate = false, DateOnly? start = null) => new()
     {
@@ -46,9 +52,10 @@ public sealed class BillServiceTests : IAsyncLifetime
             .Include(t => t.Lines).Include(t => t.Payee).Where(t => t.Source == TransactionSource.Bill).OrderBy(t => t.Date).ToListAsync();
     }
 
-    [Fact]
-    public async Task ANewBillStartingInThePastIsDueNextOnItsDayNotOverdue()
+    [ProviderTheory]
+    public async Task ANewBillStartingInThePastIsDueNextOnItsDayNotOverdue(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await AsOwnerAsync(b => b.AddAsync(Rent(day: 10)));
 
         var overview = await AsOwnerAsync(b => b.GetOverviewAsync(30));
@@ -60,9 +67,10 @@ public sealed class BillServiceTests : IAsyncLifetime
         Assert.Equal(25, upcoming.DaysUntil);
     }
 
-    [Fact]
-    public async Task MarkingPaidRecordsABillExpenseWithTheAdjustedAmountAndAdvancesTheBill()
+    [ProviderTheory]
+    public async Task MarkingPaidRecordsABillExpenseWithTheAdjustedAmountAndAdvancesTheBill(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await AsOwnerAsync(b => b.AddAsync(Rent(day: 20)));
 
         var transactionId = await AsOwnerAsync(b => b.MarkPaidAsync(id, 912_34, new DateOnly(2026, 11, 19)));
@@ -78,9 +86,10 @@ public sealed class BillServiceTests : IAsyncLifetime
         Assert.Equal(new DateOnly(2026, 12, 20), bill.NextDue);
     }
 
-    [Fact]
-    public async Task ABadAmountRecordsNothingAndLeavesTheBillDue()
+    [ProviderTheory]
+    public async Task ABadAmountRecordsNothingAndLeavesTheBillDue(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await AsOwnerAsync(b => b.AddAsync(Rent(day: 20)));
 
         await Assert.ThrowsAsync<ExpenseValidationException>(() => AsOwnerAsync(b => b.MarkPaidAsync(id, 0)));
@@ -89,9 +98,10 @@ public sealed class BillServiceTests : IAsyncLifetime
         Assert.Equal(new DateOnly(2026, 11, 20), Assert.Single(await AsOwnerAsync(b => b.ListAsync())).NextDue);
     }
 
-    [Fact]
-    public async Task AnUnpaidBillBecomesOverdueWhenTheDayPasses()
+    [ProviderTheory]
+    public async Task AnUnpaidBillBecomesOverdueWhenTheDayPasses(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await AsOwnerAsync(b => b.AddAsync(Rent(day: 20)));
         app.Time.Advance(TimeSpan.FromDays(7));
 
@@ -102,9 +112,10 @@ public sealed class BillServiceTests : IAsyncLifetime
         Assert.True(Assert.Single(month).Overdue);
     }
 
-    [Fact]
-    public async Task AutoCreateRecordsEveryDueOccurrenceOnceAndASecondRunNothing()
+    [ProviderTheory]
+    public async Task AutoCreateRecordsEveryDueOccurrenceOnceAndASecondRunNothing(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await AsOwnerAsync(b => b.AddAsync(Rent(day: 16, autoCreate: true) with { Name = "Gym", Kind = BillScheduleKind.Weekly, Start = new DateOnly(2026, 11, 16) }));
         await AsOwnerAsync(b => b.AddAsync(Rent(day: 20)));
         app.Time.Advance(TimeSpan.FromDays(15));
@@ -118,9 +129,10 @@ public sealed class BillServiceTests : IAsyncLifetime
             (await BillTransactionsAsync()).Select(t => t.Date));
     }
 
-    [Fact]
-    public async Task TheSameOccurrenceCannotBePaidTwiceFromTwoCircuits()
+    [ProviderTheory]
+    public async Task TheSameOccurrenceCannotBePaidTwiceFromTwoCircuits(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await AsOwnerAsync(b => b.AddAsync(Rent(day: 20)));
         await using var one = home.Scope();
         await using var two = home.Scope();
@@ -134,9 +146,10 @@ public sealed class BillServiceTests : IAsyncLifetime
         Assert.Single(await BillTransactionsAsync());
     }
 
-    [Fact]
-    public async Task InvalidBillsAreRefusedByFieldAndNothingIsSaved()
+    [ProviderTheory]
+    public async Task InvalidBillsAreRefusedByFieldAndNothingIsSaved(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var error = await Assert.ThrowsAsync<ExpenseValidationException>(() =>
             AsOwnerAsync(b => b.AddAsync(Rent() with { Name = " ", AmountMinor = -1, DayOfMonth = 40, CategoryId = 999_999 })));
 
@@ -147,9 +160,10 @@ public sealed class BillServiceTests : IAsyncLifetime
         Assert.Empty(await AsOwnerAsync(b => b.ListAsync(includeArchived: true)));
     }
 
-    [Fact]
-    public async Task EditingTheScheduleMovesTheNextDueAndArchivingHidesTheBill()
+    [ProviderTheory]
+    public async Task EditingTheScheduleMovesTheNextDueAndArchivingHidesTheBill(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await AsOwnerAsync(b => b.AddAsync(Rent(day: 20)));
 
         await AsOwnerAsync(async b => { await b.EditAsync(id, Rent(day: 31) with { AmountMinor = 950_00 }); return 0; });
@@ -162,9 +176,10 @@ public sealed class BillServiceTests : IAsyncLifetime
         Assert.True(Assert.Single(await AsOwnerAsync(b => b.ListAsync(includeArchived: true))).Archived);
     }
 
-    [Fact]
-    public async Task AViewerReadsBillsButCannotChangeOrPayThem()
+    [ProviderTheory]
+    public async Task AViewerReadsBillsButCannotChangeOrPayThem(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var viewer = await home.AddMemberAsync("Vic", MemberRole.Viewer);
         var id = await AsOwnerAsync(b => b.AddAsync(Rent()));
 
@@ -177,9 +192,10 @@ public sealed class BillServiceTests : IAsyncLifetime
         Assert.Empty(await BillTransactionsAsync());
     }
 
-    [Fact]
-    public async Task AMemberManagesBillsAndAChildSeesOnlyTheirOwnPersonalBills()
+    [ProviderTheory]
+    public async Task AMemberManagesBillsAndAChildSeesOnlyTheirOwnPersonalBills(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var member = await home.AddMemberAsync("Ben");
         var kid = await home.AddMemberAsync("Kim", MemberRole.Child);
         await AsAsync(MemberRole.Member, member, b => b.AddAsync(Rent()));
@@ -193,9 +209,10 @@ public sealed class BillServiceTests : IAsyncLifetime
         await Assert.ThrowsAsync<HouseholdAccessException>(() => AsAsync(MemberRole.Child, kid, b => b.MarkPaidAsync(childBills[0].Id)));
     }
 
-    [Fact]
-    public async Task AnotherHouseholdNeitherSeesNorPaysNorAutoCreatesTheseBills()
+    [ProviderTheory]
+    public async Task AnotherHouseholdNeitherSeesNorPaysNorAutoCreatesTheseBills(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await AsOwnerAsync(b => b.AddAsync(Rent(day: 16, autoCreate: true)));
         var other = await TestHousehold.CreateAsync(app, "zoe@example.com");
         app.Time.Advance(TimeSpan.FromDays(2));
@@ -209,9 +226,10 @@ public sealed class BillServiceTests : IAsyncLifetime
         Assert.Empty(await BillTransactionsAsync());
     }
 
-    [Fact]
-    public async Task RecurringExpensesAreOfferedUntilTheyBecomeABill()
+    [ProviderTheory]
+    public async Task RecurringExpensesAreOfferedUntilTheyBecomeABill(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         foreach (var month in new[] { 8, 9, 10, 11 })
         {
             await home.AddExpenseAsync(home.Expense(45_00, "Utilities", new DateOnly(2026, month, 5), "Telco Mobile"));

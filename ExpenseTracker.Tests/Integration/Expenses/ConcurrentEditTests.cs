@@ -3,21 +3,29 @@ using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Expenses;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Expenses;
 
 public sealed class ConcurrentEditTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private TestHousehold home = null!;
 
-    public async Task InitializeAsync() => home = await TestHousehold.CreateAsync(app, "ana@example.com");
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Fact]
-    public async Task WhenTwoPeopleEditTheSameExpenseTheFirstSaveWinsAndTheSecondIsToldOfTheConflict()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
+        home = await TestHousehold.CreateAsync(app, "ana@example.com");
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
+
+    [ProviderTheory]
+    public async Task WhenTwoPeopleEditTheSameExpenseTheFirstSaveWinsAndTheSecondIsToldOfTheConflict(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
         var sam = await home.AddMemberAsync("Sam");
         var id = await home.AddExpenseAsync(home.Expense(1_000, payee: "Bakery"));
 
@@ -42,9 +50,10 @@ public sealed class ConcurrentEditTests : IAsyncLifetime
         Assert.Equal(("Sam's bakery", 3L), ((await ana.GetAsync(id)).Payee!, (await ana.GetAsync(id)).Version));
     }
 
-    [Fact]
-    public async Task TheVersionTokenStopsASaveThatRacedPastTheCheck()
+    [ProviderTheory]
+    public async Task TheVersionTokenStopsASaveThatRacedPastTheCheck(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await home.AddExpenseAsync(home.Expense(1_000));
         await using var scope = home.Scope();
         var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>();

@@ -5,18 +5,31 @@ using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Expenses;
 
-/// <summary>One household with a small, varied history, shared by the read-only filter tests.</summary>
+/// <summary>One household with a small, varied history, shared by the read-only filter tests (a SQLite class fixture).</summary>
 public sealed class FilterHousehold : IAsyncLifetime
 {
     private readonly TestApp app;
 
     public FilterHousehold()
-        : this(DatabaseProvider.Sqlite)
+        : this(new TestApp())
     {
     }
 
     /// <summary>The same household on another engine (the search tests keep one per engine).</summary>
-    internal FilterHousehold(DatabaseProvider provider) => app = new TestApp(provider);
+    internal FilterHousehold(DatabaseProvider provider)
+        : this(new TestApp(provider))
+    {
+    }
+
+    private FilterHousehold(TestApp app) => this.app = app;
+
+    /// <summary>The same household seeded in <paramref name="app"/>, which the caller disposes.</summary>
+    public static async Task<FilterHousehold> SeedAsync(TestApp app)
+    {
+        var household = new FilterHousehold(app);
+        await household.InitializeAsync();
+        return household;
+    }
 
     public TestHousehold Home { get; private set; } = null!;
     public long Visa { get; private set; }
@@ -71,16 +84,30 @@ public sealed class FilterHousehold : IAsyncLifetime
     public async Task DisposeAsync() => await app.DisposeAsync();
 }
 
+/// <summary>The <see cref="FilterHousehold"/> on each provider, for provider theories.</summary>
+public sealed class FilterHouseholds : ProviderFixture<FilterHousehold>
+{
+    protected override Task<FilterHousehold> SeedAsync(TestApp app) => FilterHousehold.SeedAsync(app);
+}
+
 /// <summary>
 /// Each filter of the expense list must pick exactly the expected rows, and the spending total must count
 /// Expense − Refund (never income or transfers). These tests only read, so they share one household.
 /// </summary>
-public sealed class ExpenseFilterTests(FilterHousehold data) : IClassFixture<FilterHousehold>
+public sealed class ExpenseFilterTests(FilterHouseholds households) : IClassFixture<FilterHouseholds>
 {
-    private readonly TestHousehold home = data.Home;
-    private readonly long visa = data.Visa;
-    private readonly long sam = data.Sam;
-    private readonly Dictionary<string, long> ids = data.Ids;
+    private FilterHousehold data = null!;
+    private TestHousehold home = null!;
+    private long visa;
+    private long sam;
+    private Dictionary<string, long> ids = null!;
+
+    /// <summary>Picks the shared household on <paramref name="provider"/>; each test starts with it.</summary>
+    private async Task OnAsync(DatabaseProvider provider)
+    {
+        data = await households.ForAsync(provider);
+        (home, visa, sam, ids) = (data.Home, data.Visa, data.Sam, data.Ids);
+    }
 
     private async Task<(string[] Names, long Spending, int Count)> ListAsync(ExpenseFilter filter)
     {
@@ -89,26 +116,29 @@ public sealed class ExpenseFilterTests(FilterHousehold data) : IClassFixture<Fil
         return (names, page.SpendingMinor, page.TotalCount);
     }
 
-    [Fact]
-    public async Task WithoutFiltersSpendingIsExpensesMinusRefundsAndIgnoresIncomeAndTransfers()
+    [ProviderTheory]
+    public async Task WithoutFiltersSpendingIsExpensesMinusRefundsAndIgnoresIncomeAndTransfers(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var (names, spending, count) = await ListAsync(new ExpenseFilter());
         Assert.Equal(7, count);
         Assert.Equal(7, names.Length);
         Assert.Equal(1_000 + 5_000 - 800 + 6_000 + 1_500, spending);
     }
 
-    [Fact]
-    public async Task ADateRangeKeepsOnlyExpensesOnOrBetweenItsDays()
+    [ProviderTheory]
+    public async Task ADateRangeKeepsOnlyExpensesOnOrBetweenItsDays(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var (names, spending, _) = await ListAsync(new ExpenseFilter { From = new DateOnly(2026, 10, 1), To = new DateOnly(2026, 10, 31) });
         Assert.Equal(["cafe", "dinner", "refund", "salary", "transfer"], names);
         Assert.Equal(1_000 + 5_000 - 800, spending);
     }
 
-    [Fact]
-    public async Task ACategoryFilterTotalsOnlyTheMatchingLinesOfASplit()
+    [ProviderTheory]
+    public async Task ACategoryFilterTotalsOnlyTheMatchingLinesOfASplit(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var (names, spending, _) = await ListAsync(new ExpenseFilter { CategoryIds = [home.Categories["Groceries"]] });
         Assert.Equal(["cafe", "refund", "split"], names);
         Assert.Equal(1_000 - 800 + 4_000, spending);
@@ -118,42 +148,47 @@ public sealed class ExpenseFilterTests(FilterHousehold data) : IClassFixture<Fil
         Assert.Equal(2_000, shoppingSpending);
     }
 
-    [Fact]
-    public async Task SeveralCategoriesTogetherCountEachMatchingLineOnce()
+    [ProviderTheory]
+    public async Task SeveralCategoriesTogetherCountEachMatchingLineOnce(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var (names, spending, _) = await ListAsync(new ExpenseFilter { CategoryIds = [home.Categories["Groceries"], home.Categories["Shopping"]] });
         Assert.Equal(["cafe", "refund", "split"], names);
         Assert.Equal(1_000 - 800 + 6_000, spending);
     }
 
-    [Fact]
-    public async Task ATagFilterKeepsTheTaggedExpenses()
+    [ProviderTheory]
+    public async Task ATagFilterKeepsTheTaggedExpenses(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var (names, spending, _) = await ListAsync(new ExpenseFilter { TagIds = [await TagIdAsync("weekly")] });
         Assert.Equal(["cafe"], names);
         Assert.Equal(1_000, spending);
     }
 
-    [Fact]
-    public async Task AMemberFilterKeepsWhatThatMemberPaid()
+    [ProviderTheory]
+    public async Task AMemberFilterKeepsWhatThatMemberPaid(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var (names, _, _) = await ListAsync(new ExpenseFilter { MemberIds = [sam] });
         Assert.Equal(["dinner"], names);
         var (owner, _, _) = await ListAsync(new ExpenseFilter { MemberIds = [home.OwnerMemberId] });
         Assert.Equal(6, owner.Length);
     }
 
-    [Fact]
-    public async Task AnAccountFilterIncludesTransfersIntoThatAccount()
+    [ProviderTheory]
+    public async Task AnAccountFilterIncludesTransfersIntoThatAccount(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var (names, spending, _) = await ListAsync(new ExpenseFilter { AccountIds = [visa] });
         Assert.Equal(["dinner", "split", "transfer"], names);
         Assert.Equal(5_000 + 6_000, spending);
     }
 
-    [Fact]
-    public async Task AKindFilterShowsOnlyThatKind()
+    [ProviderTheory]
+    public async Task AKindFilterShowsOnlyThatKind(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var (refunds, refundTotal, _) = await ListAsync(new ExpenseFilter { Kinds = [TransactionKind.Refund] });
         Assert.Equal(["refund"], refunds);
         Assert.Equal(-800, refundTotal);
@@ -163,37 +198,41 @@ public sealed class ExpenseFilterTests(FilterHousehold data) : IClassFixture<Fil
         Assert.Equal(0, incomeSpending);
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("cafe zurich", "cafe")]
     [InlineData("CAFÉ", "cafe")]
     [InlineData("zür", "cafe")]
     [InlineData("creme brulee", "dinner")]
     [InlineData("BIRTHDAY", "dinner")]
     [InlineData("supersave", "split")]
-    public async Task TextSearchFindsPayeesAndNotesIgnoringAccentsAndCase(string text, string expected)
+    public async Task TextSearchFindsPayeesAndNotesIgnoringAccentsAndCase(DatabaseProvider provider, string text, string expected)
     {
+        await OnAsync(provider);
         var (names, _, _) = await ListAsync(new ExpenseFilter { Text = text });
         Assert.Equal([expected], names);
     }
 
-    [Fact]
-    public async Task TextThatMatchesNothingShowsNothing()
+    [ProviderTheory]
+    public async Task TextThatMatchesNothingShowsNothing(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var (names, spending, count) = await ListAsync(new ExpenseFilter { Text = "no such shop" });
         Assert.Empty(names);
         Assert.Equal((0L, 0), (spending, count));
     }
 
-    [Fact]
-    public async Task AnAmountRangeIncludesItsBounds()
+    [ProviderTheory]
+    public async Task AnAmountRangeIncludesItsBounds(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var (names, _, _) = await ListAsync(new ExpenseFilter { MinAmountMinor = 1_000, MaxAmountMinor = 5_000 });
         Assert.Equal(["bus", "cafe", "dinner"], names);
     }
 
-    [Fact]
-    public async Task FiltersCombine()
+    [ProviderTheory]
+    public async Task FiltersCombine(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var (names, spending, _) = await ListAsync(new ExpenseFilter
         {
             From = new DateOnly(2026, 10, 1),
@@ -206,9 +245,10 @@ public sealed class ExpenseFilterTests(FilterHousehold data) : IClassFixture<Fil
         Assert.Equal(6_000, spending);
     }
 
-    [Fact]
-    public async Task TheListIsNewestFirstAndPagesWithoutOverlap()
+    [ProviderTheory]
+    public async Task TheListIsNewestFirstAndPagesWithoutOverlap(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var first = await home.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 3)));
         var second = await home.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 3, 3)));
         var third = await home.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 6, 3)));
@@ -221,26 +261,29 @@ public sealed class ExpenseFilterTests(FilterHousehold data) : IClassFixture<Fil
         Assert.Equal(new DateOnly(2026, 11, 2), first.Items[0].Date);
     }
 
-    [Fact]
-    public async Task SortingByAmountAscendingPutsTheSmallestFirst()
+    [ProviderTheory]
+    public async Task SortingByAmountAscendingPutsTheSmallestFirst(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var page = await home.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50, ExpenseSort.Amount, Descending: false)));
         Assert.Equal(800, page.Items[0].AmountMinor);
         Assert.Equal(300_000, page.Items[^1].AmountMinor);
     }
 
-    [Fact]
-    public async Task ATransferShowsBothAccountsInTheList()
+    [ProviderTheory]
+    public async Task ATransferShowsBothAccountsInTheList(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var page = await home.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter { Kinds = [TransactionKind.Transfer] }, 0, 50)));
         var row = Assert.Single(page.Items);
         Assert.Equal(("Checking", "Visa"), (row.Account, row.ToAccount!));
         Assert.Empty(row.Categories);
     }
 
-    [Fact]
-    public async Task AListRowShowsItsSplitCategoriesLargestFirstAndItsTags()
+    [ProviderTheory]
+    public async Task AListRowShowsItsSplitCategoriesLargestFirstAndItsTags(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var page = await home.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50)));
 
         var split = page.Items.Single(i => i.Id == ids["split"]);

@@ -2,21 +2,29 @@ using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Expenses;
 using Microsoft.Extensions.DependencyInjection;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Expenses;
 
 public sealed class ExpenseRoundTripTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private TestHousehold home = null!;
 
-    public async Task InitializeAsync() => home = await TestHousehold.CreateAsync(app, "ana@example.com");
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Fact]
-    public async Task EverythingEnteredOnAnExpenseComesBackWhenItIsOpenedAgain()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
+        home = await TestHousehold.CreateAsync(app, "ana@example.com");
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
+
+    [ProviderTheory]
+    public async Task EverythingEnteredOnAnExpenseComesBackWhenItIsOpenedAgain(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
         var sam = await home.AddMemberAsync("Sam");
         var input = new ExpenseInput
         {
@@ -47,9 +55,10 @@ public sealed class ExpenseRoundTripTests : IAsyncLifetime
         Assert.Equal((TransactionKind.Expense, 8_750L, new DateOnly(2026, 11, 7), home.CashAccountId), (saved.Kind, saved.AmountMinor, saved.Date, saved.AccountId));
     }
 
-    [Fact]
-    public async Task AnEditIsSavedWithANewVersionAndShowsInTheList()
+    [ProviderTheory]
+    public async Task AnEditIsSavedWithANewVersionAndShowsInTheList(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await home.AddExpenseAsync(home.Expense(1_250, payee: "Bakery") with { Tags = ["weekly"] });
         var opened = await home.AsOwnerAsync(s => s.GetAsync(id));
 
@@ -70,9 +79,10 @@ public sealed class ExpenseRoundTripTests : IAsyncLifetime
         Assert.Equal("Groceries", Assert.Single(row.Categories).Name);
     }
 
-    [Fact]
-    public async Task TwoExpensesAtTheSamePayeeShareOnePayeeWhateverTheAccentsAndCase()
+    [ProviderTheory]
+    public async Task TwoExpensesAtTheSamePayeeShareOnePayeeWhateverTheAccentsAndCase(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await home.AddExpenseAsync(home.Expense(100, payee: "Café Olé"));
         await home.AddExpenseAsync(home.Expense(200, payee: "CAFE OLE"));
 
@@ -82,9 +92,10 @@ public sealed class ExpenseRoundTripTests : IAsyncLifetime
         Assert.Equal("Café Olé", payee.Name);
     }
 
-    [Fact]
-    public async Task DuplicatingAnExpenseCopiesItToTheChosenDay()
+    [ProviderTheory]
+    public async Task DuplicatingAnExpenseCopiesItToTheChosenDay(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await home.AddExpenseAsync(home.Expense(1_250, payee: "Bakery") with { Tags = ["weekly"], Notes = "Bread" });
         var copyId = await home.AsOwnerAsync(s => s.DuplicateAsync(id, new DateOnly(2026, 11, 15)));
 
@@ -95,9 +106,10 @@ public sealed class ExpenseRoundTripTests : IAsyncLifetime
         Assert.Equal(new DateOnly(2026, 11, 3), (await home.AsOwnerAsync(s => s.GetAsync(id))).Date);
     }
 
-    [Fact]
-    public async Task AnInvalidExpenseIsRefusedWithFieldMessagesAndNothingIsSaved()
+    [ProviderTheory]
+    public async Task AnInvalidExpenseIsRefusedWithFieldMessagesAndNothingIsSaved(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var error = await Assert.ThrowsAsync<ExpenseValidationException>(() =>
             home.AddExpenseAsync(home.Expense(1_000) with { Lines = [new LineInput(home.Categories["Groceries"], 900)] }));
 
@@ -105,9 +117,10 @@ public sealed class ExpenseRoundTripTests : IAsyncLifetime
         Assert.Equal(0, (await home.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50)))).TotalCount);
     }
 
-    [Fact]
-    public async Task LookupsListTheHouseholdsCategoriesAccountsMembersAndTags()
+    [ProviderTheory]
+    public async Task LookupsListTheHouseholdsCategoriesAccountsMembersAndTags(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await home.AddAccountAsync("Visa", AccountKind.CreditCard);
         await home.AddMemberAsync("Sam");
         await home.AddExpenseAsync(home.Expense(100) with { Tags = ["weekly"] });

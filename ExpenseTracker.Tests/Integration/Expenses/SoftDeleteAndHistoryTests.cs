@@ -4,23 +4,31 @@ using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Expenses;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Expenses;
 
 public sealed class SoftDeleteAndHistoryTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private TestHousehold home = null!;
 
-    public async Task InitializeAsync() => home = await TestHousehold.CreateAsync(app, "ana@example.com");
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        app = new TestApp(provider);
+        home = await TestHousehold.CreateAsync(app, "ana@example.com");
+    }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private Task<ExpensePage> ListAllAsync() => home.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50)));
 
-    [Fact]
-    public async Task ADeletedExpenseDisappearsFromTheListTotalAndDetails()
+    [ProviderTheory]
+    public async Task ADeletedExpenseDisappearsFromTheListTotalAndDetails(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var keep = await home.AddExpenseAsync(home.Expense(1_000));
         var gone = await home.AddExpenseAsync(home.Expense(2_500, payee: "Oops"));
 
@@ -33,9 +41,10 @@ public sealed class SoftDeleteAndHistoryTests : IAsyncLifetime
         await Assert.ThrowsAsync<NotFoundException>(() => home.AsOwnerAsync(s => s.UpdateAsync(gone, 1, home.Expense(3_000))));
     }
 
-    [Fact]
-    public async Task UndoBringsADeletedExpenseBackUnchanged()
+    [ProviderTheory]
+    public async Task UndoBringsADeletedExpenseBackUnchanged(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await home.AddExpenseAsync(home.Expense(2_500, payee: "Bakery") with { Tags = ["weekly"], Notes = "Cake" });
         await home.AsOwnerAsync(async s => { await s.DeleteAsync(id); return 0; });
 
@@ -48,16 +57,18 @@ public sealed class SoftDeleteAndHistoryTests : IAsyncLifetime
         Assert.Equal(2_500, (await ListAllAsync()).SpendingMinor);
     }
 
-    [Fact]
-    public async Task RestoringAnExpenseThatIsNotDeletedIsNotFound()
+    [ProviderTheory]
+    public async Task RestoringAnExpenseThatIsNotDeletedIsNotFound(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await home.AddExpenseAsync(home.Expense(1_000));
         await Assert.ThrowsAsync<NotFoundException>(() => home.AsOwnerAsync(async s => { await s.RestoreAsync(id); return 0; }));
     }
 
-    [Fact]
-    public async Task CreatingEditingDeletingAndRestoringEachLeaveAChangeLogEntryWithBeforeAndAfter()
+    [ProviderTheory]
+    public async Task CreatingEditingDeletingAndRestoringEachLeaveAChangeLogEntryWithBeforeAndAfter(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await home.AddExpenseAsync(home.Expense(1_250, payee: "Bakery"));
         await home.AsOwnerAsync(s => s.UpdateAsync(id, 1, home.Expense(2_000, payee: "Bakery")));
         await home.AsOwnerAsync(async s => { await s.DeleteAsync(id); return 0; });

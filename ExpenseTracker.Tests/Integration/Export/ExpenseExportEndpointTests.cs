@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Export;
 
@@ -22,12 +23,13 @@ namespace ExpenseTracker.Tests.Integration.Export;
 /// </summary>
 public sealed class ExpenseExportEndpointTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private Family family = null!;
     private long shoppingId;
 
-    public async Task InitializeAsync()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         family = await Family.CreateAsync(app);
         await using (var scope = family.As("Ana"))
         {
@@ -42,7 +44,9 @@ public sealed class ExpenseExportEndpointTests : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private async Task<long> CreateAsync(string author, ExpenseInput input)
     {
@@ -103,9 +107,10 @@ public sealed class ExpenseExportEndpointTests : IAsyncLifetime
         return (bytes, rows);
     }
 
-    [Fact]
-    public async Task TheCsvHasABomAHeaderAndOneSignedRowPerExpenseNewestFirst()
+    [ProviderTheory]
+    public async Task TheCsvHasABomAHeaderAndOneSignedRowPerExpenseNewestFirst(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await SeedAsync();
         var client = await SignInAsync("Ana");
 
@@ -127,9 +132,10 @@ public sealed class ExpenseExportEndpointTests : IAsyncLifetime
         Assert.Equal("ana-example-com-s-household-expenses-2026-11-15.csv", disposition?.FileNameStar ?? disposition?.FileName);
     }
 
-    [Fact]
-    public async Task TheExportFollowsTheListsQueryStringAndAgreesWithTheList()
+    [ProviderTheory]
+    public async Task TheExportFollowsTheListsQueryStringAndAgreesWithTheList(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await SeedAsync();
         var client = await SignInAsync("Ana");
         var query = new ExpenseQuery { Range = ExpenseQuery.ThisMonth, Categories = [shoppingId] };
@@ -151,15 +157,16 @@ public sealed class ExpenseExportEndpointTests : IAsyncLifetime
         Assert.Equal("?range=this-month&cat=" + shoppingId.ToString(CultureInfo.InvariantCulture), ExportApi.QueryStringFor(query));
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("=HYPERLINK(\"http://evil\")")]
     [InlineData("+1+2")]
     [InlineData("-2+3")]
     [InlineData("@SUM(A1)")]
     [InlineData("\tcmd")]
     [InlineData("\rcmd")]
-    public async Task TextThatASpreadsheetWouldRunIsNeutralisedWhileAmountsStayNumbers(string hostile)
+    public async Task TextThatASpreadsheetWouldRunIsNeutralisedWhileAmountsStayNumbers(DatabaseProvider provider, string hostile)
     {
+        await StartAsync(provider);
         // Written straight to the row: the editor trims notes, an import or the API may not.
         var id = await CreateAsync("Ana", Expense(7_00, "Shop", new DateOnly(2026, 11, 1)));
         await using (var scope = family.As("Ana"))
@@ -179,9 +186,10 @@ public sealed class ExpenseExportEndpointTests : IAsyncLifetime
         Assert.Contains("\"'" + hostile[0], text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task TheXlsxHasTypedDatesAndAmountsAFrozenHeaderAndTheCurrencyFormat()
+    [ProviderTheory]
+    public async Task TheXlsxHasTypedDatesAndAmountsAFrozenHeaderAndTheCurrencyFormat(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await SeedAsync();
         await CreateAsync("Ana", Expense(1_00, "=1+2", new DateOnly(2026, 9, 1)));
         var client = await SignInAsync("Ana");
@@ -218,18 +226,20 @@ public sealed class ExpenseExportEndpointTests : IAsyncLifetime
         Assert.Contains("yyyy-mm-dd", styles, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AChildExportsOnlyTheirOwnExpensesAndNoPrivateLine()
+    [ProviderTheory]
+    public async Task AChildExportsOnlyTheirOwnExpensesAndNoPrivateLine(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await SeedAsync();
         var (_, rows) = await CsvAsync(await SignInAsync("Kim"));
 
         Assert.Equal(["Kiosk"], rows.Skip(1).Select(r => r[1]));
     }
 
-    [Fact]
-    public async Task OthersSeeAPrivateExpenseOnlyAsThePrivateLineAndItsAuthorSeesItInFull()
+    [ProviderTheory]
+    public async Task OthersSeeAPrivateExpenseOnlyAsThePrivateLineAndItsAuthorSeesItInFull(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await SeedAsync();
 
         var (_, viewer) = await CsvAsync(await SignInAsync("Vic"));
@@ -241,9 +251,10 @@ public sealed class ExpenseExportEndpointTests : IAsyncLifetime
         Assert.DoesNotContain(author, r => r[9] == ExpenseExport.PrivateKind);
     }
 
-    [Fact]
-    public async Task AnotherHouseholdsExpensesNeverAppear()
+    [ProviderTheory]
+    public async Task AnotherHouseholdsExpensesNeverAppear(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await SeedAsync();
         var other = await TestHousehold.CreateAsync(app, "zoe@example.com");
         await other.AddExpenseAsync(other.Expense(99_99, payee: "Zoe's own shop"));
@@ -257,11 +268,12 @@ public sealed class ExpenseExportEndpointTests : IAsyncLifetime
         Assert.DoesNotContain(ana, r => r[1] == "Zoe's own shop");
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("/export/expenses.csv")]
     [InlineData("/export/expenses.xlsx")]
-    public async Task AnAnonymousCallerGetsNoExport(string url)
+    public async Task AnAnonymousCallerGetsNoExport(DatabaseProvider provider, string url)
     {
+        await StartAsync(provider);
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var response = await client.GetAsync(new Uri(url, UriKind.Relative));
         Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);

@@ -6,6 +6,7 @@ using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Forecast;
 using Microsoft.Extensions.DependencyInjection;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Forecast;
 
@@ -16,12 +17,18 @@ namespace ExpenseTracker.Tests.Integration.Forecast;
 /// </summary>
 public sealed class ForecastVisibilityTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private Family family = null!;
 
-    public async Task InitializeAsync() => family = await Family.CreateAsync(app);
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        app = new TestApp(provider);
+        family = await Family.CreateAsync(app);
+    }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private async Task AddAsync(string author, long amount, DateOnly date, string payee = "Market", bool isPrivate = false)
     {
@@ -44,9 +51,10 @@ public sealed class ForecastVisibilityTests : IAsyncLifetime
         return await read(family.Service<ForecastService>(scope));
     }
 
-    [Fact]
-    public async Task AChildsProjectionAndForecastCoverOnlyTheirOwnSpendingAndBills()
+    [ProviderTheory]
+    public async Task AChildsProjectionAndForecastCoverOnlyTheirOwnSpendingAndBills(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await AddAsync("Ana", 100_00, new DateOnly(2026, 11, 3));
         await AddAsync("Ana", 50_00, new DateOnly(2026, 10, 10));
         await AddAsync("Kim", 7_00, new DateOnly(2026, 11, 4));
@@ -78,9 +86,10 @@ public sealed class ForecastVisibilityTests : IAsyncLifetime
         Assert.All(anasForecast.Months.Skip(1), m => Assert.Equal(80_00, m.BillsMinor));
     }
 
-    [Fact]
-    public async Task AnAdultsProjectionCountsWhatTheBudgetPageCounts()
+    [ProviderTheory]
+    public async Task AnAdultsProjectionCountsWhatTheBudgetPageCounts(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await AddAsync("Ana", 100_00, new DateOnly(2026, 11, 3));
         await AddAsync("Ben", 40_00, new DateOnly(2026, 11, 5), isPrivate: true);
 
@@ -93,9 +102,10 @@ public sealed class ForecastVisibilityTests : IAsyncLifetime
         Assert.Equal(140_00, projection.Total.SpentMinor);
     }
 
-    [Fact]
-    public async Task APrivateSubscriptionsPriceRiseIsMentionedOnlyToItsAuthor()
+    [ProviderTheory]
+    public async Task APrivateSubscriptionsPriceRiseIsMentionedOnlyToItsAuthor(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         for (var month = 6; month <= 10; month++)
         {
             var date = new DateOnly(2026, month, 8);

@@ -3,17 +3,24 @@ using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Households;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Households;
 
 public sealed class ActivityTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private Family family = null!;
 
-    public async Task InitializeAsync() => family = await Family.CreateAsync(app);
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        app = new TestApp(provider);
+        family = await Family.CreateAsync(app);
+    }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private async Task<ActivityPage> FeedAsync(string who, int take = 50)
     {
@@ -31,9 +38,10 @@ public sealed class ActivityTests : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
-    [Fact]
-    public async Task TheFeedSaysWhoAddedAndChangedWhatNewestFirstWithBeforeAndAfter()
+    [ProviderTheory]
+    public async Task TheFeedSaysWhoAddedAndChangedWhatNewestFirstWithBeforeAndAfter(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var expense = await family.AddAsync("Ben", 1250);
         await ChangeAmountAsync("Ben", expense, 1500);
 
@@ -47,9 +55,10 @@ public sealed class ActivityTests : IAsyncLifetime
         Assert.Contains(feed.Items, e => e.Summary == "ana made Olga an owner");
     }
 
-    [Fact]
-    public async Task OthersSeeThatAPrivateExpenseChangedButNoDetails()
+    [ProviderTheory]
+    public async Task OthersSeeThatAPrivateExpenseChangedButNoDetails(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var secret = await family.AddAsync("Ben", 4200, isPrivate: true);
         await ChangeAmountAsync("Ben", secret, 4300);
 
@@ -61,9 +70,10 @@ public sealed class ActivityTests : IAsyncLifetime
         Assert.Equal("Ben changed an expense of EUR 43.00", (await FeedAsync("Ben")).Items[0].Summary);
     }
 
-    [Fact]
-    public async Task AChildSeesOnlyEntriesAboutTheirOwnTransactions()
+    [ProviderTheory]
+    public async Task AChildSeesOnlyEntriesAboutTheirOwnTransactions(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await family.AddAsync("Ana", 1000);
         await family.AddAsync("Kim", 300);
 
@@ -73,16 +83,18 @@ public sealed class ActivityTests : IAsyncLifetime
         Assert.Equal("Kim added an expense of EUR 3.00", entry.Summary);
     }
 
-    [Fact]
-    public async Task OnlyOwnersSeeInvitationsInTheFeed()
+    [ProviderTheory]
+    public async Task OnlyOwnersSeeInvitationsInTheFeed(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         Assert.Contains((await FeedAsync("Ana")).Items, e => e.Summary == "ana invited ben@example.com as a member");
         Assert.DoesNotContain((await FeedAsync("Ben")).Items, e => e.Entity == nameof(Invitation));
     }
 
-    [Fact]
-    public async Task TheFeedIsPaged()
+    [ProviderTheory]
+    public async Task TheFeedIsPaged(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         for (var i = 0; i < 5; i++)
         {
             await family.AddAsync("Ana", 100 + i);

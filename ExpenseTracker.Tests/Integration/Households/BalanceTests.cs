@@ -3,17 +3,24 @@ using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Households;
 using Microsoft.Extensions.DependencyInjection;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Households;
 
 public sealed class BalanceTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private Family family = null!;
 
-    public async Task InitializeAsync() => family = await Family.CreateAsync(app);
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        app = new TestApp(provider);
+        family = await Family.CreateAsync(app);
+    }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private async Task<BalanceSheet> BalancesAsync(string who = "Ana")
     {
@@ -30,9 +37,10 @@ public sealed class BalanceTests : IAsyncLifetime
 
     private static long Net(BalanceSheet sheet, long memberId) => sheet.Members.Single(m => m.MemberId == memberId).NetMinor;
 
-    [Fact]
-    public async Task WhenAnaPaysTenEurosSplitThreeWaysBenAndKimEachOweHerTheirShare()
+    [ProviderTheory]
+    public async Task WhenAnaPaysTenEurosSplitThreeWaysBenAndKimEachOweHerTheirShare(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var dinner = await family.AddAsync("Ana", 1000);
         await ShareEquallyAsync(dinner, "Ana", "Ben", "Kim");
 
@@ -50,9 +58,10 @@ public sealed class BalanceTests : IAsyncLifetime
         Assert.Equal(334, shares.Shares.Single(s => s.MemberId == family.Id("Ana")).AmountMinor);
     }
 
-    [Fact]
-    public async Task SettlingUpClearsThePairsBalanceAndIsListedButNeverCountsAsSpending()
+    [ProviderTheory]
+    public async Task SettlingUpClearsThePairsBalanceAndIsListedButNeverCountsAsSpending(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var groceries = await family.AddAsync("Ben", 5000);
         await ShareEquallyAsync(groceries, "Ana", "Ben");
 
@@ -75,18 +84,20 @@ public sealed class BalanceTests : IAsyncLifetime
         Assert.Equal(2500, spending.Single(s => s.MemberId == family.Id("Ana")).SpendingMinor);
     }
 
-    [Fact]
-    public async Task SettlingUpWhenNothingIsOwedExplainsWhy()
+    [ProviderTheory]
+    public async Task SettlingUpWhenNothingIsOwedExplainsWhy(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using var scope = family.As("Ben");
         var refusal = await Assert.ThrowsAsync<HouseholdValidationException>(() =>
             scope.ServiceProvider.GetRequiredService<BalanceService>().SettleUpAsync(family.Id("Ben"), family.Id("Ana")));
         Assert.Equal("Ben does not owe ana anything.", refusal.Message);
     }
 
-    [Fact]
-    public async Task ARefundSharedLikeTheExpenseCancelsItsDebt()
+    [ProviderTheory]
+    public async Task ARefundSharedLikeTheExpenseCancelsItsDebt(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var purchase = await family.AddAsync("Ana", 2000);
         var refund = await family.AddAsync("Ana", 2000, kind: TransactionKind.Refund);
         await ShareEquallyAsync(purchase, "Ana", "Ben");
@@ -95,9 +106,10 @@ public sealed class BalanceTests : IAsyncLifetime
         Assert.True((await BalancesAsync()).IsSettled);
     }
 
-    [Fact]
-    public async Task SpendingPerMemberCountsSharesOfSharedExpensesAndThePayerOtherwise()
+    [ProviderTheory]
+    public async Task SpendingPerMemberCountsSharesOfSharedExpensesAndThePayerOtherwise(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var shared = await family.AddAsync("Ana", 900);
         await ShareEquallyAsync(shared, "Ana", "Ben", "Olga");
         await family.AddAsync("Ben", 250);
@@ -111,9 +123,10 @@ public sealed class BalanceTests : IAsyncLifetime
         Assert.Equal(new Dictionary<long, long> { [family.Id("Ana")] = 300, [family.Id("Olga")] = 300, [family.Id("Ben")] = 550 }, totals);
     }
 
-    [Fact]
-    public async Task ASplitThatDoesNotAddUpIsRefusedAndLeavesTheExpenseUnshared()
+    [ProviderTheory]
+    public async Task ASplitThatDoesNotAddUpIsRefusedAndLeavesTheExpenseUnshared(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var dinner = await family.AddAsync("Ana", 1000);
         await using var scope = family.As("Ben");
         var service = scope.ServiceProvider.GetRequiredService<BalanceService>();
@@ -125,9 +138,10 @@ public sealed class BalanceTests : IAsyncLifetime
         Assert.False((await service.GetSharesAsync(dinner)).IsShared);
     }
 
-    [Fact]
-    public async Task SharingAnOutdatedVersionIsAConflict()
+    [ProviderTheory]
+    public async Task SharingAnOutdatedVersionIsAConflict(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var dinner = await family.AddAsync("Ana", 1000);
         await using var scope = family.As("Ben");
         var service = scope.ServiceProvider.GetRequiredService<BalanceService>();

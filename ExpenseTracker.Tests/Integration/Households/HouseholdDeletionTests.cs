@@ -4,20 +4,22 @@ using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Households;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Households;
 
 public sealed class HouseholdDeletionTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
-    [Fact]
-    public async Task DeletingAHouseholdWithImportsRulesAndProfilesRemovesAllItsRowsAndKeepsTheOtherHouseholds()
+    [ProviderTheory]
+    public async Task DeletingAHouseholdWithImportsRulesAndProfilesRemovesAllItsRowsAndKeepsTheOtherHouseholds(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         var doomed = await BackupHousehold.CreateAsync(app, "ana@example.com");
         var kept = await BackupHousehold.CreateAsync(app, "ben@example.com");
         var keptBefore = await CountsAsync(kept.Id);

@@ -10,19 +10,22 @@ namespace ExpenseTracker.Tests.Integration.Households;
 /// <summary>Ana's household (A) and Ben's (B) share one database; neither may see or change the other's data.</summary>
 public sealed class HouseholdIsolationTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private TestHousehold ana = null!;
     private TestHousehold ben = null!;
     private long anasExpense;
 
-    public async Task InitializeAsync()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         ana = await TestHousehold.CreateAsync(app, "ana@example.com");
         ben = await TestHousehold.CreateAsync(app, "ben@example.com");
         anasExpense = await ana.AddExpenseAsync(ana.Expense(4_200, payee: "Ana's bakery") with { Notes = "private" });
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     public static TheoryData<string> ServiceMethods => ["Get", "Update", "Delete", "Restore", "Duplicate"];
 
@@ -36,10 +39,13 @@ public sealed class HouseholdIsolationTests : IAsyncLifetime
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 
-    [Theory]
+    [ProviderTheory]
+#pragma warning disable xUnit1037 // [ProviderTheory] gives the provider, the rows give the rest
     [MemberData(nameof(ServiceMethods))]
-    public async Task AnotherHouseholdsExpenseIsNotFoundForEveryMethodThatTakesAnId(string method)
+#pragma warning restore xUnit1037
+    public async Task AnotherHouseholdsExpenseIsNotFoundForEveryMethodThatTakesAnId(DatabaseProvider provider, string method)
     {
+        await StartAsync(provider);
         await using var scope = ben.Scope();
         var service = scope.ServiceProvider.GetRequiredService<ExpenseService>();
 
@@ -50,9 +56,10 @@ public sealed class HouseholdIsolationTests : IAsyncLifetime
         Assert.Equal(0, (await ben.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50)))).TotalCount);
     }
 
-    [Fact]
-    public async Task AnotherHouseholdsDeletedExpenseCannotBeRestored()
+    [ProviderTheory]
+    public async Task AnotherHouseholdsDeletedExpenseCannotBeRestored(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await ana.AsOwnerAsync(async s => { await s.DeleteAsync(anasExpense); return 0; });
 
         await using var scope = ben.Scope();
@@ -61,9 +68,10 @@ public sealed class HouseholdIsolationTests : IAsyncLifetime
         await Assert.ThrowsAsync<NotFoundException>(() => ana.AsOwnerAsync(s => s.GetAsync(anasExpense)));
     }
 
-    [Fact]
-    public async Task AnotherHouseholdsExpensesNeverAppearInTheListOrTotalsEvenWhenSearchedFor()
+    [ProviderTheory]
+    public async Task AnotherHouseholdsExpensesNeverAppearInTheListOrTotalsEvenWhenSearchedFor(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await ben.AddExpenseAsync(ben.Expense(100, payee: "Ben's kiosk"));
 
         var page = await ben.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter { Text = "bakery" }, 0, 50)));
@@ -75,27 +83,31 @@ public sealed class HouseholdIsolationTests : IAsyncLifetime
         Assert.DoesNotContain(lookups.Categories, c => ana.Categories.Values.Contains(c.Id));
     }
 
-    [Fact]
-    public async Task AnExpenseCannotUseAnotherHouseholdsAccount()
+    [ProviderTheory]
+    public async Task AnExpenseCannotUseAnotherHouseholdsAccount(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await AssertRefusedAsync(ben.Expense(500) with { AccountId = ana.CashAccountId }, nameof(ExpenseInput.AccountId));
     }
 
-    [Fact]
-    public async Task AnExpenseCannotUseAnotherHouseholdsCategory()
+    [ProviderTheory]
+    public async Task AnExpenseCannotUseAnotherHouseholdsCategory(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await AssertRefusedAsync(ben.Expense(500) with { Lines = [new LineInput(ana.Categories["Groceries"], 500)] }, nameof(ExpenseInput.Lines));
     }
 
-    [Fact]
-    public async Task AnExpenseCannotBePaidByAnotherHouseholdsMember()
+    [ProviderTheory]
+    public async Task AnExpenseCannotBePaidByAnotherHouseholdsMember(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await AssertRefusedAsync(ben.Expense(500) with { PaidByMemberId = ana.OwnerMemberId }, nameof(ExpenseInput.PaidByMemberId));
     }
 
-    [Fact]
-    public async Task ATransferCannotGoIntoAnotherHouseholdsAccount()
+    [ProviderTheory]
+    public async Task ATransferCannotGoIntoAnotherHouseholdsAccount(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await AssertRefusedAsync(new ExpenseInput
         {
             Kind = TransactionKind.Transfer,
@@ -106,9 +118,10 @@ public sealed class HouseholdIsolationTests : IAsyncLifetime
         }, nameof(ExpenseInput.AccountId));
     }
 
-    [Fact]
-    public async Task AnEditCannotMoveAnExpenseOntoAnotherHouseholdsAccount()
+    [ProviderTheory]
+    public async Task AnEditCannotMoveAnExpenseOntoAnotherHouseholdsAccount(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var bens = await ben.AddExpenseAsync(ben.Expense(500));
         await using var scope = ben.Scope();
         var service = scope.ServiceProvider.GetRequiredService<ExpenseService>();
@@ -126,9 +139,10 @@ public sealed class HouseholdIsolationTests : IAsyncLifetime
         Assert.Equal(before, await CountAllRowsAsync());
     }
 
-    [Fact]
-    public async Task WritingAnotherHouseholdsRowThroughTheDbContextIsRefused()
+    [ProviderTheory]
+    public async Task WritingAnotherHouseholdsRowThroughTheDbContextIsRefused(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using var scope = ben.Scope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var foreign = await db.Transactions.IgnoreQueryFilters().SingleAsync(t => t.Id == anasExpense);
@@ -139,9 +153,10 @@ public sealed class HouseholdIsolationTests : IAsyncLifetime
         Assert.Equal("private", (await ana.AsOwnerAsync(s => s.GetAsync(anasExpense))).Notes);
     }
 
-    [Fact]
-    public async Task AddingARowForAnotherHouseholdThroughTheDbContextIsRefused()
+    [ProviderTheory]
+    public async Task AddingARowForAnotherHouseholdThroughTheDbContextIsRefused(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using var scope = ben.Scope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         db.Categories.Add(new Category { HouseholdId = ana.Id, Name = "Planted", Color = "#000000", Icon = "Category" });
@@ -151,9 +166,10 @@ public sealed class HouseholdIsolationTests : IAsyncLifetime
         Assert.Equal(12, (await ana.AsOwnerAsync(s => s.GetLookupsAsync())).Categories.Count);
     }
 
-    [Fact]
-    public async Task DeletingOrMovingAnotherHouseholdsRowThroughTheDbContextIsRefused()
+    [ProviderTheory]
+    public async Task DeletingOrMovingAnotherHouseholdsRowThroughTheDbContextIsRefused(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using (var scope = ben.Scope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -173,9 +189,10 @@ public sealed class HouseholdIsolationTests : IAsyncLifetime
         Assert.Contains((await ana.AsOwnerAsync(s => s.GetLookupsAsync())).Accounts, a => a.Id == ana.CashAccountId);
     }
 
-    [Fact]
-    public async Task WithNoCurrentHouseholdNothingIsListedAndNothingCanBeWritten()
+    [ProviderTheory]
+    public async Task WithNoCurrentHouseholdNothingIsListedAndNothingCanBeWritten(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using var scope = app.Services.CreateAsyncScope();
         var householdScope = scope.ServiceProvider.GetRequiredService<HouseholdScope>();
         householdScope.Set(ana.Id, ana.OwnerMemberId, ana.OwnerUserId, MemberRole.Owner);
@@ -199,9 +216,10 @@ public sealed class HouseholdIsolationTests : IAsyncLifetime
         Assert.Equal(1, (await ana.AsOwnerAsync(s => s.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 50)))).TotalCount);
     }
 
-    [Fact]
-    public async Task AViewerCanReadButNotWrite()
+    [ProviderTheory]
+    public async Task AViewerCanReadButNotWrite(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var viewer = await ana.AddMemberAsync("Grandpa", MemberRole.Viewer);
         await using var scope = ana.Scope(MemberRole.Viewer, viewer);
         var service = scope.ServiceProvider.GetRequiredService<ExpenseService>();

@@ -7,22 +7,26 @@ using ExpenseTracker.Web.Features.Households;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Households;
 
 public sealed class InvitationTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private AccountForms forms = null!;
     private Family family = null!;
 
-    public async Task InitializeAsync()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         forms = new AccountForms(app);
         family = await Family.CreateAsync(app);
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private async Task<InvitationCreated> InviteAsync(string email = "nora@example.com", MemberRole role = MemberRole.Member)
     {
@@ -44,9 +48,10 @@ public sealed class InvitationTests : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<InvitationService>().AcceptAsync(Family.TokenOf(link), userId);
     }
 
-    [Fact]
-    public async Task WithoutSmtpTheOwnerGetsACopyableLinkThatExpiresInSevenDays()
+    [ProviderTheory]
+    public async Task WithoutSmtpTheOwnerGetsACopyableLinkThatExpiresInSevenDays(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var invitation = await InviteAsync();
 
         Assert.False(invitation.EmailDelivered);
@@ -57,9 +62,10 @@ public sealed class InvitationTests : IAsyncLifetime
         Assert.Contains("invites you", mail);
     }
 
-    [Fact]
-    public async Task TheDatabaseHoldsOnlyAHashOfTheInvitationToken()
+    [ProviderTheory]
+    public async Task TheDatabaseHoldsOnlyAHashOfTheInvitationToken(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var invitation = await InviteAsync();
         var token = Family.TokenOf(invitation.Link);
 
@@ -75,9 +81,10 @@ public sealed class InvitationTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task AnInvitationLinkWorksOnlyOnce()
+    [ProviderTheory]
+    public async Task AnInvitationLinkWorksOnlyOnce(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var invitation = await InviteAsync();
         var joined = await AcceptAsync(invitation.Link, await NewUserAsync("nora@example.com"));
         Assert.Equal((family.HouseholdId, MemberRole.Member), (joined.HouseholdId, joined.Role));
@@ -91,9 +98,10 @@ public sealed class InvitationTests : IAsyncLifetime
         Assert.DoesNotContain(members, m => m.Email == "mallory@example.com");
     }
 
-    [Fact]
-    public async Task AnInvitationExpiresAfterSevenDays()
+    [ProviderTheory]
+    public async Task AnInvitationExpiresAfterSevenDays(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var invitation = await InviteAsync();
         app.Time.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
 
@@ -104,9 +112,10 @@ public sealed class InvitationTests : IAsyncLifetime
         Assert.Contains("expired", refusal.Message);
     }
 
-    [Fact]
-    public async Task AWithdrawnInvitationNoLongerWorksAndLeavesThePendingList()
+    [ProviderTheory]
+    public async Task AWithdrawnInvitationNoLongerWorksAndLeavesThePendingList(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var invitation = await InviteAsync();
         await using (var scope = family.As("Ana"))
         {
@@ -120,9 +129,10 @@ public sealed class InvitationTests : IAsyncLifetime
         Assert.Equal(InvitationStatus.Revoked, refusal.Status);
     }
 
-    [Fact]
-    public async Task InvitingSomeoneAgainReplacesTheEarlierLink()
+    [ProviderTheory]
+    public async Task InvitingSomeoneAgainReplacesTheEarlierLink(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var first = await InviteAsync();
         var second = await InviteAsync();
 
@@ -131,9 +141,10 @@ public sealed class InvitationTests : IAsyncLifetime
         await AcceptAsync(second.Link, await NewUserAsync("nora2@example.com"));
     }
 
-    [Fact]
-    public async Task OwnersCannotBeInvitedAndNeitherCanCurrentMembers()
+    [ProviderTheory]
+    public async Task OwnersCannotBeInvitedAndNeitherCanCurrentMembers(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using var scope = family.As("Ana");
         var service = scope.ServiceProvider.GetRequiredService<InvitationService>();
 
@@ -143,9 +154,10 @@ public sealed class InvitationTests : IAsyncLifetime
         await Assert.ThrowsAsync<HouseholdValidationException>(() => service.InviteAsync("not an address", MemberRole.Member, Family.BaseUri));
     }
 
-    [Fact]
-    public async Task WhileRegistrationIsOffANewcomerRegistersFromTheLinkAndJoinsTheInvitingHousehold()
+    [ProviderTheory]
+    public async Task WhileRegistrationIsOffANewcomerRegistersFromTheLinkAndJoinsTheInvitingHousehold(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var invitation = await InviteAsync("nora@example.com", MemberRole.Viewer);
         var token = Family.TokenOf(invitation.Link);
         // The family's owner is not the administrator; make one so registration is past its first run and closed.
@@ -179,9 +191,10 @@ public sealed class InvitationTests : IAsyncLifetime
         Assert.Contains("already been used", await forms.GetTextAsync("/Identity/Account/Register?invite=" + token));
     }
 
-    [Fact]
-    public async Task ABrokenInvitationLinkSaysSoAndOffersNoForm()
+    [ProviderTheory]
+    public async Task ABrokenInvitationLinkSaysSoAndOffersNoForm(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await AccountForms.CreateAdministratorAsync(app, "admin@example.com");
 
         var response = await forms.Client.GetAsync("/Identity/Account/Register?invite=not-a-real-token");
@@ -193,9 +206,10 @@ public sealed class InvitationTests : IAsyncLifetime
         Assert.Contains("This invitation link is not valid", await forms.GetTextAsync("/invite/not-a-real-token"));
     }
 
-    [Fact]
-    public async Task SomeoneWithAnAccountSignsInAndJoinsWithOneClickAndTheHouseholdBecomesTheirCurrentOne()
+    [ProviderTheory]
+    public async Task SomeoneWithAnAccountSignsInAndJoinsWithOneClickAndTheHouseholdBecomesTheirCurrentOne(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var (zoe, ownHousehold, _) = await app.CreateUserWithHouseholdAsync("zoe@example.com", password: AccountForms.Password);
         var invitation = await InviteAsync("zoe.work@example.com", MemberRole.Member);
         var token = Family.TokenOf(invitation.Link);

@@ -11,18 +11,25 @@ namespace ExpenseTracker.Tests.Integration.Households;
 
 public sealed class MembershipTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private Family family = null!;
 
-    public async Task InitializeAsync() => family = await Family.CreateAsync(app);
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        app = new TestApp(provider);
+        family = await Family.CreateAsync(app);
+    }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private static MembershipService Members(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<MembershipService>();
 
-    [Fact]
-    public async Task TheMemberListShowsRolesColoursAndFormerMembersAndOnlyOwnersSeeEmails()
+    [ProviderTheory]
+    public async Task TheMemberListShowsRolesColoursAndFormerMembersAndOnlyOwnersSeeEmails(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using (var owner = family.As("Ana"))
         {
             await Members(owner).RemoveMemberAsync(family.Id("Max"));
@@ -40,9 +47,10 @@ public sealed class MembershipTests : IAsyncLifetime
         Assert.All(await Members(viewer).ListMembersAsync(), m => Assert.Null(m.Email));
     }
 
-    [Fact]
-    public async Task ARemovedMemberLosesAccessAtOnceEvenInAnOpenSession()
+    [ProviderTheory]
+    public async Task ARemovedMemberLosesAccessAtOnceEvenInAnOpenSession(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using var maxSession = family.As("Max");
         Assert.NotEmpty(await Members(maxSession).ListMembersAsync());
 
@@ -60,9 +68,10 @@ public sealed class MembershipTests : IAsyncLifetime
         Assert.NotNull(member.LeftAt);
     }
 
-    [Fact]
-    public async Task ADemotedMemberIsRefusedWritesAtOnce()
+    [ProviderTheory]
+    public async Task ADemotedMemberIsRefusedWritesAtOnce(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using var benSession = family.As("Ben");
         await using (var owner = family.As("Ana"))
         {
@@ -73,9 +82,10 @@ public sealed class MembershipTests : IAsyncLifetime
             benSession.ServiceProvider.GetRequiredService<BalanceService>().SettleUpAsync(family.Id("Ben"), family.Id("Ana"), 100));
     }
 
-    [Fact]
-    public async Task TheLastOwnerCannotLeaveOrStepDownUntilOwnershipIsTransferred()
+    [ProviderTheory]
+    public async Task TheLastOwnerCannotLeaveOrStepDownUntilOwnershipIsTransferred(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using (var olga = family.As("Olga"))
         {
             await Members(olga).LeaveAsync();
@@ -97,9 +107,10 @@ public sealed class MembershipTests : IAsyncLifetime
         await Members(formerOwner).LeaveAsync();
     }
 
-    [Fact]
-    public async Task APersonInTwoHouseholdsSwitchesTheCurrentOne()
+    [ProviderTheory]
+    public async Task APersonInTwoHouseholdsSwitchesTheCurrentOne(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var (user, own, ownMember) = await app.CreateUserWithHouseholdAsync("zoe@example.com");
         string link;
         await using (var owner = family.As("Ana"))
@@ -124,9 +135,10 @@ public sealed class MembershipTests : IAsyncLifetime
         Assert.Equal(own.Id, zoe.ServiceProvider.GetRequiredService<HouseholdScope>().HouseholdId);
     }
 
-    [Fact]
-    public async Task DeletingTheHouseholdNeedsItsExactNameAndABackupCanBeMadeFirst()
+    [ProviderTheory]
+    public async Task DeletingTheHouseholdNeedsItsExactNameAndABackupCanBeMadeFirst(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await family.AddAsync("Ben", 1234);
         await using var owner = family.As("Ana");
         var ownerDb = owner.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -146,9 +158,10 @@ public sealed class MembershipTests : IAsyncLifetime
         Assert.False(await context.Budgets.IgnoreQueryFilters().AnyAsync(b => b.HouseholdId == family.HouseholdId));
     }
 
-    [Fact]
-    public async Task SomeoneWhoJoinedByInvitationCanDeleteTheirAccountAndStaysOnHistoryAsAFormerMember()
+    [ProviderTheory]
+    public async Task SomeoneWhoJoinedByInvitationCanDeleteTheirAccountAndStaysOnHistoryAsAFormerMember(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await family.AddAsync("Ben", 999);
         await using var scope = app.Services.CreateAsyncScope();
         var user = await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByIdAsync(family.People["Ben"].UserId);

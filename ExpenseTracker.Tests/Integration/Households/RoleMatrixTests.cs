@@ -7,13 +7,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Households;
 
-public sealed class RoleMatrixFixture : IAsyncLifetime
+/// <summary>One app per provider; each case makes its own family in it.</summary>
+public sealed class RoleMatrixFixture : ProviderFixture<TestApp>
 {
-    public TestApp App { get; } = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await App.DisposeAsync();
+    protected override Task<TestApp> SeedAsync(TestApp app) => Task.FromResult(app);
 }
 
 /// <summary>Every role × every household service method, against a fresh family each time.</summary>
@@ -75,11 +72,13 @@ public sealed class RoleMatrixTests(RoleMatrixFixture fixture) : IClassFixture<R
         return data;
     }
 
-    [Theory]
+    [ProviderTheory]
+#pragma warning disable xUnit1037 // [ProviderTheory] gives the provider, the rows give the rest
     [MemberData(nameof(Cases))]
-    public async Task EachRoleIsAllowedOrRefusedByTheServerAsTheRoleMatrixSays(string operation, MemberRole role)
+#pragma warning restore xUnit1037
+    public async Task EachRoleIsAllowedOrRefusedByTheServerAsTheRoleMatrixSays(DatabaseProvider provider, string operation, MemberRole role)
     {
-        var family = await Family.CreateAsync(fixture.App, prefix: Guid.NewGuid().ToString("N")[..8] + ".");
+        var family = await Family.CreateAsync(await fixture.ForAsync(provider), prefix: Guid.NewGuid().ToString("N")[..8] + ".");
         var expected = Operations[operation].Allowed.Split(' ').Contains(role.ToString());
         await using var scope = family.As(Family.NameFor(role));
 

@@ -9,12 +9,18 @@ namespace ExpenseTracker.Tests.Integration.Households;
 
 public sealed class VisibilityTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private Family family = null!;
 
-    public async Task InitializeAsync() => family = await Family.CreateAsync(app);
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        app = new TestApp(provider);
+        family = await Family.CreateAsync(app);
+    }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private async Task<List<long>> VisibleIdsAsync(string who)
     {
@@ -23,9 +29,10 @@ public sealed class VisibilityTests : IAsyncLifetime
         return await db.Transactions.VisibleTo(scope.ServiceProvider.GetRequiredService<HouseholdScope>()).Select(t => t.Id).OrderBy(id => id).ToListAsync();
     }
 
-    [Fact]
-    public async Task APrivateExpenseIsVisibleInDetailOnlyToItsAuthor()
+    [ProviderTheory]
+    public async Task APrivateExpenseIsVisibleInDetailOnlyToItsAuthor(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var shared = await family.AddAsync("Ana", 1000);
         var secret = await family.AddAsync("Ben", 4200, isPrivate: true);
 
@@ -34,9 +41,10 @@ public sealed class VisibilityTests : IAsyncLifetime
         Assert.Equal([shared], await VisibleIdsAsync("Vic"));
     }
 
-    [Fact]
-    public async Task OthersSeePrivateExpensesAsOneLineSoListAndChartTotalsAgreeToTheCent()
+    [ProviderTheory]
+    public async Task OthersSeePrivateExpensesAsOneLineSoListAndChartTotalsAgreeToTheCent(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await family.AddAsync("Ana", 1001);
         await family.AddAsync("Ben", 4200, isPrivate: true);
         await family.AddAsync("Ben", 99, isPrivate: true);
@@ -56,9 +64,10 @@ public sealed class VisibilityTests : IAsyncLifetime
         Assert.Equal(4249, byCategory.SpendingMinor);
     }
 
-    [Fact]
-    public async Task AChildSeesOnlyWhatTheyPaidOrLoggedAndNoPrivateLine()
+    [ProviderTheory]
+    public async Task AChildSeesOnlyWhatTheyPaidOrLoggedAndNoPrivateLine(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await family.AddAsync("Ana", 1000);
         var pocketMoney = await family.AddAsync("Kim", 300);
         var boughtForKim = await family.AddAsync("Ana", 2000, paidBy: "Kim");
@@ -70,9 +79,10 @@ public sealed class VisibilityTests : IAsyncLifetime
         Assert.True((await db.Transactions.SummarizeHiddenPrivateAsync(scope.ServiceProvider.GetRequiredService<HouseholdScope>())).IsEmpty);
     }
 
-    [Fact]
-    public async Task WithoutAMemberInTheScopePrivateExpensesStayHidden()
+    [ProviderTheory]
+    public async Task WithoutAMemberInTheScopePrivateExpensesStayHidden(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var open = await family.AddAsync("Ana", 1000);
         await family.AddAsync("Ben", 4200, isPrivate: true);
 
@@ -81,9 +91,10 @@ public sealed class VisibilityTests : IAsyncLifetime
         Assert.Equal([open], await db.Transactions.VisibleTo(job.ServiceProvider.GetRequiredService<HouseholdScope>()).Select(t => t.Id).ToListAsync());
     }
 
-    [Fact]
-    public async Task MembersMayEditWhatTheySeeChildrenOnlyTheirOwnAndViewersNothing()
+    [ProviderTheory]
+    public async Task MembersMayEditWhatTheySeeChildrenOnlyTheirOwnAndViewersNothing(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var shared = await family.AddAsync("Ana", 1000);
         var kims = await family.AddAsync("Kim", 300);
         var secret = await family.AddAsync("Ben", 4200, isPrivate: true);

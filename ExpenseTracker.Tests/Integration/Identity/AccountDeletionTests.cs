@@ -6,21 +6,23 @@ using ExpenseTracker.Web.Features.Households;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Identity;
 
 public sealed class AccountDeletionTests : IAsyncLifetime
 {
     private const string DeletePage = "/Identity/Account/Manage/DeletePersonalData";
-    private readonly TestApp app = new();
+    private TestApp app = null!;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
 
-    [Fact]
-    public async Task DeletingAnAccountKeepsTheExpensesTheyLoggedAndShowsThemAsAFormerMember()
+    [ProviderTheory]
+    public async Task DeletingAnAccountKeepsTheExpensesTheyLoggedAndShowsThemAsAFormerMember(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         var (_, anasHousehold, _) = await app.CreateUserWithHouseholdAsync("ana@example.com");
         var (ben, bensHousehold, _) = await app.CreateUserWithHouseholdAsync("ben@example.com", password: AccountForms.Password);
         var benInAnas = await AddMemberAsync(anasHousehold.Id, ben.Id, "Ben");
@@ -49,9 +51,10 @@ public sealed class AccountDeletionTests : IAsyncLifetime
         Assert.False(await db.Households.IgnoreQueryFilters().AnyAsync(h => h.Id == bensHousehold.Id), "Ben's own household went with him, as he confirmed.");
     }
 
-    [Fact]
-    public async Task TheOnlyOwnersAccountIsNotDeletedUnlessTheyTypeTheHouseholdsNameExactly()
+    [ProviderTheory]
+    public async Task TheOnlyOwnersAccountIsNotDeletedUnlessTheyTypeTheHouseholdsNameExactly(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         var (ana, household, memberId) = await app.CreateUserWithHouseholdAsync("ana@example.com", password: AccountForms.Password);
         await LogExpenseAsync(household.Id, memberId, 1250, "Café Zürich", tag: "holiday");
         var forms = new AccountForms(app);
@@ -87,9 +90,10 @@ public sealed class AccountDeletionTests : IAsyncLifetime
             + await CountAsync<Category>(household.Id) + await CountAsync<PaymentAccount>(household.Id) + await CountAsync<Member>(household.Id));
     }
 
-    [Fact]
-    public async Task AWrongPasswordDeletesNothing()
+    [ProviderTheory]
+    public async Task AWrongPasswordDeletesNothing(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         var (_, household, _) = await app.CreateUserWithHouseholdAsync("ana@example.com", password: AccountForms.Password);
         var forms = new AccountForms(app);
         await forms.SignInAsync("ana@example.com");
@@ -105,9 +109,10 @@ public sealed class AccountDeletionTests : IAsyncLifetime
         Assert.NotNull(await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync("ana@example.com"));
     }
 
-    [Fact]
-    public async Task DeletingOneHouseholdLeavesEveryOtherHouseholdUntouched()
+    [ProviderTheory]
+    public async Task DeletingOneHouseholdLeavesEveryOtherHouseholdUntouched(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         var (_, doomed, doomedMember) = await app.CreateUserWithHouseholdAsync("ana@example.com");
         var (_, kept, keptMember) = await app.CreateUserWithHouseholdAsync("ben@example.com");
         await LogExpenseAsync(doomed.Id, doomedMember, 500, "Kiosk", tag: "snacks");

@@ -5,25 +5,29 @@ using ExpenseTracker.Web.Features.Settings;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Identity;
 
 public sealed class RegistrationTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private AccountForms forms = null!;
 
-    public Task InitializeAsync()
+    private void Start(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         forms = new AccountForms(app);
-        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    [Fact]
-    public async Task OnAFreshInstanceTheRegisterPageAsksForTheSetupCode()
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
+
+    [ProviderTheory]
+    public async Task OnAFreshInstanceTheRegisterPageAsksForTheSetupCode(DatabaseProvider provider)
     {
+        Start(provider);
         var page = await forms.GetTextAsync("/Identity/Account/Register");
 
         Assert.Contains("Create the administrator account", page);
@@ -31,9 +35,10 @@ public sealed class RegistrationTests : IAsyncLifetime
         Assert.Matches("^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$", forms.ReadSetupCode());
     }
 
-    [Fact]
-    public async Task TheFirstAccountRegisteredWithTheSetupCodeBecomesAConfirmedAdministratorWithItsOwnHousehold()
+    [ProviderTheory]
+    public async Task TheFirstAccountRegisteredWithTheSetupCodeBecomesAConfirmedAdministratorWithItsOwnHousehold(DatabaseProvider provider)
     {
+        Start(provider);
         await forms.Client.GetAsync("/Identity/Account/Register");
         // Typed sloppily: lower case, spaces instead of dashes.
         var code = forms.ReadSetupCode().ToLowerInvariant().Replace('-', ' ');
@@ -57,9 +62,10 @@ public sealed class RegistrationTests : IAsyncLifetime
         Assert.False(File.Exists(forms.SetupCodePath), "The setup code is spent once the administrator exists.");
     }
 
-    [Fact]
-    public async Task AWrongSetupCodeIsRejectedAndCreatesNoAccount()
+    [ProviderTheory]
+    public async Task AWrongSetupCodeIsRejectedAndCreatesNoAccount(DatabaseProvider provider)
     {
+        Start(provider);
         var response = await forms.RegisterAsync("mallory@example.com", "AAAA-AAAA-AAAA");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -69,9 +75,10 @@ public sealed class RegistrationTests : IAsyncLifetime
         Assert.True(File.Exists(forms.SetupCodePath));
     }
 
-    [Fact]
-    public async Task WithoutASetupCodeTheFirstRegistrationIsRefused()
+    [ProviderTheory]
+    public async Task WithoutASetupCodeTheFirstRegistrationIsRefused(DatabaseProvider provider)
     {
+        Start(provider);
         var response = await forms.RegisterAsync("mallory@example.com", setupCode: null);
 
         Assert.Contains("Enter the setup code", await AccountForms.TextOf(response));
@@ -79,9 +86,10 @@ public sealed class RegistrationTests : IAsyncLifetime
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users.CountAsync());
     }
 
-    [Fact]
-    public async Task AfterTheAdministratorExistsRegistrationIsClosedUntilTheAdministratorOpensIt()
+    [ProviderTheory]
+    public async Task AfterTheAdministratorExistsRegistrationIsClosedUntilTheAdministratorOpensIt(DatabaseProvider provider)
     {
+        Start(provider);
         await forms.Client.GetAsync("/Identity/Account/Register");
         await forms.RegisterAsync("admin@example.com", forms.ReadSetupCode());
         var stranger = new AccountForms(app);
@@ -118,9 +126,10 @@ public sealed class RegistrationTests : IAsyncLifetime
         Assert.False(ben.IsAdministrator);
     }
 
-    [Fact]
-    public async Task ACommonPasswordIsRejectedWithAClearMessage()
+    [ProviderTheory]
+    public async Task ACommonPasswordIsRejectedWithAClearMessage(DatabaseProvider provider)
     {
+        Start(provider);
         await forms.Client.GetAsync("/Identity/Account/Register");
 
         var response = await forms.RegisterAsync("ana@example.com", forms.ReadSetupCode(), password: "QwertyUiop");
@@ -130,9 +139,10 @@ public sealed class RegistrationTests : IAsyncLifetime
         Assert.True(File.Exists(forms.SetupCodePath), "A failed attempt does not spend the setup code.");
     }
 
-    [Fact]
-    public async Task APasswordShorterThanTenCharactersIsRejected()
+    [ProviderTheory]
+    public async Task APasswordShorterThanTenCharactersIsRejected(DatabaseProvider provider)
     {
+        Start(provider);
         await forms.Client.GetAsync("/Identity/Account/Register");
 
         var response = await forms.RegisterAsync("ana@example.com", forms.ReadSetupCode(), password: "Tr0ub4dor");
@@ -141,9 +151,10 @@ public sealed class RegistrationTests : IAsyncLifetime
         Assert.Null(await FindUserAsync("ana@example.com"));
     }
 
-    [Fact]
-    public async Task TheRegisterPageSuggestsTheBrowsersLanguageAndItsCurrency()
+    [ProviderTheory]
+    public async Task TheRegisterPageSuggestsTheBrowsersLanguageAndItsCurrency(DatabaseProvider provider)
     {
+        Start(provider);
         forms.Client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("de-DE,de;q=0.9,en;q=0.5");
 
         var page = await forms.GetTextAsync("/Identity/Account/Register");

@@ -1,24 +1,29 @@
 using System.Net;
 using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Identity;
 
 public sealed class SignInTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private AccountForms forms = null!;
 
-    public async Task InitializeAsync()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         forms = new AccountForms(app);
         await app.CreateUserWithHouseholdAsync("ana@example.com", password: AccountForms.Password);
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    [Fact]
-    public async Task APersonSignsInOverPlainHttpAndReachesTheirAccountPages()
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
+
+    [ProviderTheory]
+    public async Task APersonSignsInOverPlainHttpAndReachesTheirAccountPages(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         Assert.Equal(HttpStatusCode.Redirect, (await forms.Client.GetAsync("/Identity/Account/Manage")).StatusCode);
 
         var response = await forms.SignInAsync("ana@example.com");
@@ -30,9 +35,10 @@ public sealed class SignInTests : IAsyncLifetime
         Assert.Contains("ana@example.com", await AccountForms.TextOf(manage));
     }
 
-    [Fact]
-    public async Task AWrongPasswordSaysSoWithoutRevealingWhetherTheAccountExists()
+    [ProviderTheory]
+    public async Task AWrongPasswordSaysSoWithoutRevealingWhetherTheAccountExists(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var wrong = await AccountForms.TextOf(await forms.SignInAsync("ana@example.com", "not my password at all"));
         var unknown = await AccountForms.TextOf(await forms.SignInAsync("nobody@example.com", "not my password at all"));
 
@@ -40,9 +46,10 @@ public sealed class SignInTests : IAsyncLifetime
         Assert.Contains("That email and password do not match an account.", unknown);
     }
 
-    [Fact]
-    public async Task FiveWrongPasswordsLockTheAccountAndThePageSaysWhenToTryAgain()
+    [ProviderTheory]
+    public async Task FiveWrongPasswordsLockTheAccountAndThePageSaysWhenToTryAgain(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         HttpResponseMessage last = null!;
         for (var attempt = 1; attempt <= 5; attempt++)
         {
@@ -60,9 +67,10 @@ public sealed class SignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await forms.Client.GetAsync("/Identity/Account/Manage")).StatusCode);
     }
 
-    [Fact]
-    public async Task SigningOutWithAPostFromTheAppLayoutEndsTheSessionAndReturnsToThePage()
+    [ProviderTheory]
+    public async Task SigningOutWithAPostFromTheAppLayoutEndsTheSessionAndReturnsToThePage(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await forms.SignInAsync("ana@example.com");
 
         // The Blazor layout posts a base-relative returnUrl such as "expenses".
@@ -73,9 +81,10 @@ public sealed class SignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await forms.Client.GetAsync("/Identity/Account/Manage")).StatusCode);
     }
 
-    [Fact]
-    public async Task SignOutNeverRedirectsToAnotherSite()
+    [ProviderTheory]
+    public async Task SignOutNeverRedirectsToAnotherSite(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await forms.SignInAsync("ana@example.com");
 
         var response = await forms.PostAsync("/Identity/Account/Logout", new Dictionary<string, string> { ["returnUrl"] = "https://evil.example/" });
@@ -83,9 +92,10 @@ public sealed class SignInTests : IAsyncLifetime
         Assert.Equal("/", response.Headers.Location?.OriginalString);
     }
 
-    [Fact]
-    public async Task SigningOutWithoutTheAntiforgeryTokenIsRejected()
+    [ProviderTheory]
+    public async Task SigningOutWithoutTheAntiforgeryTokenIsRejected(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await forms.SignInAsync("ana@example.com");
 
         var response = await forms.Client.PostAsync("/Identity/Account/Logout", new FormUrlEncodedContent([new("returnUrl", "/")]));
@@ -94,9 +104,10 @@ public sealed class SignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await forms.Client.GetAsync("/Identity/Account/Manage")).StatusCode);
     }
 
-    [Fact]
-    public async Task TheAccountPagesCarryTheAppsNameAndALinkBack()
+    [ProviderTheory]
+    public async Task TheAccountPagesCarryTheAppsNameAndALinkBack(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var page = await forms.GetTextAsync("/Identity/Account/Login");
 
         Assert.Contains("<html lang=\"en\">", page);
