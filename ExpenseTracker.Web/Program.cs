@@ -21,10 +21,10 @@ using ExpenseTracker.Web.Features.Import.Mapping;
 using ExpenseTracker.Web.Features.Notifications;
 using ExpenseTracker.Web.Features.Notifications.Scheduling;
 using ExpenseTracker.Web.Features.Notifications.Unsubscribe;
+using ExpenseTracker.Web.Features.Operations;
 using ExpenseTracker.Web.Features.PaymentAccounts;
 using ExpenseTracker.Web.Features.Settings;
 using ExpenseTracker.Web.Infrastructure;
-using Microsoft.AspNetCore.HttpOverrides;
 using MudBlazor.Services;
 
 // Reads a statement file and prints it; needs no host, database or data folder.
@@ -68,6 +68,7 @@ builder.AddApi();
 builder.AddAttachments();
 builder.AddAdmin();
 builder.AddRateLimits();
+builder.AddOperations();
 builder.Services.AddMudServices(options =>
 {
     options.SnackbarConfiguration.VisibleStateDuration = 4000;
@@ -115,11 +116,9 @@ if (args.Contains(DemoSeeder.Flag))
     await DemoSeeder.SeedOnceAsync(app.Services, Console.Out);
 }
 
-// Behind a reverse proxy on this box (loopback is trusted by default) cookies and redirects follow its https.
-app.UseForwardedHeaders(new ForwardedHeadersOptions
-{
-    ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
-});
+// Behind a reverse proxy (loopback unless ForwardedHeaders:KnownProxies/KnownNetworks say otherwise) cookies and
+// redirects follow its https, and client addresses are the real ones.
+app.UseTrustedForwardedHeaders();
 
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
@@ -137,6 +136,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
+app.MapHealth();
 app.MapRazorPages();
 app.MapAnalytics();
 app.MapExport();

@@ -75,6 +75,9 @@ public sealed partial class AccessSweepTests : IAsyncLifetime
         ["GET /settings/notifications"] = Page,
         ["GET /Error"] = Public,
         ["GET /not-found"] = Public,
+        // Probes for a proxy or supervisor: anonymous, plain "Healthy", no data.
+        ["GET /health/live"] = Public,
+        ["GET /health/ready"] = Public,
         // An invitation link with an unknown token is gone, for everyone.
         ["GET /invite/{token?}"] = new(410, 410, 410, 410),
 

@@ -25,9 +25,9 @@ public enum HouseholdChangeKind
 public sealed record HouseholdChange(long HouseholdId, HouseholdChangeKind Kind, DateTimeOffset At, DateOnly? From = null, DateOnly? To = null);
 
 /// <summary>
-/// Where writers announce changes. In-process today (<see cref="HouseholdChangeNotifier"/>); a cross-instance backplane
-/// (PostgreSQL LISTEN/NOTIFY) replaces this registration with a publisher that sends NOTIFY, while its listener hands
-/// each received change to <see cref="HouseholdChangeNotifier.DeliverAsync"/> on every instance.
+/// Where writers announce changes. On SQLite the in-process <see cref="HouseholdChangeNotifier"/>; on PostgreSQL
+/// <see cref="PostgresChangeBackplane"/>, which publishes in-process and also sends a NOTIFY, while its listener hands each
+/// change received from another instance to <see cref="HouseholdChangeNotifier.DeliverFromOtherInstanceAsync"/>.
 /// </summary>
 public interface IHouseholdChangePublisher
 {
@@ -95,6 +95,18 @@ public sealed class HouseholdChangeNotifier(ILogger<HouseholdChangeNotifier> log
         return DeliverToSubscribersAsync(change);
     }
 
+    /// <summary>
+    /// Hands a change published on another instance (PostgreSQL backplane) to this one: invalidators and the household's
+    /// subscribers (pages), but not the <see cref="SubscribeAll"/> listeners — background work such as budget alerts already
+    /// ran on the instance that saved the change, so it runs once in the cluster.
+    /// </summary>
+    public Task DeliverFromOtherInstanceAsync(HouseholdChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        Invalidate(change);
+        return DeliverToSubscribersAsync(change, includeAll: false);
+    }
+
     private void Invalidate(HouseholdChange change)
     {
         Action<HouseholdChange>[] hooks;
@@ -109,10 +121,10 @@ public sealed class HouseholdChangeNotifier(ILogger<HouseholdChangeNotifier> log
         }
     }
 
-    private async Task DeliverToSubscribersAsync(HouseholdChange change)
+    private async Task DeliverToSubscribersAsync(HouseholdChange change, bool includeAll = true)
     {
         var targets = new List<Subscription>();
-        foreach (var key in (long[])[change.HouseholdId, AllHouseholds])
+        foreach (var key in includeAll ? (long[])[change.HouseholdId, AllHouseholds] : [change.HouseholdId])
         {
             if (subscribers.TryGetValue(key, out var set))
             {

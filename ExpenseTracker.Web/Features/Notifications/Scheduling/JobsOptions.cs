@@ -23,6 +23,12 @@ public sealed class JobsOptions
     public TimeSpan BankSyncCheckInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
+    /// PostgreSQL only: how often each cluster node records that it is alive. A node silent for this long past its check-in
+    /// is taken for dead and another node recovers its triggers, so failover takes about twice this.
+    /// </summary>
+    public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
     /// The longest window one tick evaluates after downtime. Reminders due longer ago than this are not produced: after a
     /// month offline, "your bill is due in 3 days" from five weeks back helps nobody.
     /// </summary>
