@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using netDumbster.smtp;
+using ExpenseTracker.Tests.Infrastructure;
 using MimeKit;
 using Npgsql;
 
@@ -11,7 +12,8 @@ namespace ExpenseTracker.Tests.ScaleOut;
 /// <summary>
 /// Two app processes, A and B, on two loopback ports against ONE fresh PostgreSQL database (created from ET_POSTGRES, dropped
 /// at the end), with the scheduler on and short intervals, mail to an in-process SMTP server. Nothing starts until a test
-/// calls <see cref="StartAsync"/>: without ET_POSTGRES that skips (or fails under ET_REQUIRE_POSTGRES=1). The first user
+/// calls <see cref="StartAsync"/>: without ET_POSTGRES that skips (or fails under ET_REQUIRE_POSTGRES=1), as
+/// <see cref="PostgresServer.Require"/> says. The database is empty: the app migrates it, as on a real first start. The first user
 /// (an administrator with a household in UTC) and an API token come from the app's own commands, as an operator would
 /// make them; running the first command also migrates the database before the two instances start side by side.
 /// </summary>
@@ -19,8 +21,6 @@ public sealed class ScaleOutCluster : IAsyncLifetime
 {
     public const string Email = "ana@example.com";
     public const string Password = "scale out ledger 42";
-    public const string PostgresVariable = "ET_POSTGRES";
-    public const string RequirePostgresVariable = "ET_REQUIRE_POSTGRES";
 
     /// <summary>How often each scheduler runs the reminder tick and the outbox delivery.</summary>
     public static readonly TimeSpan JobInterval = TimeSpan.FromSeconds(2);
@@ -49,28 +49,11 @@ public sealed class ScaleOutCluster : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    /// <summary>ET_POSTGRES, or a skip with the reason (a failure when ET_REQUIRE_POSTGRES=1).</summary>
-    public static string RequirePostgres()
-    {
-        if (Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } connectionString)
-        {
-            return connectionString;
-        }
-
-        var reason = $"{PostgresVariable} is not set (e.g. Host=127.0.0.1;Port=5432;Username=postgres): the scale-out test needs a PostgreSQL server.";
-        if (Environment.GetEnvironmentVariable(RequirePostgresVariable) == "1")
-        {
-            throw new InvalidOperationException($"{RequirePostgresVariable}=1 but {reason}");
-        }
-
-        Skip.If(true, reason);
-        throw new InvalidOperationException("unreachable");
-    }
-
     /// <summary>Makes sure both A and B are running (starting the whole set-up the first time, or an instance a test stopped).</summary>
     public async Task StartAsync()
     {
-        var server = RequirePostgres();
+        PostgresServer.Require();
+        var server = PostgresServer.ConnectionString!;
         await gate.WaitAsync();
         try
         {
