@@ -20,7 +20,6 @@ public sealed class ClusteredSchedulerTests
         Assert.Equal(NotificationJobsServiceCollectionExtensions.ClusterSchedulerName, schedulerA.SchedulerName);
         Assert.Equal(schedulerA.SchedulerName, schedulerB.SchedulerName);
         Assert.NotEqual(schedulerA.SchedulerInstanceId, schedulerB.SchedulerInstanceId);
-        Assert.True(schedulerA.IsStarted && schedulerB.IsStarted);
 
         // Both nodes checked in to the same table; the jobs are declared once, in the shared store.
         var nodes = new List<string>();
