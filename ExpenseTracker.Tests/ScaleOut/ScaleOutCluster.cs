@@ -104,6 +104,16 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         return new JsonElementResponse(System.Text.Json.JsonDocument.Parse(text).RootElement.Clone());
     }
 
+    /// <summary>GETs <paramref name="path"/> on <paramref name="instance"/> with the token; fails with the answer and the logs unless 200.</summary>
+    public async Task<System.Text.Json.JsonElement> GetAsync(AppProcess instance, string path)
+    {
+        using var client = ApiClient(instance);
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path} on {instance.Name} answered {(int)response.StatusCode}: {text}\n{Output}");
+        return System.Text.Json.JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     /// <summary>The messages the SMTP server received whose subject contains <paramref name="text"/>.</summary>
     public IReadOnlyList<MimeMessage> MailsAbout(string text) =>
         Smtp.ReceivedEmail

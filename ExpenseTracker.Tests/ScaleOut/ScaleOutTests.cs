@@ -137,9 +137,12 @@ public sealed partial class ScaleOutTests(BrowserFixture browser, ScaleOutCluste
     private async Task AddBillDueTomorrowAsync(AppProcess instance, string name)
     {
         var due = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1);
+        var categories = (await cluster.GetAsync(instance, "/api/v1/categories")).GetProperty("items").EnumerateArray();
+        var utilities = categories.First(c => c.GetProperty("name").GetString() == "Utilities").GetProperty("id").GetInt64();
         await cluster.PostAsync(instance, "/api/v1/bills", new
         {
             name,
+            categoryId = utilities,
             amount = 42.50m,
             kind = "weekly",
             interval = 1,
