@@ -114,6 +114,45 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         return System.Text.Json.JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>What the shared store says about the schedule and the outbox, for failure messages.</summary>
+    public async Task<string> DescribeSchedulerAsync()
+    {
+        if (environment is null)
+        {
+            return "";
+        }
+
+        var text = new System.Text.StringBuilder("--- shared database ---\n");
+        await using var connection = new NpgsqlConnection(environment["ConnectionStrings__Postgres"]);
+        await connection.OpenAsync();
+        foreach (var sql in new[]
+        {
+            "SELECT instance_name, last_checkin_time, checkin_interval FROM qrtz_scheduler_state",
+            "SELECT trigger_name, trigger_state, next_fire_time, prev_fire_time FROM qrtz_triggers ORDER BY 1",
+            "SELECT instance_name, trigger_name, state, fired_time FROM qrtz_fired_triggers ORDER BY 2",
+            "SELECT * FROM \"JobCheckpoints\"",
+            "SELECT * FROM \"OutboxMessages\"",
+        })
+        {
+            text.Append(sql).Append('\n');
+            try
+            {
+                await using var command = new NpgsqlCommand(sql, connection);
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    text.Append("  ").AppendJoin(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}={reader.GetValue(i)}")).Append('\n');
+                }
+            }
+            catch (PostgresException e)
+            {
+                text.Append("  ").Append(e.MessageText).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>The messages the SMTP server received whose subject contains <paramref name="text"/>.</summary>
     public IReadOnlyList<MimeMessage> MailsAbout(string text) =>
         Smtp.ReceivedEmail

@@ -89,14 +89,16 @@ public sealed partial class ScaleOutTests(BrowserFixture browser, ScaleOutCluste
         await cluster.StartAsync();
 
         // A first expense, so the dashboard shows its cards rather than the empty household's welcome.
-        await cluster.PostAsync(A, "/api/v1/expenses", new { amount = 10.00m, payee = "Corner shop" });
+        var categories = (await cluster.GetAsync(A, "/api/v1/categories")).GetProperty("items").EnumerateArray();
+        var groceries = categories.First(c => c.GetProperty("name").GetString() == "Groceries").GetProperty("id").GetInt64();
+        await cluster.PostAsync(A, "/api/v1/expenses", new { amount = 10.00m, payee = "Corner shop", categoryId = groceries });
         var page = await browser.NewPageAsync(B.Address);
         await BrowserHelpers.SignInAsync(page, ScaleOutCluster.Email, ScaleOutCluster.Password);
         await Expect(page.Locator("[data-testid=month-spending]")).ToContainTextAsync("10.00");
         var latest = page.Locator("[data-testid=latest-expense-row]").First;
         await Expect(latest).ToContainTextAsync("Corner shop");
 
-        await cluster.PostAsync(A, "/api/v1/expenses", new { amount = 37.25m, payee = "Scale-out bakery" });
+        await cluster.PostAsync(A, "/api/v1/expenses", new { amount = 37.25m, payee = "Scale-out bakery", categoryId = groceries });
 
         var generous = new LocatorAssertionsToContainTextOptions { Timeout = 30_000 };
         try
@@ -161,10 +163,18 @@ public sealed partial class ScaleOutTests(BrowserFixture browser, ScaleOutCluste
             await Task.Delay(200);
         }
 
-        Assert.True(cluster.MailsAbout(subject).Count > 0, $"No reminder about {subject} within {MailWait.TotalSeconds} s.\n{cluster.Output}");
+        if (cluster.MailsAbout(subject).Count == 0)
+        {
+            Assert.Fail($"No reminder about {subject} within {MailWait.TotalSeconds} s.\n{await cluster.DescribeSchedulerAsync()}\n{cluster.Output}");
+        }
+
         await Task.Delay(Settle);
         var mails = cluster.MailsAbout(subject);
-        Assert.True(mails.Count == 1, $"{mails.Count} reminders about {subject}, expected one.\n{cluster.Output}");
+        if (mails.Count != 1)
+        {
+            Assert.Fail($"{mails.Count} reminders about {subject}, expected one.\n{await cluster.DescribeSchedulerAsync()}\n{cluster.Output}");
+        }
+
         return mails[0];
     }
 
