@@ -7,16 +7,26 @@ namespace ExpenseTracker.Web.Infrastructure;
 
 public static class DataServiceCollectionExtensions
 {
-    /// <summary>The data folder, Data Protection keys in it, and the clock.</summary>
+    /// <summary>The data folder, the Data Protection keys (in it on SQLite, in the database on PostgreSQL), and the clock.</summary>
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
     {
         var storage = StorageOptions.FromConfiguration(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(storage);
-        builder.Services.AddSingleton(DatabaseOptions.FromConfiguration(builder.Configuration));
+        var database = DatabaseOptions.FromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton(database);
         builder.Services.TryAddSingletonTimeProvider();
-        builder.Services.AddDataProtection()
-            .SetApplicationName("ExpenseTracker")
-            .PersistKeysToFileSystem(new DirectoryInfo(storage.KeysDirectory));
+        var protection = builder.Services.AddDataProtection().SetApplicationName("ExpenseTracker");
+        if (database.IsPostgres)
+        {
+            // One key ring for every instance (a cookie or token protected by one is read by the others), in the
+            // DataProtectionKeys table: not household-owned, so no query filter applies to the scope-less context that reads it.
+            protection.PersistKeysToDbContext<AppDbContext>();
+        }
+        else
+        {
+            protection.PersistKeysToFileSystem(new DirectoryInfo(storage.KeysDirectory));
+        }
+
         return builder;
     }
 
