@@ -12,8 +12,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ExpenseTracker.Tests.EndToEnd;
 
 /// <summary>The administrator's /admin page in Chromium: users, the registration switch, the SMTP test and the audit log.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class AdminPageTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class AdminPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private readonly SimpleSmtpServer smtp = Configuration.Configure().WithAddress(IPAddress.Loopback).WithRandomPort().Build();
     private TestApp? app;

@@ -11,8 +11,7 @@ namespace ExpenseTracker.Tests.EndToEnd;
 /// A personal access token end to end in Chromium: made in Settings, read off the page, used by a plain HTTP client
 /// against the running app, then revoked in the page, after which the same client gets 401.
 /// </summary>
-[Collection(BrowserCollection.Name)]
-public sealed class ApiTokenFlowTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class ApiTokenFlowTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const string Password = "walnut ledger lantern 42";
     private TestApp? app;

@@ -8,8 +8,7 @@ namespace ExpenseTracker.Tests.EndToEnd;
 /// A household's backup downloaded from /household/backup in Debian's Chromium, then restored through the same page by
 /// someone who has just registered (a new, empty household): their expense list shows the same expenses.
 /// </summary>
-[Collection(BrowserCollection.Name)]
-public sealed class BackupRestoreInBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class BackupRestoreInBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const string OwnerEmail = "ana@example.com";
     private const string OwnerPassword = "correct horse battery staple";

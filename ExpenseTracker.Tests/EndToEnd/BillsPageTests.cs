@@ -10,8 +10,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ExpenseTracker.Tests.EndToEnd;
 
 /// <summary>The bills page in Chromium on a desktop and at 360 px: overdue standing out, calendar, paying, axe.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class BillsPageTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class BillsPageTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const string Email = "bill.payer@example.com";
     private const string Password = "plum orchard ledger 42";

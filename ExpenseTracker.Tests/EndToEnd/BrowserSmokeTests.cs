@@ -4,8 +4,7 @@ using Microsoft.Playwright;
 namespace ExpenseTracker.Tests.EndToEnd;
 
 /// <summary>Proves the browser fixture end to end; the full user flow builds on it.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class BrowserSmokeTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class BrowserSmokeTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private TestApp? app;
 

@@ -6,8 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ExpenseTracker.Tests.EndToEnd;
 
 /// <summary>The Foundation's whole flow as a newcomer clicks through it, in Debian's Chromium.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed partial class ExpenseFlowTests(BrowserFixture browser) : IAsyncLifetime
+public sealed partial class ExpenseFlowTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const string Email = "anna@example.com";
     private const string Password = "plum orchard ledger 42";

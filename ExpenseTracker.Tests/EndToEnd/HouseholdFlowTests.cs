@@ -13,8 +13,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ExpenseTracker.Tests.EndToEnd;
 
 /// <summary>The household flow of two (and more) people, each in their own browser context, in Debian's Chromium.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class HouseholdFlowTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class HouseholdFlowTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     internal const string OwnerEmail = "olivia@example.com";
     internal const string Password = "plum orchard ledger 42";

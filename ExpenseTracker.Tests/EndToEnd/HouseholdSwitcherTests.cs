@@ -13,8 +13,7 @@ namespace ExpenseTracker.Tests.EndToEnd;
 /// Someone in two households switches between them from the app bar; on /household the owner changes a role, hands over
 /// ownership, a member leaves and the last owner cannot. Screenshots of /household and /analytics on a 360 px phone.
 /// </summary>
-[Collection(BrowserCollection.Name)]
-public sealed class HouseholdSwitcherTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class HouseholdSwitcherTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private static readonly LocatorAssertionsToContainTextOptions Live = new() { Timeout = 15_000 };
     private TestApp? app;

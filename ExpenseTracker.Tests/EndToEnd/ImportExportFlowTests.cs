@@ -12,8 +12,7 @@ namespace ExpenseTracker.Tests.EndToEnd;
 /// A bank CSV through the mapping wizard, the preview and the commit, in Debian's Chromium; then the rows in the
 /// expense list, downloaded with its Export Excel and Export CSV buttons and compared with <see cref="ImportedRows"/>.
 /// </summary>
-[Collection(BrowserCollection.Name)]
-public sealed class ImportExportFlowTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class ImportExportFlowTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const string Email = "ida@example.com";
     private const string Password = "plum orchard ledger 42";

@@ -13,8 +13,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ExpenseTracker.Tests.EndToEnd;
 
 /// <summary>Budgets, analytics and the dashboard in Chromium: live updates across members, screenshots, axe, phone widths.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class LiveDashboardTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class LiveDashboardTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const string Password = "plum orchard ledger 42";
     private static readonly LocatorAssertionsToContainTextOptions Generous = new() { Timeout = 15_000 };

@@ -10,8 +10,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ExpenseTracker.Tests.EndToEnd;
 
 /// <summary>The bell, the notifications page and the notification settings in Chromium: live count, following a link, axe, 360 px.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class NotificationCenterTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class NotificationCenterTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const string Email = "bell.ringer@example.com";
     private const string Password = "plum orchard ledger 42";

@@ -17,8 +17,7 @@ namespace ExpenseTracker.Tests.EndToEnd;
 /// bell in Chromium: a bill due tomorrow rings the bell; a budget crossed by one member's new expense shows up live in the
 /// other member's open page.
 /// </summary>
-[Collection(BrowserCollection.Name)]
-public sealed class NotificationFlowTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class NotificationFlowTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const string Password = "quince harbour ledger 17";
     private static readonly LocatorAssertionsToHaveAttributeOptions Generous = new() { Timeout = 90_000 };

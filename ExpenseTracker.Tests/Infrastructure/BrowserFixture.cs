@@ -5,7 +5,8 @@ namespace ExpenseTracker.Tests.Infrastructure;
 /// <summary>
 /// One headless Debian Chromium for all browser tests (no browser download is possible here). Without
 /// /usr/bin/chromium the tests skip with a reason; with ET_REQUIRE_BROWSER=1 (as .ci/run sets) they fail instead.
-/// Browser tests are [SkippableFact]s that start with <see cref="RequireBrowser"/>.
+/// Browser tests are [SkippableFact]s that start with <see cref="RequireBrowser"/>; a browser test class takes it as
+/// <c>IClassFixture&lt;BrowserFixture&gt;</c> (one Chromium process is shared by all of them, each test gets its own context).
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
@@ -16,7 +17,16 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static string ChromiumPath =>
         Environment.GetEnvironmentVariable("ET_CHROMIUM_PATH") is { Length: > 0 } path ? path : DefaultChromiumPath;
 
-    private IPlaywright? playwright;
+    // One Chromium for the whole test run, shared by every fixture instance: each browser test class has its own
+    // fixture (so classes run in parallel, see LongestFirstCollectionOrderer), but launching Chromium per class would
+    // cost a start-up each. The last fixture to finish closes it (a later class simply launches it again).
+    private static readonly SemaphoreSlim SharedGate = new(1, 1);
+    private static IPlaywright? sharedPlaywright;
+    private static IBrowser? sharedBrowser;
+    private static Exception? sharedLaunchError;
+    private static int users;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<IBrowserContext> contexts = new();
     private IBrowser? browser;
     private Exception? launchError;
 
@@ -31,10 +41,30 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
+        await SharedGate.WaitAsync();
         try
         {
-            playwright = await Playwright.CreateAsync();
-            browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            users++;
+            if (sharedBrowser is null && sharedLaunchError is null)
+            {
+                await LaunchAsync();
+            }
+
+            browser = sharedBrowser;
+            launchError = sharedLaunchError;
+        }
+        finally
+        {
+            SharedGate.Release();
+        }
+    }
+
+    private static async Task LaunchAsync()
+    {
+        try
+        {
+            sharedPlaywright = await Playwright.CreateAsync();
+            sharedBrowser = await sharedPlaywright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
                 ExecutablePath = ChromiumPath,
                 Headless = true,
@@ -50,7 +80,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         catch (PlaywrightException error)
         {
             // Chromium is installed but does not start: every browser test fails with this, it never skips.
-            launchError = error;
+            sharedLaunchError = error;
+            sharedPlaywright?.Dispose();
+            sharedPlaywright = null;
         }
     }
 
@@ -91,6 +123,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         context.SetDefaultTimeout(30_000);
         // A fresh app compiles its pages on the first visit: on a busy 2-core machine that alone can take seconds.
         context.SetDefaultNavigationTimeout(60_000);
+        contexts.Enqueue(context);
         var page = await context.NewPageAsync();
         BrowserHelpers.WatchContentSecurityPolicy(page);
         return page;
@@ -98,15 +131,45 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (browser is not null)
+        if (!File.Exists(ChromiumPath))
         {
-            await browser.DisposeAsync();
+            return;
         }
 
-        playwright?.Dispose();
+        // This class's pages would otherwise stay open in the shared browser, retrying their closed app's circuit.
+        while (contexts.TryDequeue(out var context))
+        {
+            await context.CloseAsync();
+        }
+
+        await SharedGate.WaitAsync();
+        try
+        {
+            users--;
+            if (users == 0)
+            {
+                if (sharedBrowser is not null)
+                {
+                    await sharedBrowser.DisposeAsync();
+                }
+
+                sharedPlaywright?.Dispose();
+                sharedBrowser = null;
+                sharedPlaywright = null;
+                sharedLaunchError = null;
+            }
+        }
+        finally
+        {
+            SharedGate.Release();
+        }
     }
 }
 
+/// <summary>
+/// The old shared collection: its classes run one after another. Prefer <c>IClassFixture&lt;BrowserFixture&gt;</c>, which
+/// lets browser test classes run in parallel with each other and with the rest.
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {

@@ -9,8 +9,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ExpenseTracker.Tests.EndToEnd.Attachments;
 
 /// <summary>Attaching a receipt in real Chromium: open an expense, pick a PNG, see its thumbnail, open it, see the paperclip in the list; also on a 360 px phone.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class ReceiptFlowTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class ReceiptFlowTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const string Email = "ana@example.com";
     private const string Password = "correct horse battery staple";

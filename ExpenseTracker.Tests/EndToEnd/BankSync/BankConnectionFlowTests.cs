@@ -6,8 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ExpenseTracker.Tests.EndToEnd.BankSync;
 
 /// <summary>A bank connection end to end in Chromium against the fake SimpleFIN Bridge: connect, map, sync, see the rows.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class BankConnectionFlowTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class BankConnectionFlowTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const string Password = "walnut ledger lantern 42";
     private TestApp? app;

@@ -12,8 +12,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ExpenseTracker.Tests.EndToEnd.Forecast;
 
 /// <summary>The month-end card and the forecast chart over the demo history, in Chromium on a desktop and at 360 px.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class ForecastInBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class ForecastInBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const string Email = "forecast.reader@example.com";
     private const string Password = "copper kettle forecast 7";

@@ -9,8 +9,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ExpenseTracker.Tests.Integration.Rules;
 
 /// <summary>The rules page in Debian's Chromium on a phone and a desktop: readable, no sideways scrolling, accessible.</summary>
-[Collection(BrowserCollection.Name)]
-public sealed class RulesPageInBrowserTests(BrowserFixture browser) : IAsyncLifetime
+public sealed class RulesPageInBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
     private const string Email = "rules@example.com";
     private const string Password = "correct horse battery staple";
