@@ -89,9 +89,9 @@ public sealed class ImportService(
 
             await transaction.CommitAsync(CancellationToken.None);
         }
-        catch (Exception exception) when (exception is SqliteException { SqliteErrorCode: 19 } or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (Exception exception) when (exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintUnique } or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            // SQLITE_CONSTRAINT or unique_violation: another writer added the same rows first (unique import key).
+            // A unique index refused a row: another writer added the same rows first (the import key; payees and tags upsert).
             throw new ImportRefusedException("Another import added some of these rows at the same moment, so nothing was imported. Open the file again to see what is still new.");
         }
 
@@ -155,6 +155,9 @@ public sealed class ImportService(
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>SQLITE_CONSTRAINT_UNIQUE; other constraint failures (a foreign key, a trigger) are not another import's doing.</summary>
+    private const int SqliteConstraintUnique = 2067;
+
     /// <summary>SQLite's page cache for this connection while a batch is written (KiB); the pool keeps the connection, so it is put back.</summary>
     private const int LargeCacheKib = 65_536;
     private const int DefaultCacheKib = 2_000;
@@ -186,7 +189,7 @@ public sealed class ImportService(
     }
 
     /// <summary>The first key of the two-key advisory lock: imports ("IMPT").</summary>
-    private const int ImportLockSpace = 0x494D5054;
+    internal const int ImportLockSpace = 0x494D5054;
 
     private StatementReadResult Read(ImportRequest request)
     {
