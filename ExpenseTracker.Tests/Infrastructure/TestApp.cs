@@ -12,7 +12,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace ExpenseTracker.Tests.Infrastructure;
 
 /// <summary>
-/// The whole app over a real SQLite file in a fresh temporary data folder, with a fake clock.
+/// The whole app over a real SQLite file in a fresh temporary data folder (or a fresh PostgreSQL database, see
+/// <see cref="TestApp(DatabaseProvider, bool)"/>), with a fake clock.
 /// With <c>realPort: true</c>, <see cref="StartServer"/> (or <see cref="StartLive"/>) serves it on a free loopback port
 /// for browsers, and <see cref="WebApplicationFactoryClientOptions.BaseAddress"/> is then that real address.
 /// </summary>
@@ -20,8 +21,38 @@ public sealed class TestApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings = new(StringComparer.Ordinal);
 
+    private readonly string? postgresDatabase;
+
     public TestApp(bool realPort = false)
+        : this(DatabaseProvider.Sqlite, realPort)
     {
+    }
+
+    /// <summary>
+    /// The app on <paramref name="provider"/>. On PostgreSQL it runs on a fresh database of its own (cloned from a migrated
+    /// template, dropped on dispose; see <see cref="PostgresServer"/>) and the test skips or fails when no server is
+    /// configured. The data folder is there on both (keys, attachments, backups).
+    /// </summary>
+    public TestApp(DatabaseProvider provider, bool realPort = false)
+        : this(provider, realPort, postgresConnectionString: null)
+    {
+    }
+
+    private TestApp(DatabaseProvider provider, bool realPort, string? postgresConnectionString)
+    {
+        Provider = provider;
+        if (provider == DatabaseProvider.Postgres)
+        {
+            if (postgresConnectionString is null)
+            {
+                // The constructor is synchronous (tests write `new TestApp(provider)`): off the test's synchronization context.
+                postgresDatabase = Task.Run(() => PostgresServer.CreateDatabaseAsync()).GetAwaiter().GetResult();
+                postgresConnectionString = PostgresServer.ConnectionStringFor(postgresDatabase);
+            }
+
+            PostgresConnectionString = postgresConnectionString;
+        }
+
         DataDirectory = Path.Combine(Path.GetTempPath(), "et-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         if (realPort)
@@ -44,13 +75,24 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>On PostgreSQL, the connection string of this app's own database; null on SQLite.</summary>
+    public string? PostgresConnectionString { get; }
+
+    /// <summary>An app on an existing PostgreSQL database, which it keeps on dispose (the template is built this way).</summary>
+    internal static TestApp OnPostgresDatabase(string connectionString) => new(DatabaseProvider.Postgres, realPort: false, connectionString);
+
     /// <summary>
     /// Starts the app on a free loopback port (Kestrel, not the in-memory test server) and returns it; its
     /// <see cref="LiveAddress"/> is e.g. http://127.0.0.1:34289/. Configure (With, Time) in <paramref name="configure"/>.
     /// </summary>
-    public static TestApp StartLive(Action<TestApp>? configure = null)
+    public static TestApp StartLive(Action<TestApp>? configure = null) => StartLive(DatabaseProvider.Sqlite, configure);
+
+    /// <inheritdoc cref="StartLive(Action{TestApp}?)"/>
+    public static TestApp StartLive(DatabaseProvider provider, Action<TestApp>? configure = null)
     {
-        var app = new TestApp(realPort: true);
+        var app = new TestApp(provider, realPort: true);
         configure?.Invoke(app);
         app.StartServer();
         return app;
@@ -72,6 +114,11 @@ public sealed class TestApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            builder.UseSetting("Database:Provider", nameof(DatabaseProvider.Postgres));
+            builder.UseSetting("ConnectionStrings:Postgres", PostgresConnectionString);
+        }
 
         // No Quartz scheduler unless a test asks for one with With("Jobs:Enabled", "true"): ticks are run by hand.
         builder.UseSetting("Jobs:Enabled", "false");
@@ -119,7 +166,15 @@ public sealed class TestApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (postgresDatabase is not null)
+        {
+            await PostgresServer.DropDatabaseAsync(postgresDatabase);
+        }
+        else if (Provider == DatabaseProvider.Sqlite)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
