@@ -1,12 +1,14 @@
 using System.Linq.Expressions;
 using ExpenseTracker.Web.Infrastructure;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ExpenseTracker.Web.Data;
 
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options, HouseholdScope scope)
-    : IdentityDbContext<AppUser>(options)
+    : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
 {
     public const string HouseholdFilter = "Household";
     public const string SoftDeleteFilter = "SoftDelete";
@@ -49,10 +51,26 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
     public DbSet<BankAccountLink> BankAccountLinks => Set<BankAccountLink>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
 
+    /// <summary>Data Protection's key ring when on PostgreSQL, so every app instance reads and writes the same keys.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        base.ConfigureConventions(configurationBuilder);
+        if (Database.IsNpgsql())
+        {
+            // Stored times are UTC. PostgreSQL keeps them as timestamptz, which Npgsql only writes from DateTimes of kind
+            // Utc: values read back from SQLite, parsed or built by hand are Unspecified, and are UTC by this app's rule.
+            configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        Configurations.TransactionSearchConfiguration.ForProvider(builder.Entity<TransactionSearchRow>(), Database.IsNpgsql());
 
         // Foreign keys never cascade into household data: deleting a user or a household is explicit code.
         foreach (var foreignKey in builder.Model.GetEntityTypes().SelectMany(e => e.GetForeignKeys()))
@@ -156,3 +174,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, Househo
         }
     }
 }
+
+/// <summary>Writes every DateTime as UTC (an Unspecified kind is taken as UTC) and reads it back with kind Utc.</summary>
+internal sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

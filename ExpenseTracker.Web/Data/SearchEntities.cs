@@ -15,6 +15,9 @@ public sealed class TransactionSearchRow
 
     /// <summary>The table-named hidden column: <c>WHERE TransactionSearch = 'query'</c> is an FTS5 full-text match.</summary>
     public string? Match { get; set; }
+
+    /// <summary>PostgreSQL only: the folded words of payee, notes and tags (<c>document @@ to_tsquery(...)</c>).</summary>
+    public NpgsqlTypes.NpgsqlTsVector? Document { get; set; }
 }
 
 /// <summary>A member's named search of the expense list (the list's URL), optionally pinned in the navigation.</summary>

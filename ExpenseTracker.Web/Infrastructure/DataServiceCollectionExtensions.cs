@@ -42,11 +42,38 @@ public static class DataServiceCollectionExtensions
         builder.Services.AddLiveUpdates();
         builder.Services.AddDbContextFactory<AppDbContext>((services, options) =>
         {
+            var database = services.GetRequiredService<DatabaseOptions>();
+            if (database.IsPostgres)
+            {
+                UsePostgres(options, database.PostgresConnectionString!)
+                    .AddInterceptors(services.GetRequiredService<ChangeLogInterceptor>(), services.GetRequiredService<HouseholdChangeInterceptor>());
+                return;
+            }
+
             var storage = services.GetRequiredService<StorageOptions>();
-            options.UseSqlite(storage.ConnectionString)
+            UseSqlite(options, storage.ConnectionString)
                 .AddInterceptors(services.GetRequiredService<ChangeLogInterceptor>(), SqlitePragmaInterceptor.From(services.GetRequiredService<IConfiguration>()), services.GetRequiredService<HouseholdChangeInterceptor>(),
                     services.GetRequiredService<SqliteWriteGateInterceptor>());
         }, ServiceLifetime.Scoped);
         return builder;
+    }
+
+    /// <summary>SQLite with this app's migrations (Data/Migrations).</summary>
+    public static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.UseSqlite(connectionString)
+            .ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsAssembly, ProviderMigrationsAssembly>();
+    }
+
+    /// <summary>
+    /// PostgreSQL with its own migrations (Data/Migrations/Postgres). Transient failures (a restarted server, a dropped
+    /// connection) are not retried by EF: the app's own transactions are explicit, which EF's retrying strategy refuses.
+    /// </summary>
+    public static DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder options, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.UseNpgsql(connectionString)
+            .ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsAssembly, ProviderMigrationsAssembly>();
     }
 }

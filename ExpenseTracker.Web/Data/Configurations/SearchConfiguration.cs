@@ -16,7 +16,24 @@ internal sealed class TransactionSearchConfiguration : IEntityTypeConfiguration<
         builder.Property(s => s.Payee).HasColumnName("payee");
         builder.Property(s => s.Notes).HasColumnName("notes");
         builder.Property(s => s.Tags).HasColumnName("tags");
-        builder.Property(s => s.Match).HasColumnName(Table);
+    }
+
+    /// <summary>
+    /// SQLite: an FTS5 virtual table, matched through its table-named hidden column. PostgreSQL: a plain table with a
+    /// tsvector of the same text (accents folded by unaccent), matched with @@ and served by a GIN index.
+    /// </summary>
+    public static void ForProvider(EntityTypeBuilder<TransactionSearchRow> builder, bool postgres)
+    {
+        if (postgres)
+        {
+            builder.Ignore(s => s.Match);
+            builder.Property(s => s.Document).HasColumnName("document");
+        }
+        else
+        {
+            builder.Ignore(s => s.Document);
+            builder.Property(s => s.Match).HasColumnName(Table);
+        }
     }
 }
 
