@@ -25,19 +25,23 @@ public sealed class BackupRestoreTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    private async Task<RestoreResult> RestoreAsync(TestHousehold target, byte[] backup, MemberRole role = MemberRole.Owner)
+    private Task<RestoreResult> RestoreAsync(TestHousehold target, byte[] backup, MemberRole role = MemberRole.Owner) => RestoreAsync(app, target, backup, role);
+
+    private static async Task<RestoreResult> RestoreAsync(TestApp app, TestHousehold target, byte[] backup, MemberRole role = MemberRole.Owner)
     {
         await using var scope = app.ScopeFor(target.Id, target.OwnerMemberId, role, target.OwnerUserId);
         return await scope.ServiceProvider.GetRequiredService<HouseholdRestore>().RestoreAsync(new MemoryStream(backup));
     }
 
-    [Fact]
-    public async Task RestoringIntoAnEmptyHouseholdReproducesEveryRowOfEveryTable()
+    [ProviderTheory]
+    public async Task RestoringIntoAnEmptyHouseholdReproducesEveryRowOfEveryTable(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var source = await BackupHousehold.CreateAsync(app);
         var backup = await BackupHousehold.BackupAsync(app, source.Id, source.OwnerMemberId);
         var target = await TestHousehold.CreateAsync(app, "zed@example.com", currency: "USD");
 
-        var result = await RestoreAsync(target, backup);
+        var result = await RestoreAsync(app, target, backup);
 
         Assert.Equal("ana@example.com's household", result.HouseholdName);
         Assert.Equal(9, result.Rows["transactions"]);

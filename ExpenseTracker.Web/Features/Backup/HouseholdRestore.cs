@@ -157,7 +157,7 @@ public sealed class HouseholdRestore(
         var connectionString = probe.Database.GetConnectionString()!;
 
         // No per-row change log (one summary entry instead) and no per-save live notification: one after the commit.
-        await using var db = DemoDataWriter.CreateBulkContext(connectionString, scope);
+        await using var db = probe.Database.IsNpgsql() ? PostgresBulkContext(connectionString) : DemoDataWriter.CreateBulkContext(connectionString, scope);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await RequireEmptyAsync(db, cancellationToken);
@@ -356,6 +356,14 @@ public sealed class HouseholdRestore(
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return count;
+    }
+
+    /// <summary>A context without the change-log and live-update interceptors, on PostgreSQL.</summary>
+    private AppDbContext PostgresBulkContext(string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        DataServiceCollectionExtensions.UsePostgres(options, connectionString);
+        return new AppDbContext(options.Options, scope);
     }
 
     /// <summary>Empty: no transactions (deleted ones count), budgets, rules, import history or profiles, and no other member.</summary>
