@@ -77,6 +77,10 @@ public sealed class ImportChunkedWriteTests
         Assert.All(ids, id => Assert.True(id > later));
     }
 
+    /// <summary>Full-text matches: FTS5's MATCH on SQLite, the tsvector document with a phrase query on PostgreSQL.</summary>
     private static Task<List<long>> MatchAsync(ImportHousehold home, string query) =>
-        home.QueryAsync(db => db.TransactionSearch.Where(s => s.Match == query).Select(s => s.RowId).OrderBy(id => id).ToListAsync());
+        home.QueryAsync(db => (db.Database.IsNpgsql()
+                ? db.TransactionSearch.Where(s => s.Document!.Matches(EF.Functions.PhraseToTsQuery("simple", query.Trim('"'))))
+                : db.TransactionSearch.Where(s => s.Match == query))
+            .Select(s => s.RowId).OrderBy(id => id).ToListAsync());
 }
