@@ -1,4 +1,5 @@
 using System.Text;
+using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.BankSync;
 using ExpenseTracker.Web.Features.Expenses;
@@ -36,10 +37,10 @@ public sealed class BankSyncTests
         Assert.Single(await service.ListAsync());
     }
 
-    [Fact]
-    public async Task FirstSyncImportsPostedTransactionsOfTheHistoryWindowAndSkipsPendingOnes()
+    [ProviderTheory]
+    public async Task FirstSyncImportsPostedTransactionsOfTheHistoryWindowAndSkipsPendingOnes(DatabaseProvider provider)
     {
-        await using var setup = await BankSyncSetup.CreateAsync();
+        await using var setup = await BankSyncSetup.CreateAsync(new TestApp(provider));
         var id = await setup.ConnectAsync(historyDays: 90);
 
         var outcome = await setup.SyncNowAsync(id);
@@ -71,10 +72,10 @@ public sealed class BankSyncTests
         Assert.Equal(new DateOnly(2026, 11, 3), (await db.BankAccountLinks.SingleAsync()).SyncedThrough);
     }
 
-    [Fact]
-    public async Task IncrementalSyncReadsFromAWeekBeforeTheLastDateAndAPendingTransactionLandsOnceWhenPosted()
+    [ProviderTheory]
+    public async Task IncrementalSyncReadsFromAWeekBeforeTheLastDateAndAPendingTransactionLandsOnceWhenPosted(DatabaseProvider provider)
     {
-        await using var setup = await BankSyncSetup.CreateAsync();
+        await using var setup = await BankSyncSetup.CreateAsync(new TestApp(provider));
         var id = await setup.ConnectAsync();
         Assert.Equal(3, (await setup.SyncNowAsync(id)).Added);
 
@@ -179,10 +180,10 @@ public sealed class BankSyncTests
         Assert.StartsWith("The bank asked us to slow down", connection.LastError, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ASyncBatchCanBeUndoneFromImportHistoryAndRemovingTheConnectionKeepsTransactions()
+    [ProviderTheory]
+    public async Task ASyncBatchCanBeUndoneFromImportHistoryAndRemovingTheConnectionKeepsTransactions(DatabaseProvider provider)
     {
-        await using var setup = await BankSyncSetup.CreateAsync();
+        await using var setup = await BankSyncSetup.CreateAsync(new TestApp(provider));
         var id = await setup.ConnectAsync();
         var batchId = Assert.Single((await setup.SyncNowAsync(id)).BatchIds);
         await using var scope = setup.Owner();
@@ -204,10 +205,10 @@ public sealed class BankSyncTests
         Assert.All(await db.ImportBatches.ToListAsync(), b => Assert.Null(b.BankConnectionId));
     }
 
-    [Fact]
-    public async Task TheSchedulerSyncsEverySixHoursOnTheClock()
+    [ProviderTheory]
+    public async Task TheSchedulerSyncsEverySixHoursOnTheClock(DatabaseProvider provider)
     {
-        await using var setup = await BankSyncSetup.CreateAsync();
+        await using var setup = await BankSyncSetup.CreateAsync(new TestApp(provider));
         var id = await setup.ConnectAsync();
         Assert.Equal(3, (await setup.SyncNowAsync(id)).Added);
 

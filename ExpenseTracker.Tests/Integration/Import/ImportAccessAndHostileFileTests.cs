@@ -9,23 +9,19 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Import;
 
-public sealed class ImportAccessAndHostileFileTests : IAsyncLifetime
+public sealed class ImportAccessAndHostileFileTests
 {
-    private readonly TestApp app = new TestApp().With("Import:MaxUploadMb", "1");
-    private ImportHousehold home = default!;
-
-    public async Task InitializeAsync() => home = await ImportHousehold.CreateAsync(app);
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
     private static ImportRequest Statement(long accountId) =>
         ImportHousehold.Request("statement.csv", ImportHousehold.Csv("2026-11-02,-3.50,Corner Coffee,", "2026-11-03,-42.10,Supermarket,"), accountId);
 
-    [Theory]
+    [ProviderTheory]
     [InlineData(MemberRole.Viewer)]
     [InlineData(MemberRole.Child)]
-    public async Task ViewersAndChildrenCannotImportOrUndo(MemberRole role)
+    public async Task ViewersAndChildrenCannotImportOrUndo(DatabaseProvider provider, MemberRole role)
     {
+        await using var app = new TestApp(provider).With("Import:MaxUploadMb", "1");
+        var home = await ImportHousehold.CreateAsync(app);
+
         var batch = (await home.CommitAsync(Statement(home.CheckingId))).BatchIds[0];
         var (memberId, userId) = await home.AddMemberAsync(role + "@example.com", role);
         var before = await home.FootprintAsync();
@@ -39,9 +35,12 @@ public sealed class ImportAccessAndHostileFileTests : IAsyncLifetime
         Assert.Equal(before, await home.FootprintAsync());
     }
 
-    [Fact]
-    public async Task AViewerSeesTheHistoryAndAMemberImports()
+    [ProviderTheory]
+    public async Task AViewerSeesTheHistoryAndAMemberImports(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider).With("Import:MaxUploadMb", "1");
+        var home = await ImportHousehold.CreateAsync(app);
+
         var viewer = await home.AddMemberAsync("vic@example.com", MemberRole.Viewer);
         var member = await home.AddMemberAsync("ben@example.com", MemberRole.Member);
 
@@ -52,9 +51,12 @@ public sealed class ImportAccessAndHostileFileTests : IAsyncLifetime
         Assert.Equal((result.BatchIds[0], "ben", 2), (history.Single().Id, history.Single().CreatedBy!, history.Single().RowCount));
     }
 
-    [Fact]
-    public async Task AnotherHouseholdsAccountsAndBatchesAreOutOfReach()
+    [ProviderTheory]
+    public async Task AnotherHouseholdsAccountsAndBatchesAreOutOfReach(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider).With("Import:MaxUploadMb", "1");
+        var home = await ImportHousehold.CreateAsync(app);
+
         var other = await ImportHousehold.CreateAsync(app, "zoe@example.com");
         var theirs = (await other.CommitAsync(Statement(other.CheckingId))).BatchIds[0];
         var before = await other.FootprintAsync();
@@ -81,10 +83,14 @@ public sealed class ImportAccessAndHostileFileTests : IAsyncLifetime
         { "zero.csv", "zero rows" },
     };
 
+    // The readers refuse these before the database is touched: one provider is enough.
     [Theory]
     [MemberData(nameof(HostileFiles))]
     public async Task HostileFilesAreRefusedAndChangeNothing(string fileName, string kind)
     {
+        await using var app = new TestApp().With("Import:MaxUploadMb", "1");
+        var home = await ImportHousehold.CreateAsync(app);
+
         await home.CommitAsync(Statement(home.CheckingId));
         var before = await home.FootprintAsync();
         var content = kind switch

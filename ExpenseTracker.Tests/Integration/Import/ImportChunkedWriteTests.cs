@@ -2,6 +2,7 @@ using System.Globalization;
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,43 +12,43 @@ namespace ExpenseTracker.Tests.Integration.Import;
 /// The writer sends rows in chunks of one INSERT each, with ids it gives itself: a file larger than one chunk lands
 /// whole, every row searchable, every line on its own transaction, and the ids after it are new.
 /// </summary>
-public sealed class ImportChunkedWriteTests : IAsyncLifetime
+public sealed class ImportChunkedWriteTests
 {
     private const int Rows = 450;
-    private readonly TestApp app = new();
-    private ImportHousehold home = default!;
-
-    public async Task InitializeAsync() => home = await ImportHousehold.CreateAsync(app);
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
 
     private static string[] Statement() =>
         [.. Enumerable.Range(0, Rows).Select(i => string.Create(CultureInfo.InvariantCulture,
             $"2026-10-{1 + i % 28:00},-{1 + i}.25,{(i % 3 == 0 ? "Trattoria Roma" : "Kiosk " + (i % 7))},ticket {i}"))];
 
-    [Fact]
-    public async Task EveryRowOfAFileLargerThanAChunkIsFoundBySearchAndUndoTakesThemOut()
+    [ProviderTheory]
+    public async Task EveryRowOfAFileLargerThanAChunkIsFoundBySearchAndUndoTakesThemOut(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         var result = await home.CommitCsvAsync(home.CheckingId, Statement());
 
         Assert.Equal(Rows, result.Added);
         var trattoria = await home.QueryAsync(db => db.Transactions.Where(t => t.Payee!.Name == "Trattoria Roma").Select(t => t.Id).OrderBy(id => id).ToListAsync());
         Assert.Equal(Rows / 3, trattoria.Count);
-        Assert.Equal(trattoria, await MatchAsync("trattoria"));
-        Assert.Equal(Rows, (await MatchAsync("ticket")).Count);
+        Assert.Equal(trattoria, await MatchAsync(home, "trattoria"));
+        Assert.Equal(Rows, (await MatchAsync(home, "ticket")).Count);
         var ticket = await home.QueryAsync(db => db.Transactions.Where(t => t.Notes == "ticket 449").Select(t => t.Id).SingleAsync());
-        Assert.Equal([ticket], await MatchAsync("\"ticket 449\""));
+        Assert.Equal([ticket], await MatchAsync(home, "\"ticket 449\""));
 
         await home.UndoAsync(Assert.Single(result.BatchIds));
 
-        Assert.Empty(await MatchAsync("trattoria"));
-        Assert.Empty(await MatchAsync("ticket"));
+        Assert.Empty(await MatchAsync(home, "trattoria"));
+        Assert.Empty(await MatchAsync(home, "ticket"));
         Assert.Equal(0, await home.QueryAsync(db => db.TransactionSearch.CountAsync()));
     }
 
-    [Fact]
-    public async Task EachLinePointsAtItsOwnTransactionAndLaterIdsAreNew()
+    [ProviderTheory]
+    public async Task EachLinePointsAtItsOwnTransactionAndLaterIdsAreNew(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         var result = await home.CommitCsvAsync(home.CheckingId, Statement());
         var rows = await home.QueryAsync(db => db.Transactions.Where(t => t.ImportBatchId == result.BatchIds[0]).Select(t => new { t.Id, t.AmountMinor, t.Notes, Lines = t.Lines.Select(l => l.AmountMinor).ToList() }).ToListAsync());
 
@@ -76,6 +77,10 @@ public sealed class ImportChunkedWriteTests : IAsyncLifetime
         Assert.All(ids, id => Assert.True(id > later));
     }
 
-    private Task<List<long>> MatchAsync(string query) =>
-        home.QueryAsync(db => db.TransactionSearch.Where(s => s.Match == query).Select(s => s.RowId).OrderBy(id => id).ToListAsync());
+    /// <summary>Full-text matches: FTS5's MATCH on SQLite, the tsvector document with a phrase query on PostgreSQL.</summary>
+    private static Task<List<long>> MatchAsync(ImportHousehold home, string query) =>
+        home.QueryAsync(db => (db.Database.IsNpgsql()
+                ? db.TransactionSearch.Where(s => s.Document!.Matches(EF.Functions.PhraseToTsQuery("simple", query.Trim('"'))))
+                : db.TransactionSearch.Where(s => s.Match == query))
+            .Select(s => s.RowId).OrderBy(id => id).ToListAsync());
 }

@@ -4,20 +4,14 @@ using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Import;
 using ExpenseTracker.Web.Features.Import.Readers;
 using ExpenseTracker.Web.Features.Live;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Import;
 
-public sealed class ImportPipelineTests : IAsyncLifetime
+public sealed class ImportPipelineTests
 {
-    private readonly TestApp app = new();
-    private ImportHousehold home = default!;
-
-    public async Task InitializeAsync() => home = await ImportHousehold.CreateAsync(app);
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
     private static readonly string[] November =
     [
         "2026-11-02,-3.50,Corner Coffee,latte",
@@ -26,9 +20,12 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         "2026-11-05,2500.00,Employer Ltd,salary",
     ];
 
-    [Fact]
-    public async Task ReimportingTheSameStatementAddsNothing()
+    [ProviderTheory]
+    public async Task ReimportingTheSameStatementAddsNothing(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         var first = await home.CommitCsvAsync(home.CheckingId, November);
         var again = await home.CommitCsvAsync(home.CheckingId, November);
 
@@ -40,9 +37,12 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         Assert.All(preview.Statements.Single().Rows, r => Assert.Equal(PreviewRowStatus.Duplicate, r.Status));
     }
 
-    [Fact]
-    public async Task AnOverlappingStatementAddsOnlyTheNewRows()
+    [ProviderTheory]
+    public async Task AnOverlappingStatementAddsOnlyTheNewRows(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         await home.CommitCsvAsync(home.CheckingId, November[..3]);
 
         var result = await home.CommitCsvAsync(home.CheckingId, [.. November[1..], "2026-11-06,-8.20,Bakery,"]);
@@ -53,9 +53,12 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         Assert.Equal(["Corner Coffee", "Supermarket", "Cinema", "Employer Ltd", "Bakery"], payees);
     }
 
-    [Fact]
-    public async Task ImportUndoAndImportAgainBringsTheRowsBack()
+    [ProviderTheory]
+    public async Task ImportUndoAndImportAgainBringsTheRowsBack(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         var first = await home.CommitCsvAsync(home.CheckingId, November);
         var batch = Assert.Single(first.BatchIds);
 
@@ -72,9 +75,12 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         Assert.Equal(4, await home.LiveTransactionsAsync());
     }
 
-    [Fact]
-    public async Task TwoIdenticalCoffeesOnOneDayAreTwoRows()
+    [ProviderTheory]
+    public async Task TwoIdenticalCoffeesOnOneDayAreTwoRows(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         string[] rows = ["2026-11-02,-3.50,Corner Coffee,", "2026-11-02,-3.50,Corner Coffee,"];
 
         var result = await home.CommitCsvAsync(home.CheckingId, rows);
@@ -85,9 +91,12 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         Assert.Equal(3, await home.LiveTransactionsAsync());
     }
 
-    [Fact]
-    public async Task AnImportedRowDeletedByHandIsNotImportedAgain()
+    [ProviderTheory]
+    public async Task AnImportedRowDeletedByHandIsNotImportedAgain(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         await home.CommitCsvAsync(home.CheckingId, November);
         await using (var scope = home.Scope())
         {
@@ -101,9 +110,12 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         Assert.Equal(3, await home.LiveTransactionsAsync());
     }
 
-    [Fact]
-    public async Task ANearDuplicateIsFlaggedButStillImported()
+    [ProviderTheory]
+    public async Task ANearDuplicateIsFlaggedButStillImported(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         await using (var scope = home.Scope())
         {
             var groceries = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Categories.Where(c => c.Name == "Groceries").Select(c => c.Id).SingleAsync();
@@ -123,9 +135,12 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         Assert.Equal(4, result.Added);
     }
 
-    [Fact]
-    public async Task UntickedRowsAndChosenCategoriesAreRespected()
+    [ProviderTheory]
+    public async Task UntickedRowsAndChosenCategoriesAreRespected(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         var request = ImportHousehold.Request("statement.csv", ImportHousehold.Csv(November), home.CheckingId);
         var travel = await home.QueryAsync(db => db.Categories.Where(c => c.Name == "Travel").Select(c => c.Id).SingleAsync());
 
@@ -139,9 +154,12 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         Assert.Empty(saved.Single(t => t.Payee == "Employer Ltd").Categories);
     }
 
-    [Fact]
-    public async Task ATransferBetweenTwoOwnAccountsIsNotSpending()
+    [ProviderTheory]
+    public async Task ATransferBetweenTwoOwnAccountsIsNotSpending(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         // The card statement first: the payment received is money in; then the checking statement pays it.
         await home.CommitCsvAsync(home.VisaId, "2026-11-10,500.00,Payment received,", "2026-11-11,-20.00,Bookshop,");
         var request = ImportHousehold.Request("checking.csv", ImportHousehold.Csv("2026-11-09,-500.00,VISA card payment,", "2026-11-12,-9.99,Streaming,"), home.CheckingId);
@@ -163,9 +181,12 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         Assert.Equal(0, again.Added);
     }
 
-    [Fact]
-    public async Task AMultiAccountOfxIsSplitPerAccountAndItsTransferRecordedOnce()
+    [ProviderTheory]
+    public async Task AMultiAccountOfxIsSplitPerAccountAndItsTransferRecordedOnce(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         var result = await home.CommitAsync(new ImportRequest("both.ofx", System.Text.Encoding.ASCII.GetBytes(TwoAccountOfx), ReaderOptions.Default));
 
         Assert.Equal(2, result.BatchIds.Count);
@@ -181,9 +202,12 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         Assert.Equal(0, again.Added);
     }
 
-    [Fact]
-    public async Task AForeignStatementNeedsOneRateAndFlagsRounding()
+    [ProviderTheory]
+    public async Task AForeignStatementNeedsOneRateAndFlagsRounding(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         var csv = "Date,Amount,Payee,Currency\n2026-11-02,-10.005,Diner,USD\n2026-11-03,-20.000,Taxi,USD\n";
         var preview = await home.PreviewAsync(ImportHousehold.Request("usd.csv", csv, home.CheckingId));
 
@@ -203,9 +227,12 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         Assert.Equal(("USD", 0.9m), (batch.Currency!, batch.ExchangeRate!.Value));
     }
 
-    [Fact]
-    public async Task RowErrorsAreReportedWithLineAndColumn()
+    [ProviderTheory]
+    public async Task RowErrorsAreReportedWithLineAndColumn(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         var preview = await home.PreviewAsync(ImportHousehold.Request("statement.csv", ImportHousehold.Csv(["2026-11-02,-3.50,Coffee,", "2026-11-03,lots,Shop,", "2026-11-04,0.00,Nothing,", .. November]), home.CheckingId));
 
         Assert.Equal(5, preview.Statements.Single().Rows.Count);
@@ -213,17 +240,23 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         Assert.Contains(preview.Errors, e => e.SourceLine == 4 && e.Column == "Amount");
     }
 
-    [Fact]
-    public async Task AStatementIsMatchedToTheAccountByItsNumber()
+    [ProviderTheory]
+    public async Task AStatementIsMatchedToTheAccountByItsNumber(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         var preview = await home.PreviewAsync(new ImportRequest("both.ofx", System.Text.Encoding.ASCII.GetBytes(TwoAccountOfx), ReaderOptions.Default));
 
         Assert.Equal([home.CheckingId, home.VisaId], preview.Statements.Select(s => s.AccountId!.Value));
     }
 
-    [Fact]
-    public async Task EachBatchWritesOneChangeLogEntryAndAnnouncesTheChange()
+    [ProviderTheory]
+    public async Task EachBatchWritesOneChangeLogEntryAndAnnouncesTheChange(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         var notifier = app.Services.GetRequiredService<HouseholdChangeNotifier>();
         var announced = new TaskCompletionSource<HouseholdChange>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = notifier.Subscribe(home.HouseholdId, change =>
@@ -251,9 +284,12 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         Assert.Equal(before + 3, (await home.FootprintAsync()).ChangeLog);
     }
 
-    [Fact]
-    public async Task HistoryListsBatchesNewestFirst()
+    [ProviderTheory]
+    public async Task HistoryListsBatchesNewestFirst(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         await home.CommitCsvAsync(home.CheckingId, November[..2]);
         app.Time.Advance(TimeSpan.FromMinutes(5));
         var second = await home.CommitAsync(ImportHousehold.Request("visa.csv", ImportHousehold.Csv(November), home.VisaId));
@@ -265,9 +301,12 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         Assert.Equal((second.BatchIds[0], "Visa", 4, 0, "ana"), (history[0].Id, history[0].AccountName, history[0].RowCount, history[0].DuplicateCount, history[0].CreatedBy!));
     }
 
-    [Fact]
-    public async Task CancellingMidCommitLeavesTheDatabaseAsItWas()
+    [ProviderTheory]
+    public async Task CancellingMidCommitLeavesTheDatabaseAsItWas(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app);
+
         await home.CommitCsvAsync(home.CheckingId, November);
         var before = await home.FootprintAsync();
         var rows = Enumerable.Range(0, 3_000).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"2026-10-{1 + (i % 28):00},-{1 + i}.25,Shop {i},"));

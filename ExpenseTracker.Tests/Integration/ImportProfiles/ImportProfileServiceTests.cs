@@ -10,25 +10,21 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.ImportProfiles;
 
-public sealed class ImportProfileServiceTests : IAsyncLifetime
+public sealed class ImportProfileServiceTests
 {
     private static readonly CsvMapping BankMapping = new()
     {
         Date = 0, Payee = 1, Debit = 2, Credit = 3, Reference = 4, HasHeader = true, Delimiter = ';', DateFormat = "d.M.yyyy", DecimalSeparator = ',',
     };
 
-    private readonly TestApp app = new();
-    private Family family = default!;
-
-    public async Task InitializeAsync() => family = await Family.CreateAsync(app);
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
     private static ImportProfileService Service(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<ImportProfileService>();
 
-    [Fact]
-    public async Task AProfileRoundTripsItsMappingHeadersEncodingSheetAndAccount()
+    [ProviderTheory]
+    public async Task AProfileRoundTripsItsMappingHeadersEncodingSheetAndAccount(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var family = await Family.CreateAsync(app);
+
         await using var scope = family.As("Ben");
         var headers = new[] { "Buchungstag", "Empfänger", "Soll", "Haben", "Referenz" };
 
@@ -44,9 +40,12 @@ public sealed class ImportProfileServiceTests : IAsyncLifetime
         Assert.Equal("Umsätze", options.SheetName);
     }
 
-    [Fact]
-    public async Task TheStoredJsonStillReadsAsAPlainCsvMapping()
+    [ProviderTheory]
+    public async Task TheStoredJsonStillReadsAsAPlainCsvMapping(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var family = await Family.CreateAsync(app);
+
         await using var scope = family.As("Ana");
         await Service(scope).SaveAsync(new ImportProfileInput("Bank", BankMapping, ["a", "b"], null, null, null));
 
@@ -55,9 +54,12 @@ public sealed class ImportProfileServiceTests : IAsyncLifetime
         Assert.Equal(BankMapping, System.Text.Json.JsonSerializer.Deserialize<CsvMapping>(json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
     }
 
-    [Fact]
-    public async Task SavingUnderAnExistingNameReplacesThatProfile()
+    [ProviderTheory]
+    public async Task SavingUnderAnExistingNameReplacesThatProfile(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var family = await Family.CreateAsync(app);
+
         await using var scope = family.As("Ana");
         var first = await Service(scope).SaveAsync(new ImportProfileInput("ING", BankMapping, null, null, null, null));
 
@@ -68,9 +70,12 @@ public sealed class ImportProfileServiceTests : IAsyncLifetime
         Assert.Equal((',', "ing"), (profile.Mapping.Delimiter, profile.Name));
     }
 
-    [Fact]
-    public async Task AProfileRemembersTheAccountItsFileWentInto()
+    [ProviderTheory]
+    public async Task AProfileRemembersTheAccountItsFileWentInto(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var family = await Family.CreateAsync(app);
+
         await using var scope = family.As("Ben");
         await Service(scope).SaveAsync(new ImportProfileInput("Giro", BankMapping, null, null, null, null));
 
@@ -81,9 +86,12 @@ public sealed class ImportProfileServiceTests : IAsyncLifetime
         await Assert.ThrowsAsync<NotFoundException>(() => Service(scope).SetAccountAsync("Nobody", family.CashAccountId));
     }
 
-    [Fact]
-    public async Task TheProfileThatFitsTheHeadersComesFirst()
+    [ProviderTheory]
+    public async Task TheProfileThatFitsTheHeadersComesFirst(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var family = await Family.CreateAsync(app);
+
         await using var scope = family.As("Ana");
         await Service(scope).SaveAsync(new ImportProfileInput("Alpha bank", BankMapping, ["Date", "Text", "Sum"], null, null, null));
         await Service(scope).SaveAsync(new ImportProfileInput("Beta bank", BankMapping, ["Buchungstag", "Empfänger", "Betrag"], null, null, null));
@@ -94,9 +102,12 @@ public sealed class ImportProfileServiceTests : IAsyncLifetime
         Assert.Equal(["Beta bank", "Alpha bank", "Gamma bank"], ordered.Select(p => p.Name));
     }
 
-    [Fact]
-    public async Task BadInputIsRefusedWithAClearMessageAndNothingIsSaved()
+    [ProviderTheory]
+    public async Task BadInputIsRefusedWithAClearMessageAndNothingIsSaved(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var family = await Family.CreateAsync(app);
+
         await using var scope = family.As("Ana");
         var service = Service(scope);
 
@@ -110,11 +121,14 @@ public sealed class ImportProfileServiceTests : IAsyncLifetime
         Assert.Empty(await service.ListAsync());
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("Vic")]
     [InlineData("Kim")]
-    public async Task ViewersAndChildrenCannotSaveOrDeleteProfiles(string person)
+    public async Task ViewersAndChildrenCannotSaveOrDeleteProfiles(DatabaseProvider provider, string person)
     {
+        await using var app = new TestApp(provider);
+        var family = await Family.CreateAsync(app);
+
         long id;
         await using (var owner = family.As("Ana"))
         {
@@ -127,9 +141,12 @@ public sealed class ImportProfileServiceTests : IAsyncLifetime
         Assert.Single(await Service(scope).ListAsync());
     }
 
-    [Fact]
-    public async Task AMemberDeletesAProfileAndAnotherHouseholdNeverSeesOrDeletesIt()
+    [ProviderTheory]
+    public async Task AMemberDeletesAProfileAndAnotherHouseholdNeverSeesOrDeletesIt(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
+        var family = await Family.CreateAsync(app);
+
         long id;
         await using (var ben = family.As("Ben"))
         {

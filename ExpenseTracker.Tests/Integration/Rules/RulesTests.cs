@@ -9,20 +9,42 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Rules;
 
+/// <summary>One app per database provider, made when a test first asks for it; each test takes a household of its own.</summary>
 public sealed class RulesAppFixture : IAsyncLifetime
 {
-    public TestApp App { get; } = new();
+    private readonly Dictionary<DatabaseProvider, TestApp> apps = [];
+
+    public TestApp App => For(DatabaseProvider.Sqlite);
+
+    public TestApp For(DatabaseProvider provider)
+    {
+        lock (apps)
+        {
+            if (!apps.TryGetValue(provider, out var app))
+            {
+                apps[provider] = app = new TestApp(provider);
+            }
+
+            return app;
+        }
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await App.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        foreach (var app in apps.Values)
+        {
+            await app.DisposeAsync();
+        }
+    }
 }
 
 /// <summary>The rules service, the suggester and apply-to-existing over the real app, each test in its own household.</summary>
 public sealed class RulesTests(RulesAppFixture fixture) : IClassFixture<RulesAppFixture>
 {
-    private Task<TestHousehold> NewHouseholdAsync() =>
-        TestHousehold.CreateAsync(fixture.App, Guid.NewGuid().ToString("N")[..10] + "@example.com");
+    private Task<TestHousehold> NewHouseholdAsync(DatabaseProvider provider) =>
+        TestHousehold.CreateAsync(fixture.For(provider), Guid.NewGuid().ToString("N")[..10] + "@example.com");
 
     private static async Task<T> WithAsync<T>(TestHousehold h, Func<IServiceProvider, Task<T>> action, MemberRole role = MemberRole.Owner)
     {
@@ -38,10 +60,10 @@ public sealed class RulesTests(RulesAppFixture fixture) : IClassFixture<RulesApp
     private static Task<IReadOnlyList<CategorySuggestion>> SuggestAsync(TestHousehold h, params CategorizeInput[] rows) =>
         WithAsync(h, s => s.GetRequiredService<ICategorySuggester>().SuggestAsync(rows));
 
-    [Fact]
-    public async Task TheFirstMatchingRuleInOrderSuggestsCategoryTagsAndNewPayee()
+    [ProviderTheory]
+    public async Task TheFirstMatchingRuleInOrderSuggestsCategoryTagsAndNewPayee(DatabaseProvider provider)
     {
-        var h = await NewHouseholdAsync();
+        var h = await NewHouseholdAsync(provider);
         var big = await AddRuleAsync(h, new RuleInput(RuleField.Payee, RuleOperator.Contains, "rewe", MinAmountMinor: 10000, CategoryId: h.Categories["Housing"], Tags: "big, shop"));
         var any = await AddRuleAsync(h, new RuleInput(RuleField.Payee, RuleOperator.Contains, "rewe", CategoryId: h.Categories["Groceries"], RenamePayee: "REWE"));
 
@@ -57,10 +79,10 @@ public sealed class RulesTests(RulesAppFixture fixture) : IClassFixture<RulesApp
         Assert.Equal(any, (await SuggestAsync(h, In("REWE Markt GmbH 4711", null, -12000)))[0].RuleId);
     }
 
-    [Fact]
-    public async Task WithoutAMatchingRuleTheMostUsedCategoryForTheFoldedPayeeIsSuggested()
+    [ProviderTheory]
+    public async Task WithoutAMatchingRuleTheMostUsedCategoryForTheFoldedPayeeIsSuggested(DatabaseProvider provider)
     {
-        var h = await NewHouseholdAsync();
+        var h = await NewHouseholdAsync(provider);
         await h.AddExpenseAsync(h.Expense(500, "Dining out", payee: "Café Luna"));
         await h.AddExpenseAsync(h.Expense(700, "Dining out", payee: "CAFE LUNA"));
         await h.AddExpenseAsync(h.Expense(900, "Groceries", payee: "cafe luna"));
@@ -76,10 +98,10 @@ public sealed class RulesTests(RulesAppFixture fixture) : IClassFixture<RulesApp
         Assert.Equal(SuggestionSource.None, result[3].Source);
     }
 
-    [Fact]
-    public async Task HistoryIgnoresDeletedExpensesAndArchivedCategories()
+    [ProviderTheory]
+    public async Task HistoryIgnoresDeletedExpensesAndArchivedCategories(DatabaseProvider provider)
     {
-        var h = await NewHouseholdAsync();
+        var h = await NewHouseholdAsync(provider);
         var deleted = await h.AddExpenseAsync(h.Expense(500, "Travel", payee: "Kiosk"));
         await h.AddExpenseAsync(h.Expense(500, "Travel", payee: "Kiosk"));
         await h.AddExpenseAsync(h.Expense(500, "Other", payee: "Kiosk"));
@@ -93,10 +115,10 @@ public sealed class RulesTests(RulesAppFixture fixture) : IClassFixture<RulesApp
         Assert.Equal(h.Categories["Other"], (await SuggestAsync(h, In("Kiosk", null, -1)))[0].CategoryId);
     }
 
-    [Fact]
-    public async Task ApplyToExistingChangesSingleLineCategoriesAddsTagsRenamesPayeesAndCountsChanges()
+    [ProviderTheory]
+    public async Task ApplyToExistingChangesSingleLineCategoriesAddsTagsRenamesPayeesAndCountsChanges(DatabaseProvider provider)
     {
-        var h = await NewHouseholdAsync();
+        var h = await NewHouseholdAsync(provider);
         var netflix = await h.AddExpenseAsync(h.Expense(1299, "Other", payee: "NETFLIX.COM 123"));
         var split = await h.AddExpenseAsync(h.Expense(2000, "Other", payee: "Netflix gift") with
         {
@@ -128,11 +150,11 @@ public sealed class RulesTests(RulesAppFixture fixture) : IClassFixture<RulesApp
         Assert.Equal(0, await WithAsync(h, s => s.GetRequiredService<CategoryRuleService>().ApplyToExistingAsync()));
     }
 
-    [Fact]
-    public async Task RulesAreValidatedWithClearMessages()
+    [ProviderTheory]
+    public async Task RulesAreValidatedWithClearMessages(DatabaseProvider provider)
     {
-        var h = await NewHouseholdAsync();
-        var foreign = await NewHouseholdAsync();
+        var h = await NewHouseholdAsync(provider);
+        var foreign = await NewHouseholdAsync(provider);
         var cases = new (RuleInput Input, string Field)[]
         {
             (new RuleInput(RuleField.Payee, RuleOperator.Regex, "(unclosed", CategoryId: h.Categories["Other"]), "Pattern"),
@@ -154,10 +176,10 @@ public sealed class RulesTests(RulesAppFixture fixture) : IClassFixture<RulesApp
         Assert.Empty(await WithAsync(h, s => s.GetRequiredService<CategoryRuleService>().ListAsync()));
     }
 
-    [Fact]
-    public async Task RulesAreListedInOrderAndMoveUpAndDown()
+    [ProviderTheory]
+    public async Task RulesAreListedInOrderAndMoveUpAndDown(DatabaseProvider provider)
     {
-        var h = await NewHouseholdAsync();
+        var h = await NewHouseholdAsync(provider);
         var a = await AddRuleAsync(h, new RuleInput(RuleField.Payee, RuleOperator.Contains, "a", CategoryId: h.Categories["Other"]));
         var b = await AddRuleAsync(h, new RuleInput(RuleField.Notes, RuleOperator.Equals, "b", Tags: "x"));
         var c = await AddRuleAsync(h, new RuleInput(RuleField.PayeeOrNotes, RuleOperator.Contains, "c", RenamePayee: "C"));
@@ -187,14 +209,14 @@ public sealed class RulesTests(RulesAppFixture fixture) : IClassFixture<RulesApp
         Assert.Equal(("cc", false, "Kids"), (after[0].Pattern, after[0].Enabled, after[0].CategoryName));
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData(MemberRole.Owner, true, true)]
     [InlineData(MemberRole.Member, true, true)]
     [InlineData(MemberRole.Viewer, true, false)]
     [InlineData(MemberRole.Child, false, false)]
-    public async Task OwnersAndMembersWriteViewersReadChildrenAreRefused(MemberRole role, bool canRead, bool canWrite)
+    public async Task OwnersAndMembersWriteViewersReadChildrenAreRefused(DatabaseProvider provider, MemberRole role, bool canRead, bool canWrite)
     {
-        var h = await NewHouseholdAsync();
+        var h = await NewHouseholdAsync(provider);
         var id = await AddRuleAsync(h, new RuleInput(RuleField.Payee, RuleOperator.Contains, "x", CategoryId: h.Categories["Other"]));
         var input = new RuleInput(RuleField.Payee, RuleOperator.Contains, "y", CategoryId: h.Categories["Other"]);
         var operations = new (bool Allowed, Func<CategoryRuleService, Task> Run)[]
@@ -222,11 +244,11 @@ public sealed class RulesTests(RulesAppFixture fixture) : IClassFixture<RulesApp
         }
     }
 
-    [Fact]
-    public async Task AnotherHouseholdsRulesAndHistoryNeverApply()
+    [ProviderTheory]
+    public async Task AnotherHouseholdsRulesAndHistoryNeverApply(DatabaseProvider provider)
     {
-        var mine = await NewHouseholdAsync();
-        var theirs = await NewHouseholdAsync();
+        var mine = await NewHouseholdAsync(provider);
+        var theirs = await NewHouseholdAsync(provider);
         var theirRule = await AddRuleAsync(theirs, new RuleInput(RuleField.Payee, RuleOperator.Contains, "shop", CategoryId: theirs.Categories["Kids"]));
         await theirs.AddExpenseAsync(theirs.Expense(100, "Health", payee: "Pharmacy"));
         await mine.AddExpenseAsync(mine.Expense(100, "Groceries", payee: "Corner shop"));

@@ -5,6 +5,7 @@ using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Import;
 using ExpenseTracker.Web.Features.Import.Readers;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -91,16 +92,23 @@ public sealed class ImportCommandProfileTests : IDisposable
         Assert.Contains("no database at", error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ASavedProfileIsReadFromTheDataFoldersDatabaseWithoutChangingIt()
+    [ProviderTheory]
+    public async Task ASavedProfileIsReadFromTheDataFoldersDatabaseWithoutChangingIt(DatabaseProvider provider)
     {
-        await using var app = new TestApp();
+        await using var app = new TestApp(provider);
         var first = await TestHousehold.CreateAsync(app, "cli1@example.com");
         var second = await TestHousehold.CreateAsync(app, "cli2@example.com");
         await SaveProfileAsync(first, "Sparkasse", MappingJson, "windows-1252");
         await SaveProfileAsync(first, "Shared name", MappingJson, null);
         await SaveProfileAsync(second, "Shared name", MappingJson, null);
-        var configuration = DataFolder(app.DataDirectory);
+        var configuration = provider == DatabaseProvider.Postgres
+            ? new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:DataDirectory"] = app.DataDirectory,
+                ["Database:Provider"] = "Postgres",
+                ["ConnectionStrings:Postgres"] = app.PostgresConnectionString,
+            }).Build()
+            : DataFolder(app.DataDirectory);
         // The pool prunes idle connections on a timer, and closing the last one checkpoints the WAL into the database
         // file: close them now, so only the command could change the files from here on.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

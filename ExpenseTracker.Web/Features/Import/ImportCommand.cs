@@ -4,6 +4,7 @@ using System.Text.Json;
 using ExpenseTracker.Web.Features.Import.Readers;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace ExpenseTracker.Web.Features.Import;
 
@@ -152,12 +153,27 @@ public static class ImportCommand
             }
         }
 
+        DatabaseOptions database;
+        try
+        {
+            database = DatabaseOptions.FromConfiguration(configuration);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return (null, e.Message.ReplaceLineEndings(" "));
+        }
+
+        if (database.IsPostgres)
+        {
+            return FromSaved(name, await PostgresProfilesAsync(name, database.PostgresConnectionString!));
+        }
+
         var configured = configuration[$"{StorageOptions.Section}:DataDirectory"];
         var directory = string.IsNullOrWhiteSpace(configured) ? Path.Combine(contentRoot, "App_Data") : Path.GetFullPath(configured, contentRoot);
-        var database = new StorageOptions { DataDirectory = directory }.DatabasePath;
-        if (!File.Exists(database))
+        var path = new StorageOptions { DataDirectory = directory }.DatabasePath;
+        if (!File.Exists(path))
         {
-            return (null, $"No profile file '{name}' exists, and there is no database at {database} to look up a saved profile of that name.");
+            return (null, $"No profile file '{name}' exists, and there is no database at {path} to look up a saved profile of that name.");
         }
 
         var rows = new List<(string Name, string MappingJson, string? Encoding, string? Sheet, long HouseholdId)>();
@@ -165,8 +181,8 @@ public static class ImportCommand
         {
             // With the app stopped (no -wal file) SQLite would still create -wal and -shm files even for a read-only
             // connection: open the file as immutable then, so the data folder is left exactly as it was.
-            var running = File.Exists(database + "-wal");
-            var source = running ? database : new Uri(database).AbsoluteUri + "?immutable=1";
+            var running = File.Exists(path + "-wal");
+            var source = running ? path : new Uri(path).AbsoluteUri + "?immutable=1";
             var connectionString = new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
             await using var connection = new SqliteConnection(connectionString);
             await connection.OpenAsync();
@@ -186,9 +202,57 @@ public static class ImportCommand
         }
         catch (SqliteException e)
         {
-            return (null, $"The saved profiles in {database} could not be read: {e.Message}".ReplaceLineEndings(" "));
+            return (null, $"The saved profiles in {path} could not be read: {e.Message}".ReplaceLineEndings(" "));
         }
 
+        return FromSaved(name, new ProfileRows(rows, null));
+    }
+
+    /// <summary>The saved profiles of that name on PostgreSQL (a read-only transaction), or the reason they could not be read.</summary>
+    private static async Task<ProfileRows> PostgresProfilesAsync(string name, string connectionString)
+    {
+        var rows = new List<(string Name, string MappingJson, string? Encoding, string? Sheet, long HouseholdId)>();
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
+            {
+                await readOnly.ExecuteNonQueryAsync();
+            }
+
+            // Exact name first; a case-insensitive match only when no exact one exists (as SQLite's NOCASE).
+            await using var command = new NpgsqlCommand("""
+                SELECT "Name", "MappingJson", "Encoding", "SheetName", "HouseholdId" FROM "ImportProfiles"
+                WHERE "Name" = @name OR (lower("Name") = lower(@name) AND NOT EXISTS (SELECT 1 FROM "ImportProfiles" WHERE "Name" = @name))
+                """, connection, transaction);
+            command.Parameters.AddWithValue("name", name);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt64(4)));
+            }
+        }
+        catch (NpgsqlException e)
+        {
+            return new ProfileRows(rows, $"The saved profiles in the PostgreSQL database could not be read: {e.Message}".ReplaceLineEndings(" "));
+        }
+
+        return new ProfileRows(rows, null);
+    }
+
+    private sealed record ProfileRows(List<(string Name, string MappingJson, string? Encoding, string? Sheet, long HouseholdId)> Rows, string? Error);
+
+    private static (ReaderOptions? Options, string Reason) FromSaved(string name, ProfileRows found)
+    {
+        if (found.Error is not null)
+        {
+            return (null, found.Error);
+        }
+
+        var rows = found.Rows;
         if (rows.Count == 0)
         {
             return (null, $"No profile file '{name}' exists, and no saved import profile has that name.");

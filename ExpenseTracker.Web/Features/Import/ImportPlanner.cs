@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Import.Readers;
 using ExpenseTracker.Web.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -426,30 +425,39 @@ internal static partial class ImportPlanner
     /// The household's live transactions in the window that can match (transfers, imported rows, rows with one of the
     /// file's payees; every row when the file has too many payees). Read straight from SQLite: a window is often a
     /// whole history (250,000 rows), which EF takes ~1 s to materialise and a data reader ~0.2 s. Same filters as the
-    /// context's household and soft-delete query filters.
+    /// context's household and soft-delete query filters. The payees go as a JSON array on SQLite and as an array on PostgreSQL.
     /// </summary>
     private static async IAsyncEnumerable<WindowRow> WindowAsync(AppDbContext db, long householdId, DateOnly from, DateOnly to, long[]? payeeIds,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var connection = db.Database.GetDbConnection();
+        var postgres = db.Database.IsNpgsql();
         await using var command = connection.CreateCommand();
-        command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = """
             SELECT "Id", "Kind", "AmountMinor", "Date", "AccountId", "ToAccountId", "PayeeId", "Source" FROM "Transactions"
-            WHERE "HouseholdId" = $h AND "DeletedAt" IS NULL AND "Date" >= $from AND "Date" <= $to AND "Kind" <> $settlement
-            """ + (payeeIds is null ? string.Empty : """
-             AND ("Kind" = $transfer OR "Source" IN ($import, $bank) OR "PayeeId" IN (SELECT "value" FROM json_each($payees)))
-            """);
-        command.Parameters.AddWithValue("$h", householdId);
-        command.Parameters.AddWithValue("$from", from);
-        command.Parameters.AddWithValue("$to", to);
-        command.Parameters.AddWithValue("$settlement", (int)TransactionKind.Settlement);
+            WHERE "HouseholdId" = @h AND "DeletedAt" IS NULL AND "Date" >= @from AND "Date" <= @to AND "Kind" <> @settlement
+            """ + (payeeIds is null ? string.Empty
+                : postgres ? """ AND ("Kind" = @transfer OR "Source" IN (@import, @bank) OR "PayeeId" = ANY(@payees))"""
+                : """ AND ("Kind" = @transfer OR "Source" IN (@import, @bank) OR "PayeeId" IN (SELECT "value" FROM json_each(@payees)))""");
+        void Add(string name, object value)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        Add("@h", householdId);
+        Add("@from", from);
+        Add("@to", to);
+        Add("@settlement", (int)TransactionKind.Settlement);
         if (payeeIds is not null)
         {
-            command.Parameters.AddWithValue("$transfer", (int)TransactionKind.Transfer);
-            command.Parameters.AddWithValue("$import", (int)TransactionSource.Import);
-            command.Parameters.AddWithValue("$bank", (int)TransactionSource.BankSync);
-            command.Parameters.AddWithValue("$payees", System.Text.Json.JsonSerializer.Serialize(payeeIds));
+            Add("@transfer", (int)TransactionKind.Transfer);
+            Add("@import", (int)TransactionSource.Import);
+            Add("@bank", (int)TransactionSource.BankSync);
+            Add("@payees", postgres ? payeeIds : System.Text.Json.JsonSerializer.Serialize(payeeIds));
         }
 
         if (connection.State != System.Data.ConnectionState.Open)

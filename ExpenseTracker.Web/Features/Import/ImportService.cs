@@ -7,6 +7,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ExpenseTracker.Web.Features.Import;
 
@@ -64,6 +65,7 @@ public sealed class ImportService(
         ImportPlan plan;
         try
         {
+            await LockHouseholdAsync(db, householdId, cancellationToken);
             // Planned again inside the transaction: what another import committed since the preview counts as duplicate.
             progress?.Report(new ImportProgress(0, 1, "Checking"));
             var household = await ImportPlanner.LoadHouseholdAsync(db, householdId, cancellationToken);
@@ -73,8 +75,8 @@ public sealed class ImportService(
                 return null;
             }
 
-            var connection = (SqliteConnection)db.Database.GetDbConnection();
-            var writer = new ImportWriter(connection, (SqliteTransaction)transaction.GetDbTransaction(), scope, time.GetUtcNow().UtcDateTime, origin);
+            var connection = db.Database.GetDbConnection();
+            var writer = new ImportWriter(ImportDatabase.For(connection, transaction.GetDbTransaction()), scope, time.GetUtcNow().UtcDateTime, origin);
             await SetCacheAsync(connection, LargeCacheKib);
             try
             {
@@ -87,9 +89,9 @@ public sealed class ImportService(
 
             await transaction.CommitAsync(CancellationToken.None);
         }
-        catch (SqliteException exception) when (exception.SqliteErrorCode == 19)
+        catch (Exception exception) when (exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintUnique } or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            // SQLITE_CONSTRAINT: another import of the same rows committed first (unique import key).
+            // A unique index refused a row: another writer added the same rows first (the import key; payees and tags upsert).
             throw new ImportRefusedException("Another import added some of these rows at the same moment, so nothing was imported. Open the file again to see what is still new.");
         }
 
@@ -128,7 +130,7 @@ public sealed class ImportService(
         var now = time.GetUtcNow().UtcDateTime;
         await db.ImportBatches.Where(b => b.Id == batchId)
             .ExecuteUpdateAsync(s => s.SetProperty(b => b.UndoneAt, now).SetProperty(b => b.UndoneByMemberId, scope.MemberId), cancellationToken);
-        await ImportChangeLog.AddAsync((SqliteConnection)db.Database.GetDbConnection(), (SqliteTransaction)transaction.GetDbTransaction(), householdId, scope.UserId, now,
+        await ImportChangeLog.AddAsync(ImportDatabase.For(db.Database.GetDbConnection(), transaction.GetDbTransaction()), householdId, scope.UserId, now,
             batchId, new { Import = "Undone", File = batch.FileName, Removed = range?.Count ?? 0 }, cancellationToken);
         await transaction.CommitAsync(CancellationToken.None);
         publisher.Publish(new HouseholdChange(householdId, HouseholdChangeKind.Transactions, time.GetUtcNow(), range?.From, range?.To));
@@ -153,16 +155,41 @@ public sealed class ImportService(
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>SQLITE_CONSTRAINT_UNIQUE; other constraint failures (a foreign key, a trigger) are not another import's doing.</summary>
+    private const int SqliteConstraintUnique = 2067;
+
     /// <summary>SQLite's page cache for this connection while a batch is written (KiB); the pool keeps the connection, so it is put back.</summary>
     private const int LargeCacheKib = 65_536;
     private const int DefaultCacheKib = 2_000;
 
-    private static async Task SetCacheAsync(SqliteConnection connection, int kib)
+    private static async Task SetCacheAsync(System.Data.Common.DbConnection connection, int kib)
     {
+        if (connection is not SqliteConnection)
+        {
+            return;
+        }
+
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA cache_size = -" + kib.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
+
+    /// <summary>
+    /// One import at a time per household, as SQLite's write lock gives for free: on PostgreSQL a second import waits here,
+    /// inside its transaction and before it plans, so it sees the first one's import keys and adds only what is still new
+    /// (without the lock both would plan the same rows as new and the later one would fail on the unique import key).
+    /// The lock ends with the transaction.
+    /// </summary>
+    private static async Task LockHouseholdAsync(AppDbContext db, long householdId, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock({0}, {1})", [ImportLockSpace, (int)(householdId % int.MaxValue)], cancellationToken);
+        }
+    }
+
+    /// <summary>The first key of the two-key advisory lock: imports ("IMPT").</summary>
+    internal const int ImportLockSpace = 0x494D5054;
 
     private StatementReadResult Read(ImportRequest request)
     {

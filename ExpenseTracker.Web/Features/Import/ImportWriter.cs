@@ -1,9 +1,9 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Import.Readers;
 using ExpenseTracker.Web.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace ExpenseTracker.Web.Features.Import;
 
@@ -12,10 +12,10 @@ namespace ExpenseTracker.Web.Features.Import;
 /// (<see cref="JsonRowBatch"/>) with transaction ids it gives itself: tens of thousands of rows in about a second, where
 /// one prepared INSERT per row takes ~10 s on a large household (SQLite's per-statement journal, AUTOINCREMENT update and
 /// FTS5 flush through the search trigger) and tracked entities through SaveChanges take longer still. The search index,
-/// the foreign keys and the unique import keys are kept by SQLite as for any writer. The caller owns the transaction
-/// (all or nothing).
+/// the foreign keys and the unique import keys are kept by the database as for any writer. The caller owns the
+/// transaction (all or nothing). What differs between SQLite and PostgreSQL is in <see cref="ImportDatabase"/>.
 /// </summary>
-internal sealed class ImportWriter(SqliteConnection connection, SqliteTransaction transaction, HouseholdScope scope, DateTime now, ImportOrigin? origin = null)
+internal sealed class ImportWriter(ImportDatabase database, HouseholdScope scope, DateTime now, ImportOrigin? origin = null)
 {
     private readonly long householdId = scope.RequireHousehold();
 
@@ -74,39 +74,23 @@ internal sealed class ImportWriter(SqliteConnection connection, SqliteTransactio
         }
 
         var chunk = Math.Clamp(work.Count / 20, 100, 2_000);
-        using var insertTransaction = new JsonRowBatch(connection, transaction, chunk, """
-            INSERT INTO "Transactions" ("Id", "HouseholdId", "Kind", "AmountMinor", "Currency", "OriginalAmountMinor", "OriginalCurrency", "ExchangeRate",
-                "Date", "PayeeId", "Notes", "NotesKey", "AccountId", "ToAccountId", "PaidByMemberId", "Source", "ImportBatchId",
-                "CreatedAt", "CreatedByMemberId", "UpdatedAt", "UpdatedByMemberId", "Version", "IsPrivate")
-            SELECT value->>0, $h, value->>1, value->>2, $currency, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9,
-                value->>10, value->>11, $member, $source, value->>12, $now, $member, $now, $member, 1, 0
-            FROM json_each($rows)
-            """, "$h", "$currency", "$member", "$source", "$now");
-        using var insertLine = new JsonRowBatch(connection, transaction, int.MaxValue, """
-            INSERT INTO "TransactionLines" ("HouseholdId", "TransactionId", "CategoryId", "AmountMinor", "Note")
-            SELECT $h, value->>0, value->>1, value->>2, value->>3 FROM json_each($rows)
-            """, "$h");
-        using var insertTag = new JsonRowBatch(connection, transaction, int.MaxValue, """
-            INSERT OR IGNORE INTO "TransactionTags" ("HouseholdId", "TransactionId", "TagId") SELECT $h, value->>0, value->>1 FROM json_each($rows)
-            """, "$h");
-        using var insertKey = new JsonRowBatch(connection, transaction, chunk, """
-            INSERT INTO "ImportKeys" ("HouseholdId", "AccountId", "Key", "ImportBatchId", "TransactionId")
-            SELECT $h, value->>0, value->>1, value->>2, value->>3 FROM json_each($rows)
-            """, "$h");
+        using var insertTransaction = database.TransactionRows(chunk);
+        using var insertLine = database.LineRows();
+        using var insertTag = database.TagRows();
+        using var insertKey = database.KeyRows(chunk);
         insertTransaction.FollowedBy(insertLine, insertTag);
         foreach (var batch in new[] { insertTransaction, insertLine, insertTag, insertKey })
         {
-            batch.Parameters["$h"].Value = householdId;
+            batch.Set("@h", householdId);
         }
 
-        insertTransaction.Parameters["$currency"].Value = plan.Household.BaseCurrency;
-        insertTransaction.Parameters["$source"].Value = (int)(origin?.Source ?? TransactionSource.Import);
-        insertTransaction.Parameters["$now"].Value = now;
-        insertTransaction.Parameters["$member"].Value = (object?)scope.MemberId ?? DBNull.Value;
+        insertTransaction.Set("@currency", plan.Household.BaseCurrency);
+        insertTransaction.Set("@source", (int)(origin?.Source ?? TransactionSource.Import));
+        insertTransaction.Set("@now", now);
+        insertTransaction.Set("@member", scope.MemberId);
 
-        // Ids are given, not taken from each INSERT: the transaction holds the write lock (BEGIN IMMEDIATE, and the batch
-        // row above is already written), so no other writer can take these ids, and SQLite moves the AUTOINCREMENT on.
-        var nextId = await LastTransactionIdAsync(cancellationToken);
+        var creating = work.Count(w => w.Transfer?.Side is not (TransferSide.InFileReceiver or TransferSide.Recorded or TransferSide.ConvertImported));
+        var nextId = await database.TransactionIdsAsync(creating, cancellationToken);
         var transactionIds = new Dictionary<(int, int), long>();
         var converted = new List<(long Id, long From, long To)>();
         var total = work.Count;
@@ -145,7 +129,7 @@ internal sealed class ImportWriter(SqliteConnection connection, SqliteTransactio
                 : amount < 0 ? TransactionKind.Expense
                 : mainCategory is not null ? TransactionKind.Refund
                 : TransactionKind.Income;
-            var id = ++nextId;
+            var id = nextId();
             var payee = PayeeName(row);
             await insertTransaction.AddAsync(
                 cancellationToken,
@@ -213,35 +197,15 @@ internal sealed class ImportWriter(SqliteConnection connection, SqliteTransactio
             ? (null, null)
             : (plan.Statements.SelectMany(s => s.Rows).Min(r => (DateOnly?)r.Entry.Date), plan.Statements.SelectMany(s => s.Rows).Max(r => (DateOnly?)r.Entry.Date));
 
-    /// <summary>The id AUTOINCREMENT would give next, less one: the larger of its counter and the largest id.</summary>
-    private async Task<long> LastTransactionIdAsync(CancellationToken cancellationToken)
+    private DbCommand Command(string sql, params string[] parameters)
     {
-        using var command = Command("""
-            SELECT max(coalesce((SELECT "seq" FROM "sqlite_sequence" WHERE "name" = 'Transactions'), 0), coalesce((SELECT max("Id") FROM "Transactions"), 0))
-            """);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private SqliteCommand Command(string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var name in parameters)
+        var command = database.Command(sql, parameters);
+        if (command.Parameters.Contains("@h"))
         {
-            command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+            command.Parameters["@h"].Value = householdId;
         }
 
-        command.Prepare();
         return command;
-    }
-
-    private void SetCommon(params SqliteCommand[] commands)
-    {
-        foreach (var command in commands)
-        {
-            command.Parameters["$h"].Value = householdId;
-        }
     }
 
     private static string? PayeeName(PlannedRow row) =>
@@ -320,79 +284,51 @@ internal sealed class ImportWriter(SqliteConnection connection, SqliteTransactio
     private async Task<Dictionary<string, long>> UpsertPayeesAsync(Dictionary<string, long> known, IEnumerable<string?> names, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, long>(known, StringComparer.Ordinal);
-        using var insert = Command("""
-            INSERT INTO "Payees" ("HouseholdId", "Name", "Key") VALUES ($h, $n, $k)
-            ON CONFLICT ("HouseholdId", "Key") DO UPDATE SET "Key" = excluded."Key" RETURNING "Id"
-            """, "$h", "$n", "$k");
-        SetCommon(insert);
-        foreach (var name in names.OfType<string>())
-        {
-            var key = PayeeKey(name);
-            if (key.Length == 0 || result.ContainsKey(key))
-            {
-                continue;
-            }
-
-            insert.Parameters["$n"].Value = name;
-            insert.Parameters["$k"].Value = key;
-            result[key] = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-        }
-
+        await UpsertNamedAsync("Payees", result, names.OfType<string>().Select(n => (n, PayeeKey(n))), cancellationToken);
         return result;
     }
 
     private async Task<Dictionary<string, long>> UpsertTagsAsync(IEnumerable<string> names, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
-        using var insert = Command("""
-            INSERT INTO "Tags" ("HouseholdId", "Name", "Key") VALUES ($h, $n, $k)
-            ON CONFLICT ("HouseholdId", "Key") DO UPDATE SET "Key" = excluded."Key" RETURNING "Id"
-            """, "$h", "$n", "$k");
-        SetCommon(insert);
-        foreach (var name in names)
-        {
-            var key = TagKey(name);
-            if (result.ContainsKey(key))
-            {
-                continue;
-            }
-
-            insert.Parameters["$n"].Value = name;
-            insert.Parameters["$k"].Value = key;
-            result[key] = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-        }
-
+        await UpsertNamedAsync("Tags", result, names.Select(n => (n, TagKey(n))), cancellationToken);
         return result;
+    }
+
+    /// <summary>The first name of each key not yet in <paramref name="ids"/> is added (or found) and its id put there.</summary>
+    private async Task UpsertNamedAsync(string table, Dictionary<string, long> ids, IEnumerable<(string Name, string Key)> names, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var missing = names.Where(n => n.Key.Length > 0 && !ids.ContainsKey(n.Key) && seen.Add(n.Key)).ToList();
+        await database.UpsertNamedAsync(table, householdId, missing, ids, cancellationToken);
     }
 
     private async Task<long> InsertBatchAsync(long accountId, string fileName, string format, PlannedStatement statement, CancellationToken cancellationToken)
     {
         using var command = Command("""
             INSERT INTO "ImportBatches" ("HouseholdId", "AccountId", "FileName", "Format", "CreatedByMemberId", "CreatedAt", "RowCount", "DuplicateCount", "Currency", "ExchangeRate", "BankConnectionId")
-            VALUES ($h, $a, $f, $format, $m, $now, 0, 0, $c, $r, $bank) RETURNING "Id"
-            """, "$h", "$a", "$f", "$format", "$m", "$now", "$c", "$r", "$bank");
-        SetCommon(command);
-        command.Parameters["$a"].Value = accountId;
-        command.Parameters["$f"].Value = ImportPlanner.Clean(Path.GetFileName(fileName), 260) ?? "statement";
-        command.Parameters["$format"].Value = format.Length <= 16 ? format : format[..16];
-        command.Parameters["$m"].Value = (object?)scope.MemberId ?? DBNull.Value;
-        command.Parameters["$now"].Value = now;
-        command.Parameters["$c"].Value = statement.NeedsRate ? statement.Currency : DBNull.Value;
-        command.Parameters["$r"].Value = statement.NeedsRate && statement.Rate is { } rate ? rate : DBNull.Value;
-        command.Parameters["$bank"].Value = (object?)origin?.BankConnectionId ?? DBNull.Value;
+            VALUES (@h, @a, @f, @format, @m, @now, 0, 0, @c, @r, @bank) RETURNING "Id"
+            """, "@h", "@a", "@f", "@format", "@m", "@now", "@c", "@r", "@bank");
+        command.Parameters["@a"].Value = accountId;
+        command.Parameters["@f"].Value = ImportPlanner.Clean(Path.GetFileName(fileName), 260) ?? "statement";
+        command.Parameters["@format"].Value = format.Length <= 16 ? format : format[..16];
+        command.Parameters["@m"].Value = (object?)scope.MemberId ?? DBNull.Value;
+        command.Parameters["@now"].Value = now;
+        command.Parameters["@c"].Value = statement.NeedsRate ? statement.Currency : DBNull.Value;
+        command.Parameters["@r"].Value = statement.NeedsRate && statement.Rate is { } rate ? rate : DBNull.Value;
+        command.Parameters["@bank"].Value = (object?)origin?.BankConnectionId ?? DBNull.Value;
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Counts on the batch, and its one change-log entry (the rows themselves are not logged one by one).</summary>
     private async Task FinishBatchAsync(long batchId, int rows, int duplicates, string fileName, long accountId, CancellationToken cancellationToken)
     {
-        using var update = Command("""UPDATE "ImportBatches" SET "RowCount" = $r, "DuplicateCount" = $d WHERE "Id" = $b AND "HouseholdId" = $h""", "$h", "$r", "$d", "$b");
-        SetCommon(update);
-        update.Parameters["$r"].Value = rows;
-        update.Parameters["$d"].Value = duplicates;
-        update.Parameters["$b"].Value = batchId;
+        using var update = Command("""UPDATE "ImportBatches" SET "RowCount" = @r, "DuplicateCount" = @d WHERE "Id" = @b AND "HouseholdId" = @h""", "@h", "@r", "@d", "@b");
+        update.Parameters["@r"].Value = rows;
+        update.Parameters["@d"].Value = duplicates;
+        update.Parameters["@b"].Value = batchId;
         await update.ExecuteNonQueryAsync(cancellationToken);
-        await ImportChangeLog.AddAsync(connection, transaction, householdId, scope.UserId, now, batchId,
+        await ImportChangeLog.AddAsync(database, householdId, scope.UserId, now, batchId,
             new { Import = "Committed", File = Path.GetFileName(fileName), AccountId = accountId, Rows = rows, Duplicates = duplicates }, cancellationToken);
     }
 
@@ -404,23 +340,22 @@ internal sealed class ImportWriter(SqliteConnection connection, SqliteTransactio
         }
 
         using var update = Command("""
-            UPDATE "Transactions" SET "Kind" = 3, "AccountId" = $from, "ToAccountId" = $to, "Version" = "Version" + 1, "UpdatedAt" = $now, "UpdatedByMemberId" = $m
-            WHERE "Id" = $id AND "HouseholdId" = $h
-            """, "$h", "$from", "$to", "$now", "$m", "$id");
-        using var lines = Command("""DELETE FROM "TransactionLines" WHERE "TransactionId" = $id AND "HouseholdId" = $h""", "$h", "$id");
-        using var shares = Command("""DELETE FROM "MemberShares" WHERE "TransactionId" = $id AND "HouseholdId" = $h""", "$h", "$id");
-        SetCommon(update, lines, shares);
-        update.Parameters["$now"].Value = now;
-        update.Parameters["$m"].Value = (object?)scope.MemberId ?? DBNull.Value;
+            UPDATE "Transactions" SET "Kind" = 3, "AccountId" = @from, "ToAccountId" = @to, "Version" = "Version" + 1, "UpdatedAt" = @now, "UpdatedByMemberId" = @m
+            WHERE "Id" = @id AND "HouseholdId" = @h
+            """, "@h", "@from", "@to", "@now", "@m", "@id");
+        using var lines = Command("""DELETE FROM "TransactionLines" WHERE "TransactionId" = @id AND "HouseholdId" = @h""", "@h", "@id");
+        using var shares = Command("""DELETE FROM "MemberShares" WHERE "TransactionId" = @id AND "HouseholdId" = @h""", "@h", "@id");
+        update.Parameters["@now"].Value = now;
+        update.Parameters["@m"].Value = (object?)scope.MemberId ?? DBNull.Value;
         foreach (var (id, from, to) in converted)
         {
-            update.Parameters["$id"].Value = id;
-            update.Parameters["$from"].Value = from;
-            update.Parameters["$to"].Value = to;
+            update.Parameters["@id"].Value = id;
+            update.Parameters["@from"].Value = from;
+            update.Parameters["@to"].Value = to;
             await update.ExecuteNonQueryAsync(cancellationToken);
-            lines.Parameters["$id"].Value = id;
+            lines.Parameters["@id"].Value = id;
             await lines.ExecuteNonQueryAsync(cancellationToken);
-            shares.Parameters["$id"].Value = id;
+            shares.Parameters["@id"].Value = id;
             await shares.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -432,20 +367,18 @@ internal sealed record ImportOrigin(TransactionSource Source, long? BankConnecti
 /// <summary>The one change-log row per import batch (committed or undone).</summary>
 internal static class ImportChangeLog
 {
-    public static async Task AddAsync(SqliteConnection connection, SqliteTransaction? transaction, long householdId, string? userId, DateTime at,
+    public static async Task AddAsync(ImportDatabase database, long householdId, string? userId, DateTime at,
         long batchId, object details, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        using var command = database.Command("""
             INSERT INTO "ChangeLog" ("HouseholdId", "Entity", "EntityId", "Action", "AfterJson", "UserId", "At")
-            VALUES ($h, 'ImportBatch', $id, 'Bulk', $json, $u, $at)
-            """;
-        command.Parameters.AddWithValue("$h", householdId);
-        command.Parameters.AddWithValue("$id", batchId.ToString(CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$json", JsonSerializer.Serialize(details));
-        command.Parameters.AddWithValue("$u", (object?)userId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$at", at);
+            VALUES (@h, 'ImportBatch', @id, 'Bulk', @json, @u, @at)
+            """, "@h", "@id", "@json", "@u", "@at");
+        command.Parameters["@h"].Value = householdId;
+        command.Parameters["@id"].Value = batchId.ToString(CultureInfo.InvariantCulture);
+        command.Parameters["@json"].Value = JsonSerializer.Serialize(details);
+        command.Parameters["@u"].Value = (object?)userId ?? DBNull.Value;
+        command.Parameters["@at"].Value = at;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

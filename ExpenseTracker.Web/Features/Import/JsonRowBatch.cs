@@ -1,38 +1,33 @@
 using System.Buffers;
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 
 namespace ExpenseTracker.Web.Features.Import;
 
 /// <summary>
-/// Rows for one prepared <c>INSERT ... SELECT ... FROM json_each($rows)</c>, sent a chunk at a time. One statement per
+/// Rows for one prepared <c>INSERT ... SELECT ... FROM json_each(@rows)</c> (<c>jsonb_array_elements</c> on PostgreSQL,
+/// see <see cref="ImportDatabase"/>), sent a chunk at a time. One statement per
 /// row costs SQLite a statement journal, an AUTOINCREMENT update and (through the search trigger) an FTS5 flush each
 /// time: 50,000 one-row INSERTs into Transactions took ~10 s where the same rows in chunks take ~1 s. The statement
 /// reads row values as <c>value-&gt;&gt;0</c>, <c>value-&gt;&gt;1</c>, ... in the order they were added.
 /// </summary>
 internal sealed class JsonRowBatch : IDisposable
 {
-    private readonly SqliteCommand command;
+    private readonly DbCommand command;
+    private readonly DbParameter rowsParameter;
     private readonly int chunkRows;
     private readonly ArrayBufferWriter<byte> buffer = new(64 * 1024);
     private readonly Utf8JsonWriter json;
     private JsonRowBatch[] followers = [];
     private int rows;
 
-    public JsonRowBatch(SqliteConnection connection, SqliteTransaction transaction, int chunkRows, string sql, params string[] parameters)
+    /// <summary>Takes over <paramref name="command"/>, which reads its rows from the parameter <c>@rows</c>.</summary>
+    public JsonRowBatch(DbCommand command, int chunkRows)
     {
-        command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.Parameters.Add(new SqliteParameter("$rows", string.Empty));
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
-        }
-
-        command.Prepare();
+        this.command = command;
+        rowsParameter = command.Parameters["@rows"];
         this.chunkRows = chunkRows;
         json = new Utf8JsonWriter(buffer);
     }
@@ -43,8 +38,8 @@ internal sealed class JsonRowBatch : IDisposable
     /// </summary>
     public void FollowedBy(params JsonRowBatch[] batches) => followers = batches;
 
-    /// <summary>Values bound once for every chunk (the household, the batch's time).</summary>
-    public SqliteParameterCollection Parameters => command.Parameters;
+    /// <summary>Binds a value used by every chunk (the household, the batch's time).</summary>
+    public void Set(string parameter, object? value) => command.Parameters[parameter].Value = value ?? DBNull.Value;
 
     /// <summary>Adds one row (null, long, int, string, decimal, DateOnly) and writes the chunk when it is full.</summary>
     public async Task AddAsync(CancellationToken cancellationToken, params object?[] values)
@@ -100,7 +95,7 @@ internal sealed class JsonRowBatch : IDisposable
 
         json.WriteEndArray();
         json.Flush();
-        command.Parameters["$rows"].Value = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        rowsParameter.Value = Encoding.UTF8.GetString(buffer.WrittenSpan);
         rows = 0;
         json.Reset();
         buffer.ResetWrittenCount();

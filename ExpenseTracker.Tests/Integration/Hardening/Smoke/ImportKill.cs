@@ -35,6 +35,9 @@ public sealed class ImportKill(string dataDirectory, string connectionString, lo
         return path;
     }
 
+    /// <summary>More environment for the child (e.g. <c>Database__Provider</c> and <c>ConnectionStrings__Postgres</c> on PostgreSQL).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     public Process Start(string file)
     {
         var info = new ProcessStartInfo("dotnet")
@@ -54,6 +57,11 @@ public sealed class ImportKill(string dataDirectory, string connectionString, lo
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in Environment)
+        {
+            info.Environment[name] = value;
+        }
+
         return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
     }
 
