@@ -4,6 +4,7 @@ using ExpenseTracker.Web.Data;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -61,8 +62,10 @@ public sealed class SqliteToPostgresCopier(AppDbContext source, AppDbContext tar
     /// <summary>The model's tables that hold data, parents first. Throws if the foreign keys form a cycle across tables.</summary>
     public IReadOnlyList<ITable> TablesInCopyOrder()
     {
+        // Which tables migrations leave out is only kept in the design-time model, not the read-optimised one.
+        var designTime = target.GetService<Microsoft.EntityFrameworkCore.Metadata.IDesignTimeModel>().Model.GetRelationalModel();
         var tables = target.Model.GetRelationalModel().Tables
-            .Where(t => !t.IsExcludedFromMigrations && t.Name != SearchTable)
+            .Where(t => designTime.FindTable(t.Name, t.Schema) is { IsExcludedFromMigrations: false } && t.Name != SearchTable)
             .OrderBy(t => t.Name, StringComparer.Ordinal)
             .ToList();
         var ordered = new List<ITable>();

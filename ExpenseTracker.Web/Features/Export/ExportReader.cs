@@ -35,6 +35,7 @@ internal sealed class ExportReader : IAsyncDisposable
     private DbCommand? tagCommand;
     private DbDataReader? main;
     private DbDataReader? tagReader;
+    private bool? dateIsText;
     private bool onNextRow;
     private bool finished;
     private bool hasTag;
@@ -85,7 +86,11 @@ internal sealed class ExportReader : IAsyncDisposable
         var item = Current;
         var id = reader.GetInt64(IdColumn);
         item.Id = id;
-        item.Date = reader.GetString(DateColumn);
+        // SQLite keeps the date as ISO text; PostgreSQL as a date.
+        dateIsText ??= reader.GetFieldType(DateColumn) == typeof(string);
+        item.Date = dateIsText.Value
+            ? reader.GetString(DateColumn)
+            : reader.GetFieldValue<DateOnly>(DateColumn).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         item.Kind = (TransactionKind)reader.GetInt32(KindColumn);
         item.AmountMinor = reader.GetInt64(AmountColumn);
         item.Currency = reader.GetString(CurrencyColumn);
