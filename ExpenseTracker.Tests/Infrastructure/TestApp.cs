@@ -21,6 +21,18 @@ public sealed class TestApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Dozens of apps live at once in this process (class fixtures for both engines, browser classes in parallel), and
+    /// each would watch its appsettings files with an inotify instance: Linux allows 128 per user by default, after
+    /// which hosts fail to start. Tests never edit those files, so the host reads them once, and the file providers that
+    /// still watch (static web assets in Development) poll instead of taking an inotify instance each.
+    /// </summary>
+    static TestApp()
+    {
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+        Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+    }
+
     private readonly string? postgresDatabase;
 
     public TestApp(bool realPort = false)
