@@ -27,6 +27,12 @@ public sealed class BillReminderRule(IDbContextFactory<AppDbContext> dbFactory) 
 
     public string Name => "bill-reminders";
 
+    /// <summary>
+    /// A bill's CreatedAt is stamped before its insert commits: a tick that read the bills in between moves its window past
+    /// it and would never see it. "Added late" looks this far behind the window; the outbox key keeps it to one message.
+    /// </summary>
+    public static readonly TimeSpan AddedLateGrace = TimeSpan.FromMinutes(10);
+
     public async Task<IReadOnlyList<NotificationRequest>> EvaluateAsync(DateTimeOffset fromExclusive, DateTimeOffset toInclusive, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -52,7 +58,7 @@ public sealed class BillReminderRule(IDbContextFactory<AppDbContext> dbFactory) 
             foreach (var recipient in recipients[bill.HouseholdId].Where(r => IsRecipient(bill, r)))
             {
                 requests.AddRange(Due(bill, recipient, culture, fromExclusive, toInclusive));
-                requests.AddRange(AddedLate(bill, recipient, culture, fromExclusive, toInclusive));
+                requests.AddRange(AddedLate(bill, recipient, culture, fromExclusive - AddedLateGrace, toInclusive));
             }
         }
 
