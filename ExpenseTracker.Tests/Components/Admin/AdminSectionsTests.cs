@@ -21,6 +21,7 @@ public sealed class AdminSectionsTests : MudComponentTest
         Services.AddSingleton(_ => AppServices.GetRequiredService<AdminSystemService>());
         Services.AddSingleton(_ => AppServices.GetRequiredService<AuditLogService>());
         Services.AddSingleton(_ => AppServices.GetRequiredService<OutboxStatusService>());
+        Services.AddSingleton(_ => AppServices.GetRequiredService<ExpenseTracker.Web.Features.InstanceBackup.InstanceBackupOptions>());
         await base.InitializeAsync();
         var db = AppServices.GetRequiredService<AppDbContext>();
         adminId = await db.Users.Select(u => u.Id).SingleAsync();
