@@ -27,7 +27,9 @@ public static class CircuitsBenchmark
         var high = LoadBenchmark.Argument(args, 1, 200);
         var low = Math.Min(LoadBenchmark.Argument(args, 2, 50), high - 1);
         var slopes = new Dictionary<bool, (double Rss, double Managed)>();
-        foreach (var compression in new[] { true, false })
+        // ET_BENCH_CIRCUITS_DEFAULT_ONLY=1: only the app's default compression setting (a quicker run while profiling).
+        var settings = Environment.GetEnvironmentVariable("ET_BENCH_CIRCUITS_DEFAULT_ONLY") == "1" ? new[] { AppDefaultCompression } : [true, false];
+        foreach (var compression in settings)
         {
             var probe = Path.Combine(Path.GetTempPath(), "et-bench-circuits-" + Guid.NewGuid().ToString("N"));
             var environment = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -55,7 +57,11 @@ public static class CircuitsBenchmark
             BenchmarkProgram.Report("circuits", "managed_kb_per_circuit_" + suffix, managed, "KB");
         }
 
-        BenchmarkProgram.Report("circuits", "compression_rss_cost_kb_per_circuit", slopes[true].Rss - slopes[false].Rss, "KB");
+        if (slopes.Count == 2)
+        {
+            BenchmarkProgram.Report("circuits", "compression_rss_cost_kb_per_circuit", slopes[true].Rss - slopes[false].Rss, "KB");
+        }
+
         BenchmarkProgram.Report("circuits", "rss_kb_per_circuit", slopes[AppDefaultCompression].Rss, "KB");
         BenchmarkProgram.Report("circuits", "managed_kb_per_circuit", slopes[AppDefaultCompression].Managed, "KB");
     }
@@ -164,8 +170,33 @@ public static class CircuitsBenchmark
         }
 
         var parts = (await File.ReadAllTextAsync(probe)).Split(' ');
+        await GcDumpAsync(app, circuits);
         var rss = File.ReadLines($"/proc/{app.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         var rssKb = long.Parse(rss["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         return new Sample(circuits, rssKb * 1024, long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// ET_BENCH_GCDUMP_DIR set: a dotnet-gcdump of the app at each count (<c>dotnet tool install -g dotnet-gcdump</c>), for
+    /// finding what a circuit holds (<c>dotnet-gcdump report FILE</c>, two counts compared type by type).
+    /// </summary>
+    private static async Task GcDumpAsync(Process app, int circuits)
+    {
+        if (Environment.GetEnvironmentVariable("ET_BENCH_GCDUMP_DIR") is not { Length: > 0 } directory)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(directory);
+        // ET_BENCH_DUMP_HEAP=1: a heap dump for `dotnet-dump analyze FILE -c "dumpheap -stat"` (exact bytes per type).
+        var full = Environment.GetEnvironmentVariable("ET_BENCH_DUMP_HEAP") == "1";
+        var output = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"circuits-{app.Id}-{circuits}.{(full ? "dmp" : "gcdump")}"));
+        var pid = app.Id.ToString(CultureInfo.InvariantCulture);
+        using var dump = Process.Start(new ProcessStartInfo(full ? "dotnet-dump" : "dotnet-gcdump", full ? ["collect", "-p", pid, "--type", "Heap", "-o", output] : ["collect", "-p", pid, "-o", output])
+        {
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("dotnet-gcdump did not start.");
+        await dump.WaitForExitAsync();
+        Console.WriteLine($"  gcdump: {output} (exit {dump.ExitCode})");
     }
 }
