@@ -1,4 +1,5 @@
 using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Notifications;
 
@@ -15,4 +16,30 @@ public sealed class ProviderApps : ProviderFixture<TestApp>
 internal static class Unique
 {
     public static string Prefix() => Guid.NewGuid().ToString("N")[..8] + ".";
+}
+
+/// <summary>
+/// A class whose cases each need an app of their own (they move the clock or read every household's rows): a case
+/// starts it on its provider with <see cref="StartApp"/>, and it is disposed after the case.
+/// </summary>
+public abstract class PerCaseApps : IAsyncLifetime
+{
+    private readonly List<TestApp> started = [];
+
+    protected TestApp StartApp(DatabaseProvider provider)
+    {
+        var app = new TestApp(provider);
+        started.Add(app);
+        return app;
+    }
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var app in started)
+        {
+            await app.DisposeAsync();
+        }
+    }
 }

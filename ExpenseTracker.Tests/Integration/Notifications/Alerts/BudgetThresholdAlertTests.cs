@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ExpenseTracker.Tests.Integration.Notifications.Alerts;
 
 /// <summary>An app per case: one case moves the clock into December, which a shared app could not take back.</summary>
-public sealed class BudgetThresholdAlertTests : IAsyncLifetime
+public sealed class BudgetThresholdAlertTests : PerCaseApps
 {
     private static readonly BudgetMonth November = new(2026, 11);
     private TestApp app = null!;
@@ -19,20 +19,10 @@ public sealed class BudgetThresholdAlertTests : IAsyncLifetime
 
     private async Task StartAsync(DatabaseProvider provider)
     {
-        app = new TestApp(provider);
+        app = StartApp(provider);
         household = await TestHousehold.CreateAsync(app, "alerts@example.com");
         await using var scope = household.Scope();
         budgetId = await scope.ServiceProvider.GetRequiredService<BudgetService>().SetCategoryBudgetAsync(household.Categories["Groceries"], November, 100_00);
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
     }
 
     private async Task<long> SpendAsync(long amountMinor, DateOnly? date = null)

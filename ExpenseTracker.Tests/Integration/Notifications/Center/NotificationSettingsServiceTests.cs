@@ -10,25 +10,15 @@ namespace ExpenseTracker.Tests.Integration.Notifications.Center;
 
 /// <summary>A member's own notification preferences: defaults, round trip, validation that writes nothing, every role for themselves.</summary>
 /// <remarks>An app per case: the cases assert that nothing at all was written, in any household.</remarks>
-public sealed class NotificationSettingsServiceTests : IAsyncLifetime
+public sealed class NotificationSettingsServiceTests : PerCaseApps
 {
     private TestApp app = null!;
     private Family family = null!;
 
     private async Task StartAsync(DatabaseProvider provider)
     {
-        app = new TestApp(provider);
+        app = StartApp(provider);
         family = await Family.CreateAsync(app);
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
     }
 
     private async Task<NotificationSettingsForm> GetAsync(string person)

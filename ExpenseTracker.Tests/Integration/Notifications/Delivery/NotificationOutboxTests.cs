@@ -5,25 +5,15 @@ using ExpenseTracker.Web.Infrastructure;
 namespace ExpenseTracker.Tests.Integration.Notifications.Delivery;
 
 /// <remarks>An app per case: the cases read the whole outbox and move the clock.</remarks>
-public sealed class NotificationOutboxTests : IAsyncLifetime
+public sealed class NotificationOutboxTests : PerCaseApps
 {
     private TestApp app = null!;
     private DeliveryBed bed = default!;
 
     private async Task StartAsync(DatabaseProvider provider)
     {
-        app = new TestApp(provider);
+        app = StartApp(provider);
         bed = await DeliveryBed.CreateAsync(app);
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
     }
 
     [ProviderTheory]

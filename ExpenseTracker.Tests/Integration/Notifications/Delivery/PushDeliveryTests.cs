@@ -25,7 +25,7 @@ namespace ExpenseTracker.Tests.Integration.Notifications.Delivery;
 /// the push service (a tiny Kestrel app that records what it gets and answers with a chosen status).
 /// </summary>
 /// <remarks>An app per case: the cases read the whole outbox and move the clock.</remarks>
-public sealed class PushDeliveryTests : IAsyncLifetime
+public sealed class PushDeliveryTests : PerCaseApps
 {
     private TestApp app = null!;
     private readonly ConcurrentQueue<Received> received = new();
@@ -87,7 +87,7 @@ public sealed class PushDeliveryTests : IAsyncLifetime
         public void Dispose() => Key.Dispose();
     }
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -107,18 +107,15 @@ public sealed class PushDeliveryTests : IAsyncLifetime
 
     private async Task StartAsync(DatabaseProvider provider)
     {
-        app = new TestApp(provider);
+        app = StartApp(provider);
         bed = await DeliveryBed.CreateAsync(app);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         await pushService.StopAsync();
         await pushService.DisposeAsync();
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
+        await base.DisposeAsync();
     }
 
     [ProviderTheory]

@@ -13,28 +13,18 @@ namespace ExpenseTracker.Tests.Integration.Notifications.Scheduling;
 
 /// <summary>The tick's own rules: checkpoints, the catch-up cap, and one failing rule not holding back the others.</summary>
 /// <remarks>An app per case: the cases move the clock.</remarks>
-public sealed class ReminderTickTests : IAsyncLifetime
+public sealed class ReminderTickTests : PerCaseApps
 {
     private TestApp app = null!;
     private ReminderHousehold home = null!;
 
     private async Task StartAsync(DatabaseProvider provider)
     {
-        app = new TestApp(provider);
+        app = StartApp(provider);
         app.Time.SetUtcNow(new DateTimeOffset(2027, 10, 1, 0, 0, 0, TimeSpan.Zero));
         home = await ReminderHousehold.CreateAsync(app);
         await home.TickAsync(); // checkpoints at 1 October
         await home.AddBillAsync(home.Bill("Rent", BillScheduleKind.MonthlyOnDay, new DateOnly(2027, 10, 1), lead: 0, day: 5));
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
     }
 
     [ProviderTheory]

@@ -20,7 +20,7 @@ namespace ExpenseTracker.Tests.Integration.Notifications.Scheduling;
 /// every sentinel below; only Berlin's autumn change, which is the same .NET time-zone arithmetic as New York's, is left
 /// to the SQLite run.
 /// </remarks>
-public sealed class SimulatedYearTests : IAsyncLifetime
+public sealed class SimulatedYearTests : PerCaseApps
 {
     private static readonly DateTimeOffset Start = new(2027, 11, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset YearEnd = new(2028, 11, 1, 0, 0, 0, TimeSpan.Zero);
@@ -38,7 +38,7 @@ public sealed class SimulatedYearTests : IAsyncLifetime
 
     private async Task StartAsync(DatabaseProvider provider)
     {
-        app = new TestApp(provider);
+        app = StartApp(provider);
         end = provider == DatabaseProvider.Postgres ? PostgresEnd : YearEnd;
         app.Time.SetUtcNow(Start);
         home = await ReminderHousehold.CreateAsync(app);
@@ -61,16 +61,6 @@ public sealed class SimulatedYearTests : IAsyncLifetime
             home.Bill("Gym", BillScheduleKind.MonthlyOnDay, new DateOnly(2027, 11, 1), lead: 3, day: 10, end: new DateOnly(2028, 3, 31)));
         await AddAsync("Magazine", Monthly(20, new DateOnly(2027, 11, 1), null).Where(d => d < Archived).ToList(), paid: true,
             home.Bill("Magazine", BillScheduleKind.MonthlyOnDay, new DateOnly(2027, 11, 1), lead: 3, day: 20));
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
     }
 
     [ProviderTheory]

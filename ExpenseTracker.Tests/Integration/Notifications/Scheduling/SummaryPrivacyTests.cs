@@ -15,7 +15,7 @@ namespace ExpenseTracker.Tests.Integration.Notifications.Scheduling;
 /// household where Ben keeps a private expense. Each summary shows what its reader sees on the pages, nothing more.
 /// </summary>
 /// <remarks>An app per case: the cases move the clock and the rule reads every household.</remarks>
-public sealed class SummaryPrivacyTests : IAsyncLifetime
+public sealed class SummaryPrivacyTests : PerCaseApps
 {
     private static readonly CultureInfo EnUs = CultureInfo.GetCultureInfo("en-US");
     private TestApp app = null!;
@@ -23,7 +23,7 @@ public sealed class SummaryPrivacyTests : IAsyncLifetime
 
     private async Task StartAsync(DatabaseProvider provider)
     {
-        app = new TestApp(provider);
+        app = StartApp(provider);
         home = await ReminderHousehold.CreateAsync(app);
         await home.JoinAsync("Ben", MemberRole.Member);
         await home.JoinAsync("Kim", MemberRole.Child);
@@ -45,16 +45,6 @@ public sealed class SummaryPrivacyTests : IAsyncLifetime
 
         await home.AddBillAsync(home.Bill("Internet", BillScheduleKind.MonthlyOnDay, new DateOnly(2026, 11, 1), day: 3) with { AmountMinor = 39_99 });
         await home.AddBillAsync(home.Bill("Kim's phone", BillScheduleKind.MonthlyOnDay, new DateOnly(2026, 11, 1), day: 6, owner: home.Member("Kim")) with { AmountMinor = 9_99 });
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
     }
 
     [ProviderTheory]
