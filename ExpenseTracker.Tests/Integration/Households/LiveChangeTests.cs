@@ -41,6 +41,9 @@ public sealed class LiveChangeTests
 
         var change = await shared.Task.WaitAsync(Generous);
         Assert.True(change.Kind.HasFlag(HouseholdChangeKind.Transactions));
-        Assert.Empty(heardInB);
+
+        // B's own set-up (its members joining) may still be announced late, above all on a loaded machine: only A's share must not arrive.
+        Assert.All(heardInB, c => Assert.Equal(b.HouseholdId, c.HouseholdId));
+        Assert.DoesNotContain(heardInB, c => c.Kind.HasFlag(HouseholdChangeKind.Transactions));
     }
 }
