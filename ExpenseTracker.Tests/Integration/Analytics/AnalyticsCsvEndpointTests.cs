@@ -1,24 +1,20 @@
 using System.Net;
 using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Tests.Integration.Notifications;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace ExpenseTracker.Tests.Integration.Analytics;
 
 /// <summary>The CSV downloads fail closed: no sign-in, no CSV.</summary>
-public sealed class AnalyticsCsvEndpointTests : IAsyncLifetime
+public sealed class AnalyticsCsvEndpointTests(ProviderApps apps) : IClassFixture<ProviderApps>
 {
-    private readonly TestApp app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Theory]
+    [ProviderTheory]
     [InlineData("/analytics/by-category.csv")]
     [InlineData("/analytics/budgets.csv?month=2026-11")]
-    public async Task AnAnonymousCallerGetsNoCsv(string url)
+    public async Task AnAnonymousCallerGetsNoCsv(DatabaseProvider provider, string url)
     {
-        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = (await apps.ForAsync(provider)).CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var response = await client.GetAsync(new Uri(url, UriKind.Relative));
         Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
         Assert.NotEqual("text/csv", response.Content.Headers.ContentType?.MediaType);

@@ -1,23 +1,30 @@
 using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Tests.Integration.Notifications;
 using ExpenseTracker.Web.Features.Analytics;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Analytics;
 
 /// <summary>Cached monthly figures never outlive a change: the next chart after any save shows it.</summary>
-public sealed class MonthlyAggregateCacheTests : IAsyncLifetime
+public sealed class MonthlyAggregateCacheTests(ProviderApps apps) : IClassFixture<ProviderApps>
 {
     private static readonly AnalyticsFilter OctoberAndNovember = new() { From = new DateOnly(2026, 10, 1), To = new DateOnly(2026, 11, 30) };
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private TestHousehold home = null!;
+    private string prefix = string.Empty;
 
     private MonthlyAggregateCache Cache => app.Services.GetRequiredService<MonthlyAggregateCache>();
 
-    public async Task InitializeAsync() => home = await TestHousehold.CreateAsync(app, "ana@example.com");
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    /// <summary>A new household in the provider's shared app (the cache is per household).</summary>
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        app = await apps.ForAsync(provider);
+        prefix = Unique.Prefix();
+        home = await TestHousehold.CreateAsync(app, prefix + "ana@example.com");
+    }
 
     private async Task<long[]> TrendAsync()
     {
@@ -26,9 +33,10 @@ public sealed class MonthlyAggregateCacheTests : IAsyncLifetime
         return trend.Months.Select(m => m.TotalMinor).ToArray();
     }
 
-    [Fact]
-    public async Task ANewExpenseInACachedMonthShowsInTheNextChart()
+    [ProviderTheory]
+    public async Task ANewExpenseInACachedMonthShowsInTheNextChart(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await home.AddExpenseAsync(home.Expense(10_00, date: new DateOnly(2026, 10, 3)));
         Assert.Equal(new long[] { 10_00L, 0L }, await TrendAsync());
         // Two months of two aggregates: spending by category and other members' private transactions.
@@ -39,9 +47,10 @@ public sealed class MonthlyAggregateCacheTests : IAsyncLifetime
         Assert.Equal(new long[] { 15_00L, 0L }, await TrendAsync());
     }
 
-    [Fact]
-    public async Task MovingAnExpenseToAnotherMonthUpdatesBothMonths()
+    [ProviderTheory]
+    public async Task MovingAnExpenseToAnotherMonthUpdatesBothMonths(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await home.AddExpenseAsync(home.Expense(10_00, date: new DateOnly(2026, 10, 3)));
         Assert.Equal(new long[] { 10_00L, 0L }, await TrendAsync());
 
@@ -54,9 +63,10 @@ public sealed class MonthlyAggregateCacheTests : IAsyncLifetime
         Assert.Equal(new long[] { 0L, 10_00L }, await TrendAsync());
     }
 
-    [Fact]
-    public async Task DeletingAndRestoringAnExpenseShowInTheNextChart()
+    [ProviderTheory]
+    public async Task DeletingAndRestoringAnExpenseShowInTheNextChart(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await home.AddExpenseAsync(home.Expense(10_00, date: new DateOnly(2026, 11, 3)));
         Assert.Equal(new long[] { 0L, 10_00L }, await TrendAsync());
 
@@ -75,10 +85,11 @@ public sealed class MonthlyAggregateCacheTests : IAsyncLifetime
         Assert.Equal(new long[] { 0L, 10_00L }, await TrendAsync());
     }
 
-    [Fact]
-    public async Task AChangeOutsideTheCachedMonthsOrInAnotherHouseholdKeepsThem()
+    [ProviderTheory]
+    public async Task AChangeOutsideTheCachedMonthsOrInAnotherHouseholdKeepsThem(DatabaseProvider provider)
     {
-        var other = await TestHousehold.CreateAsync(app, "bo@example.com");
+        await StartAsync(provider);
+        var other = await TestHousehold.CreateAsync(app, prefix + "bo@example.com");
         await TrendAsync();
 
         await home.AddExpenseAsync(home.Expense(1_00, date: new DateOnly(2026, 8, 1)));
@@ -88,9 +99,10 @@ public sealed class MonthlyAggregateCacheTests : IAsyncLifetime
         Assert.Equal(4, Cache.Count(home.Id));
     }
 
-    [Fact]
-    public async Task RolloverFollowsAnExpenseAddedToAnEarlierMonth()
+    [ProviderTheory]
+    public async Task RolloverFollowsAnExpenseAddedToAnEarlierMonth(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         long budget;
         await using (var scope = home.Scope())
         {

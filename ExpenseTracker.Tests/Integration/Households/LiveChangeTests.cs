@@ -2,23 +2,20 @@ using System.Collections.Concurrent;
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Features.Live;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Households;
 
 /// <summary>Sharing an expense is announced on the live channel to its household only.</summary>
-public sealed class LiveChangeTests : IAsyncLifetime
+public sealed class LiveChangeTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
-    private readonly TestApp app = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Fact]
-    public async Task EveryoneInAHouseholdHearsOfASharedExpenseAndNobodyElseDoes()
+    [ProviderTheory]
+    public async Task EveryoneInAHouseholdHearsOfASharedExpenseAndNobodyElseDoes(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
         var a = await Family.CreateAsync(app, "a.");
         var b = await Family.CreateAsync(app, "b.");
         var notifier = app.Services.GetRequiredService<HouseholdChangeNotifier>();
@@ -44,6 +41,9 @@ public sealed class LiveChangeTests : IAsyncLifetime
 
         var change = await shared.Task.WaitAsync(Generous);
         Assert.True(change.Kind.HasFlag(HouseholdChangeKind.Transactions));
-        Assert.Empty(heardInB);
+
+        // B's own set-up (its members joining) may still be announced late, above all on a loaded machine: only A's share must not arrive.
+        Assert.All(heardInB, c => Assert.Equal(b.HouseholdId, c.HouseholdId));
+        Assert.DoesNotContain(heardInB, c => c.Kind.HasFlag(HouseholdChangeKind.Transactions));
     }
 }

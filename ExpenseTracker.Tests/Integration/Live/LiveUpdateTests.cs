@@ -1,28 +1,31 @@
 using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Tests.Integration.Notifications;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Live;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ExpenseTracker.Tests.Integration.Live;
 
 /// <summary>Pages subscribe per household; saves announce themselves; one page's failure or departure affects no other.</summary>
-public sealed class LiveUpdateTests : IAsyncLifetime
+public sealed class LiveUpdateTests(ProviderApps apps) : IClassFixture<ProviderApps>
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private TestHousehold home = null!;
     private TestHousehold other = null!;
 
     private HouseholdChangeNotifier Notifier => app.Services.GetRequiredService<HouseholdChangeNotifier>();
 
-    public async Task InitializeAsync()
+    /// <summary>Two new households in the provider's shared app: no case hears another's changes.</summary>
+    private async Task StartAsync(DatabaseProvider provider)
     {
-        home = await TestHousehold.CreateAsync(app, "ana@example.com");
-        other = await TestHousehold.CreateAsync(app, "bo@example.com");
+        app = await apps.ForAsync(provider);
+        var prefix = Unique.Prefix();
+        home = await TestHousehold.CreateAsync(app, prefix + "ana@example.com");
+        other = await TestHousehold.CreateAsync(app, prefix + "bo@example.com");
     }
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
 
     /// <summary>Completes with the first change of <paramref name="kind"/> (household set-up announces other kinds, possibly late).</summary>
     private static (Func<HouseholdChange, Task> Handler, Task<HouseholdChange> Received) Listener(HouseholdChangeKind kind = HouseholdChangeKind.Transactions)
@@ -39,9 +42,10 @@ public sealed class LiveUpdateTests : IAsyncLifetime
         }, received.Task);
     }
 
-    [Fact]
-    public async Task ASubscriberHearsAboutAnExpenseSavedInAnotherScope()
+    [ProviderTheory]
+    public async Task ASubscriberHearsAboutAnExpenseSavedInAnotherScope(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var (handler, received) = Listener();
         using var subscription = Notifier.Subscribe(home.Id, handler);
 
@@ -53,9 +57,10 @@ public sealed class LiveUpdateTests : IAsyncLifetime
         Assert.Equal(app.Time.GetUtcNow(), change.At);
     }
 
-    [Fact]
-    public async Task AnotherHouseholdsSubscriberHearsNothing()
+    [ProviderTheory]
+    public async Task AnotherHouseholdsSubscriberHearsNothing(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var (mine, myChange) = Listener();
 
         // The other household's own set-up (categories, accounts) may still be on its way: only home's expense must not arrive.
@@ -75,9 +80,10 @@ public sealed class LiveUpdateTests : IAsyncLifetime
         Assert.DoesNotContain(otherHeard, change => change.Kind.HasFlag(HouseholdChangeKind.Transactions));
     }
 
-    [Fact]
-    public async Task ADisposedSubscriptionIsNoLongerCalled()
+    [ProviderTheory]
+    public async Task ADisposedSubscriptionIsNoLongerCalled(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var disposedCalls = 0;
         var subscription = Notifier.Subscribe(home.Id, change =>
         {
@@ -99,9 +105,10 @@ public sealed class LiveUpdateTests : IAsyncLifetime
         Assert.Equal(1, Notifier.SubscriberCount(home.Id));
     }
 
-    [Fact]
-    public async Task AThrowingSubscriberDoesNotKeepTheChangeFromTheOthers()
+    [ProviderTheory]
+    public async Task AThrowingSubscriberDoesNotKeepTheChangeFromTheOthers(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         using var throws = Notifier.Subscribe(home.Id, _ => throw new InvalidOperationException("a broken page"));
         using var faults = Notifier.Subscribe(home.Id, _ => Task.FromException(new InvalidOperationException("a broken page")));
         var (handler, received) = Listener();
@@ -112,9 +119,10 @@ public sealed class LiveUpdateTests : IAsyncLifetime
         Assert.Equal(home.Id, (await received.WaitAsync(Generous)).HouseholdId);
     }
 
-    [Fact]
-    public async Task ChangingABudgetAnnouncesABudgetChange()
+    [ProviderTheory]
+    public async Task ChangingABudgetAnnouncesABudgetChange(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var (handler, received) = Listener(HouseholdChangeKind.Budgets);
         using var subscription = Notifier.Subscribe(home.Id, handler);
 
@@ -126,7 +134,7 @@ public sealed class LiveUpdateTests : IAsyncLifetime
         Assert.Equal(HouseholdChangeKind.Budgets, (await received.WaitAsync(Generous)).Kind);
     }
 
-    [Fact]
+    [Fact] // the notifier alone: no app, no database
     public async Task DeliveryWaitsForEverySubscriberAndNeverThrows()
     {
         var notifier = new HouseholdChangeNotifier(NullLogger<HouseholdChangeNotifier>.Instance);

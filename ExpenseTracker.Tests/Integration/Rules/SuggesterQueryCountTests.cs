@@ -32,10 +32,10 @@ public sealed class SuggesterQueryCountTests(RulesAppFixture fixture, ITestOutpu
         public AppDbContext CreateDbContext() => new(options, scope);
     }
 
-    [Fact]
-    public async Task TenRowsAndFiftyThousandRowsCostTheSameFewQueries()
+    [ProviderTheory]
+    public async Task TenRowsAndFiftyThousandRowsCostTheSameFewQueries(DatabaseProvider provider)
     {
-        var h = await TestHousehold.CreateAsync(fixture.App, "count@example.com");
+        var h = await TestHousehold.CreateAsync(fixture.For(provider), "count@example.com");
         for (var i = 0; i < 12; i++)
         {
             await h.AddExpenseAsync(h.Expense(100 + i, i % 2 == 0 ? "Dining out" : "Transport", payee: $"Shop {i % 6}"));
@@ -49,8 +49,18 @@ public sealed class SuggesterQueryCountTests(RulesAppFixture fixture, ITestOutpu
         }
 
         var counter = new CommandCounter();
-        var storage = scope.ServiceProvider.GetRequiredService<StorageOptions>();
-        var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite(storage.ConnectionString).AddInterceptors(counter).Options;
+        // The app's own database, on its provider, with the counter as the only interceptor.
+        var builder = new DbContextOptionsBuilder<AppDbContext>();
+        if (scope.ServiceProvider.GetRequiredService<DatabaseOptions>() is { IsPostgres: true } database)
+        {
+            DataServiceCollectionExtensions.UsePostgres(builder, database.PostgresConnectionString!);
+        }
+        else
+        {
+            DataServiceCollectionExtensions.UseSqlite(builder, scope.ServiceProvider.GetRequiredService<StorageOptions>().ConnectionString);
+        }
+
+        var options = builder.AddInterceptors(counter).Options;
         var householdScope = scope.ServiceProvider.GetRequiredService<HouseholdScope>();
         var suggester = new RuleCategorySuggester(new Factory(options, householdScope), householdScope);
 

@@ -4,25 +4,26 @@ using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Expenses;
 using ExpenseTracker.Web.Features.Notifications.Alerts;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Notifications.Alerts;
 
-public sealed class BudgetThresholdAlertTests : IAsyncLifetime
+/// <summary>An app per case: one case moves the clock into December, which a shared app could not take back.</summary>
+public sealed class BudgetThresholdAlertTests : PerCaseApps
 {
     private static readonly BudgetMonth November = new(2026, 11);
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private TestHousehold household = null!;
     private long budgetId;
 
-    public async Task InitializeAsync()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = StartApp(provider);
         household = await TestHousehold.CreateAsync(app, "alerts@example.com");
         await using var scope = household.Scope();
         budgetId = await scope.ServiceProvider.GetRequiredService<BudgetService>().SetCategoryBudgetAsync(household.Categories["Groceries"], November, 100_00);
     }
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
 
     private async Task<long> SpendAsync(long amountMinor, DateOnly? date = null)
     {
@@ -34,9 +35,10 @@ public sealed class BudgetThresholdAlertTests : IAsyncLifetime
     private async Task<List<(string Rule, string Period)>> BudgetAlertsAsync() =>
         (await AlertProbe.InAppAsync(app, household.Id, "budget-")).Select(m => (m.Rule, m.Key.Split(':')[3])).ToList();
 
-    [Fact]
-    public async Task EachThresholdAlertsOnceAMonthAndAgainNextMonth()
+    [ProviderTheory]
+    public async Task EachThresholdAlertsOnceAMonthAndAgainNextMonth(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await SpendAsync(50_00);
         Assert.Empty(await BudgetAlertsAsync());
 
@@ -61,9 +63,10 @@ public sealed class BudgetThresholdAlertTests : IAsyncLifetime
         Assert.Equal([("budget-warn", "2026-11"), ("budget-over", "2026-11"), ("budget-warn", "2026-12")], await BudgetAlertsAsync());
     }
 
-    [Fact]
-    public async Task AnImportCrossingBothThresholdsAtOnceSendsBoth()
+    [ProviderTheory]
+    public async Task AnImportCrossingBothThresholdsAtOnceSendsBoth(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         // An import saves its rows in one batch and announces one change with the batch's date range.
         await household.AddExpenseAsync(household.Expense(70_00, date: new DateOnly(2026, 11, 2)));
         await household.AddExpenseAsync(household.Expense(45_00, date: new DateOnly(2026, 11, 6)));
@@ -74,9 +77,10 @@ public sealed class BudgetThresholdAlertTests : IAsyncLifetime
         Assert.Equal("Groceries budget used up", over.Title);
     }
 
-    [Fact]
-    public async Task LoweringThenRaisingSpendingAgainDoesNotRepeatTheAlert()
+    [ProviderTheory]
+    public async Task LoweringThenRaisingSpendingAgainDoesNotRepeatTheAlert(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await SpendAsync(90_00);
         Assert.Single(await BudgetAlertsAsync());
 
@@ -96,9 +100,10 @@ public sealed class BudgetThresholdAlertTests : IAsyncLifetime
         await expenses.UpdateAsync(id, current.Version, household.Expense(amountMinor));
     }
 
-    [Fact]
-    public async Task TheListenerAlertsWhenAnExpenseIsSaved()
+    [ProviderTheory]
+    public async Task TheListenerAlertsWhenAnExpenseIsSaved(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await household.AddExpenseAsync(household.Expense(120_00));
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -111,15 +116,18 @@ public sealed class BudgetThresholdAlertTests : IAsyncLifetime
     }
 }
 
-public sealed class BudgetAlertRecipientTests : IAsyncLifetime
+public sealed class BudgetAlertRecipientTests(ProviderApps apps) : IClassFixture<ProviderApps>
 {
     private static readonly BudgetMonth November = new(2026, 11);
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private Family family = null!;
 
-    public async Task InitializeAsync() => family = await Family.CreateAsync(app);
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    /// <summary>A new family in the provider's shared app.</summary>
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        app = await apps.ForAsync(provider);
+        family = await Family.CreateAsync(app, Unique.Prefix());
+    }
 
     private async Task SpendAsync(string payer, long amountMinor)
     {
@@ -142,9 +150,10 @@ public sealed class BudgetAlertRecipientTests : IAsyncLifetime
         return (await AlertProbe.InAppAsync(app, family.HouseholdId, rule)).Select(m => names[m.MemberId]).Order(StringComparer.Ordinal).ToArray();
     }
 
-    [Fact]
-    public async Task AnAllowanceAlertsItsMemberAndTheOwnersOnly()
+    [ProviderTheory]
+    public async Task AnAllowanceAlertsItsMemberAndTheOwnersOnly(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using (var scope = family.As("Ana"))
         {
             await scope.ServiceProvider.GetRequiredService<BudgetService>().SetAllowanceAsync(family.Id("Kim"), November, 20_00);
@@ -158,9 +167,10 @@ public sealed class BudgetAlertRecipientTests : IAsyncLifetime
         Assert.Equal("Kim's allowance budget used up", (await AlertProbe.InAppAsync(app, family.HouseholdId, "budget-over"))[0].Title);
     }
 
-    [Fact]
-    public async Task ACategoryBudgetAlertsOwnersAndMembersButNotViewersOrChildren()
+    [ProviderTheory]
+    public async Task ACategoryBudgetAlertsOwnersAndMembersButNotViewersOrChildren(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using (var scope = family.As("Ana"))
         {
             await scope.ServiceProvider.GetRequiredService<BudgetService>().SetCategoryBudgetAsync(family.GroceriesId, November, 100_00);

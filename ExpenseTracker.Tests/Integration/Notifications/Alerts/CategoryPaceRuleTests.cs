@@ -2,18 +2,17 @@ using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Notifications;
 using ExpenseTracker.Web.Features.Notifications.Alerts;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Notifications.Alerts;
 
-public sealed class CategoryPaceRuleTests : IAsyncLifetime
+/// <summary>The household the pace cases only read, seeded once per provider.</summary>
+public sealed class PaceHouseholds : ProviderFixture<TestHousehold>
 {
-    private readonly TestApp app = new();
-    private TestHousehold household = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task<TestHousehold> SeedAsync(TestApp app)
     {
-        household = await TestHousehold.CreateAsync(app, "pace@example.com");
+        var household = await TestHousehold.CreateAsync(app, "pace@example.com");
 
         // Groceries: 20.00 a day on the 1st–10th of August, September and October; then 60.00 a day in November.
         // Dining out: 30.00 on the 5th of every month.
@@ -26,20 +25,28 @@ public sealed class CategoryPaceRuleTests : IAsyncLifetime
 
             await household.AddExpenseAsync(household.Expense(30_00, "Dining out", new DateOnly(2026, month, 5), "Pizza Napoli"));
         }
-    }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+        return household;
+    }
+}
+
+public sealed class CategoryPaceRuleTests(PaceHouseholds households) : IClassFixture<PaceHouseholds>
+{
+    private TestHousehold household = null!;
+
+    private async Task StartAsync(DatabaseProvider provider) => household = await households.ForAsync(provider);
 
     private async Task<IReadOnlyList<NotificationRequest>> EvaluateAsync(DateTimeOffset from, DateTimeOffset to)
     {
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = household.App.Services.CreateAsyncScope();
         var rule = scope.ServiceProvider.GetServices<IPeriodicNotificationRule>().OfType<CategoryPaceRule>().Single();
         return await rule.EvaluateAsync(from, to, CancellationToken.None);
     }
 
-    [Fact]
-    public async Task AFastCategoryIsToldAtSixInTheEveningHouseholdTime()
+    [ProviderTheory]
+    public async Task AFastCategoryIsToldAtSixInTheEveningHouseholdTime(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         // Berlin is UTC+1 in November: 18:00 local is 17:00 UTC.
         var requests = await EvaluateAsync(new DateTimeOffset(2026, 11, 10, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 10, 17, 0, 0, TimeSpan.Zero));
 
@@ -54,16 +61,18 @@ public sealed class CategoryPaceRuleTests : IAsyncLifetime
         Assert.Contains("200.00", request.Body, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AWindowWithoutTheEveningOrBeforeTheRushSaysNothing()
+    [ProviderTheory]
+    public async Task AWindowWithoutTheEveningOrBeforeTheRushSaysNothing(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         Assert.Empty(await EvaluateAsync(new DateTimeOffset(2026, 11, 10, 17, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 11, 16, 59, 0, TimeSpan.Zero)));
         Assert.Empty(await EvaluateAsync(new DateTimeOffset(2026, 10, 10, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 10, 10, 18, 0, 0, TimeSpan.Zero)));
     }
 
-    [Fact]
-    public async Task ACatchUpOverSeveralDaysAlertsOncePerCategoryAndMonth()
+    [ProviderTheory]
+    public async Task ACatchUpOverSeveralDaysAlertsOncePerCategoryAndMonth(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var requests = await EvaluateAsync(new DateTimeOffset(2026, 11, 3, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 9, 23, 0, 0, TimeSpan.Zero));
 
         var request = Assert.Single(requests);

@@ -2,18 +2,21 @@ using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Tests.Integration.Households;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Notifications.Alerts;
 
-public sealed class UnusualExpenseAlertTests : IAsyncLifetime
+public sealed class UnusualExpenseAlertTests(ProviderApps apps) : IClassFixture<ProviderApps>
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private Family family = null!;
 
-    public async Task InitializeAsync()
+    /// <summary>A new family with its usual spending, in the provider's shared app.</summary>
+    private async Task StartAsync(DatabaseProvider provider)
     {
-        family = await Family.CreateAsync(app);
+        app = await apps.ForAsync(provider);
+        family = await Family.CreateAsync(app, Unique.Prefix());
 
         // Usual: 10–15 at the corner shop, twice a month from August to October.
         long[] usual = [10_00, 12_00, 11_00, 15_00, 13_00, 10_00];
@@ -24,8 +27,6 @@ public sealed class UnusualExpenseAlertTests : IAsyncLifetime
 
         await AlertProbe.ProcessAsync(app, family.HouseholdId);
     }
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
 
     private async Task<long> SpendAsync(string who, long amountMinor, DateOnly date, bool isPrivate = false)
     {
@@ -47,9 +48,10 @@ public sealed class UnusualExpenseAlertTests : IAsyncLifetime
 
     private string NameOf(long memberId) => family.People.Single(p => p.Value.MemberId == memberId).Key;
 
-    [Fact]
-    public async Task AnExpenseFarAboveTheUsualAlertsTheAdultsOnce()
+    [ProviderTheory]
+    public async Task AnExpenseFarAboveTheUsualAlertsTheAdultsOnce(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await SpendAsync("Ben", 14_00, new DateOnly(2026, 11, 9));
         var id = await SpendAsync("Ana", 200_00, new DateOnly(2026, 11, 10));
         await AlertProbe.ProcessAsync(app, family.HouseholdId);
@@ -66,18 +68,20 @@ public sealed class UnusualExpenseAlertTests : IAsyncLifetime
         Assert.StartsWith("expenses?range=custom&from=2026-11-10&to=2026-11-10&payee=", alert.Link, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task APrivateExpenseIsOnlyMentionedToItsCreator()
+    [ProviderTheory]
+    public async Task APrivateExpenseIsOnlyMentionedToItsCreator(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await SpendAsync("Ben", 300_00, new DateOnly(2026, 11, 10), isPrivate: true);
         await AlertProbe.ProcessAsync(app, family.HouseholdId);
 
         Assert.Equal(["Ben"], (await UnusualAsync()).Select(a => NameOf(a.MemberId)));
     }
 
-    [Fact]
-    public async Task OldHistoryBeingEnteredIsNotNews()
+    [ProviderTheory]
+    public async Task OldHistoryBeingEnteredIsNotNews(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await SpendAsync("Ana", 500_00, new DateOnly(2026, 9, 20));
         await AlertProbe.ProcessAsync(app, family.HouseholdId);
 

@@ -10,20 +10,21 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ExpenseTracker.Tests.Integration.Notifications.Center;
 
 /// <summary>The notification centre shows and marks only the current member's notifications in the current household.</summary>
-public sealed class NotificationCenterServiceTests : IAsyncLifetime
+public sealed class NotificationCenterServiceTests(ProviderApps apps) : IClassFixture<ProviderApps>
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private Family family = null!;
     private (long HouseholdId, long MemberId) stranger;
 
-    public async Task InitializeAsync()
+    /// <summary>A new family and a stranger's household in the provider's shared app.</summary>
+    private async Task StartAsync(DatabaseProvider provider)
     {
-        family = await Family.CreateAsync(app);
-        var (_, household, memberId) = await app.CreateUserWithHouseholdAsync("stranger@example.com");
+        app = await apps.ForAsync(provider);
+        var prefix = Unique.Prefix();
+        family = await Family.CreateAsync(app, prefix);
+        var (_, household, memberId) = await app.CreateUserWithHouseholdAsync(prefix + "stranger@example.com");
         stranger = (household.Id, memberId);
     }
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
 
     private DateTime Ago(int minutes) => app.Time.GetUtcNow().UtcDateTime.AddMinutes(-minutes);
 
@@ -43,9 +44,10 @@ public sealed class NotificationCenterServiceTests : IAsyncLifetime
         return await db.Notifications.IgnoreQueryFilters().Where(n => n.Id == id).Select(n => n.ReadAt).SingleAsync();
     }
 
-    [Fact]
-    public async Task AMemberSeesOnlyTheirOwnNotificationsNewestFirstWithTheUnreadCount()
+    [ProviderTheory]
+    public async Task AMemberSeesOnlyTheirOwnNotificationsNewestFirstWithTheUnreadCount(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await AddForAsync("Ana", "Water due in 3 days", minutesAgo: 30);
         await AddForAsync("Ana", "Groceries at 80%", minutesAgo: 5);
         await AddForAsync("Ana", "Rent paid", minutesAgo: 60 * 24, read: true);
@@ -62,9 +64,10 @@ public sealed class NotificationCenterServiceTests : IAsyncLifetime
         Assert.Empty((await AsAsync("Kim", s => s.GetPageAsync())).Items);
     }
 
-    [Fact]
-    public async Task PagesAndTheUnreadFilterCountOnlyWhatTheyList()
+    [ProviderTheory]
+    public async Task PagesAndTheUnreadFilterCountOnlyWhatTheyList(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         for (var i = 0; i < 25; i++)
         {
             await AddForAsync("Vic", $"Notice {i:00}", minutesAgo: 100 - i, read: i % 5 == 0);
@@ -80,9 +83,10 @@ public sealed class NotificationCenterServiceTests : IAsyncLifetime
         Assert.All(unread.Items, i => Assert.False(i.IsRead));
     }
 
-    [Fact]
-    public async Task MarkingReadTouchesOnlyTheMembersOwnRowsNeverAnotherMembersOrHouseholds()
+    [ProviderTheory]
+    public async Task MarkingReadTouchesOnlyTheMembersOwnRowsNeverAnotherMembersOrHouseholds(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var anas = await AddForAsync("Ana", "Ana's");
         var anasOther = await AddForAsync("Ana", "Ana's second");
         var bens = await AddForAsync("Ben", "Ben's");
@@ -102,9 +106,10 @@ public sealed class NotificationCenterServiceTests : IAsyncLifetime
         Assert.Equal(0, await AsAsync("Ana", s => s.MarkAllReadAsync()));
     }
 
-    [Fact]
-    public async Task MarkingReadAnnouncesANotificationsChangeForTheMembersOtherTabs()
+    [ProviderTheory]
+    public async Task MarkingReadAnnouncesANotificationsChangeForTheMembersOtherTabs(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var id = await AddForAsync("Kim", "Allowance at 100%");
         var heard = new TaskCompletionSource<HouseholdChange>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = app.Services.GetRequiredService<HouseholdChangeNotifier>().Subscribe(family.HouseholdId, change =>
@@ -123,9 +128,10 @@ public sealed class NotificationCenterServiceTests : IAsyncLifetime
         Assert.Equal(family.HouseholdId, change.HouseholdId);
     }
 
-    [Fact]
-    public async Task AScopeWithoutAMemberIsRefused()
+    [ProviderTheory]
+    public async Task AScopeWithoutAMemberIsRefused(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using var scope = app.ScopeFor(family.HouseholdId);
         var center = scope.ServiceProvider.GetRequiredService<NotificationCenterService>();
 

@@ -9,14 +9,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ExpenseTracker.Tests.Integration.Notifications.Center;
 
 /// <summary>A member's own notification preferences: defaults, round trip, validation that writes nothing, every role for themselves.</summary>
-public sealed class NotificationSettingsServiceTests : IAsyncLifetime
+/// <remarks>An app per case: the cases assert that nothing at all was written, in any household.</remarks>
+public sealed class NotificationSettingsServiceTests : PerCaseApps
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private Family family = null!;
 
-    public async Task InitializeAsync() => family = await Family.CreateAsync(app);
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        app = StartApp(provider);
+        family = await Family.CreateAsync(app);
+    }
 
     private async Task<NotificationSettingsForm> GetAsync(string person)
     {
@@ -42,9 +45,10 @@ public sealed class NotificationSettingsServiceTests : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().MemberNotificationSettings.IgnoreQueryFilters().AsNoTracking().ToListAsync();
     }
 
-    [Fact]
-    public async Task WithNothingStoredTheDefaultsAndTheHouseholdsZoneApply()
+    [ProviderTheory]
+    public async Task WithNothingStoredTheDefaultsAndTheHouseholdsZoneApply(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var form = await GetAsync("Ben");
 
         Assert.Equal(13, form.Channels.Count); // 4 types × 3 channels, plus the summary's email
@@ -54,9 +58,10 @@ public sealed class NotificationSettingsServiceTests : IAsyncLifetime
             (form.HouseholdTimeZoneId, form.TimeZoneId, form.QuietHoursStart, form.QuietHoursEnd, form.Summary));
     }
 
-    [Fact]
-    public async Task ChoicesRoundTripAndOnlyDifferencesFromTheDefaultsAreStored()
+    [ProviderTheory]
+    public async Task ChoicesRoundTripAndOnlyDifferencesFromTheDefaultsAreStored(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var form = await GetAsync("Ben");
         form.Channels[(NotificationType.BudgetAlert, NotificationChannel.Email)] = false;
         form.Channels[(NotificationType.UnusualSpending, NotificationChannel.Push)] = false;
@@ -87,13 +92,14 @@ public sealed class NotificationSettingsServiceTests : IAsyncLifetime
         Assert.Equal((NotificationType.UnusualSpending, NotificationChannel.Push), (left.Type, left.Channel));
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("Mars/Olympus_Mons", null, null, "TimeZoneId")]
     [InlineData(null, "22:00", null, "QuietHours")]
     [InlineData(null, null, "07:00", "QuietHours")]
     [InlineData(null, "22:00", "22:00", "QuietHours")]
-    public async Task BadInputIsRefusedWithAMessageAndNothingIsWritten(string? zone, string? start, string? end, string field)
+    public async Task BadInputIsRefusedWithAMessageAndNothingIsWritten(DatabaseProvider provider, string? zone, string? start, string? end, string field)
     {
+        await StartAsync(provider);
         var form = await GetAsync("Ana");
         form.Channels[(NotificationType.BillReminder, NotificationChannel.InApp)] = false;
         form.Summary = SummaryFrequency.Monthly;
@@ -109,11 +115,12 @@ public sealed class NotificationSettingsServiceTests : IAsyncLifetime
         Assert.Empty(await SettingsRowsAsync());
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("Vic")]
     [InlineData("Kim")]
-    public async Task ViewersAndChildrenSetTheirOwnPreferencesAndNobodyElses(string person)
+    public async Task ViewersAndChildrenSetTheirOwnPreferencesAndNobodyElses(DatabaseProvider provider, string person)
     {
+        await StartAsync(provider);
         var form = await GetAsync(person);
         form.Channels[(NotificationType.BillReminder, NotificationChannel.Email)] = false;
         form.Summary = SummaryFrequency.Monthly;
@@ -127,9 +134,10 @@ public sealed class NotificationSettingsServiceTests : IAsyncLifetime
         Assert.Equal(SummaryFrequency.None, (await GetAsync("Ana")).Summary);
     }
 
-    [Fact]
-    public async Task AnotherHouseholdsMemberWithTheSameChoicesDoesNotLeakIn()
+    [ProviderTheory]
+    public async Task AnotherHouseholdsMemberWithTheSameChoicesDoesNotLeakIn(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var (_, household, memberId) = await app.CreateUserWithHouseholdAsync("stranger@example.com");
         await using (var scope = app.ScopeFor(household.Id, memberId, MemberRole.Owner))
         {

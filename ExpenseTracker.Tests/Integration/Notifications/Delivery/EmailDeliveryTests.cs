@@ -9,6 +9,7 @@ using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Live;
 using ExpenseTracker.Web.Features.Notifications.Delivery;
 using ExpenseTracker.Web.Features.Notifications.Email;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using netDumbster.smtp;
@@ -20,6 +21,7 @@ public sealed partial class EmailDeliveryTests : IAsyncLifetime
     private readonly int port = FreePort();
     private readonly List<IAsyncDisposable> apps = [];
     private SimpleSmtpServer? smtp;
+    private string? sharedDatabase;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -30,13 +32,18 @@ public sealed partial class EmailDeliveryTests : IAsyncLifetime
         {
             await app.DisposeAsync();
         }
+
+        if (sharedDatabase is not null)
+        {
+            await PostgresServer.DropDatabaseAsync(sharedDatabase);
+        }
     }
 
-    [Fact]
-    public async Task AnEmailHasTheTitleHtmlAndTextPartsALinkToTheAppAndAMessageIdFromTheOutboxKey()
+    [ProviderTheory]
+    public async Task AnEmailHasTheTitleHtmlAndTextPartsALinkToTheAppAndAMessageIdFromTheOutboxKey(DatabaseProvider provider)
     {
         StartSmtp();
-        var bed = await DeliveryBed.CreateAsync(NewApp());
+        var bed = await DeliveryBed.CreateAsync(NewApp(provider));
         await bed.EnqueueAsync(bed.Request());
 
         var handled = await bed.DeliverAsync();
@@ -61,11 +68,11 @@ public sealed partial class EmailDeliveryTests : IAsyncLifetime
         Assert.Contains(UnsubscribeLink(mail), mail.HtmlBody);
     }
 
-    [Fact]
-    public async Task TheUnsubscribeLinkWorksWithoutSigningInAndSwitchesThatTypeOff()
+    [ProviderTheory]
+    public async Task TheUnsubscribeLinkWorksWithoutSigningInAndSwitchesThatTypeOff(DatabaseProvider provider)
     {
         StartSmtp();
-        var bed = await DeliveryBed.CreateAsync(NewApp());
+        var bed = await DeliveryBed.CreateAsync(NewApp(provider));
         await bed.EnqueueAsync(bed.Request());
         await bed.DeliverAsync();
         var link = new Uri(UnsubscribeLink(Assert.Single(await ReceivedAsync(1))));
@@ -90,10 +97,10 @@ public sealed partial class EmailDeliveryTests : IAsyncLifetime
         Assert.DoesNotContain(await bed.OutboxAsync(), o => o.Key.Contains("bill:2", StringComparison.Ordinal) && o.Channel == NotificationChannel.Email);
     }
 
-    [Fact]
-    public async Task AnAlteredUnsubscribeTokenIsRefusedAndChangesNothing()
+    [ProviderTheory]
+    public async Task AnAlteredUnsubscribeTokenIsRefusedAndChangesNothing(DatabaseProvider provider)
     {
-        var bed = await DeliveryBed.CreateAsync(NewApp());
+        var bed = await DeliveryBed.CreateAsync(NewApp(provider));
         using var client = bed.App.CreateClient(new() { HandleCookies = false });
 
         var response = await client.PostAsync("/notifications/unsubscribe?token=CfDJ8forged", null);
@@ -103,11 +110,11 @@ public sealed partial class EmailDeliveryTests : IAsyncLifetime
         Assert.Null(await bed.PreferenceAsync(NotificationType.BillReminder, NotificationChannel.Email));
     }
 
-    [Fact]
-    public async Task AnEmailTypeSwitchedOffAfterQueueingIsSkipped()
+    [ProviderTheory]
+    public async Task AnEmailTypeSwitchedOffAfterQueueingIsSkipped(DatabaseProvider provider)
     {
         StartSmtp();
-        var bed = await DeliveryBed.CreateAsync(NewApp());
+        var bed = await DeliveryBed.CreateAsync(NewApp(provider));
         await bed.EnqueueAsync(bed.Request());
         await bed.SetPreferenceAsync(NotificationType.BillReminder, NotificationChannel.Email, enabled: false);
 
@@ -119,10 +126,10 @@ public sealed partial class EmailDeliveryTests : IAsyncLifetime
         Assert.Equal(0, smtp!.ReceivedEmailCount);
     }
 
-    [Fact]
-    public async Task WhileTheMailServerIsDownEmailsWaitWithGrowingBackoffAndAreDeliveredExactlyOnceWhenItIsBack()
+    [ProviderTheory]
+    public async Task WhileTheMailServerIsDownEmailsWaitWithGrowingBackoffAndAreDeliveredExactlyOnceWhenItIsBack(DatabaseProvider provider)
     {
-        var bed = await DeliveryBed.CreateAsync(NewApp()); // nothing listens on the port yet
+        var bed = await DeliveryBed.CreateAsync(NewApp(provider)); // nothing listens on the port yet
         var time = bed.App.Time;
         await bed.EnqueueAsync(bed.Request(subject: "bill:1"), bed.Request(subject: "bill:2", title: "Rent due in 3 days"));
 
@@ -158,10 +165,10 @@ public sealed partial class EmailDeliveryTests : IAsyncLifetime
         Assert.All(await bed.OutboxAsync(), o => Assert.NotEqual(OutboxStatus.Pending, o.Status));
     }
 
-    [Fact]
-    public async Task AfterTooManyFailuresAnEmailIsFailedAndNoLongerRetried()
+    [ProviderTheory]
+    public async Task AfterTooManyFailuresAnEmailIsFailedAndNoLongerRetried(DatabaseProvider provider)
     {
-        var bed = await DeliveryBed.CreateAsync(NewApp());
+        var bed = await DeliveryBed.CreateAsync(NewApp(provider));
         await bed.EnqueueAsync(bed.Request());
 
         for (var attempt = 1; attempt <= DeliveryPolicy.MaxAttempts; attempt++)
@@ -179,20 +186,28 @@ public sealed partial class EmailDeliveryTests : IAsyncLifetime
         Assert.Equal(0, smtp!.ReceivedEmailCount);
     }
 
-    [Fact]
-    public async Task AReminderQueuedBeforeARestartIsDeliveredOnceByTheNextInstance()
+    [ProviderTheory]
+    public async Task AReminderQueuedBeforeARestartIsDeliveredOnceByTheNextInstance(DatabaseProvider provider)
     {
         StartSmtp();
-        var first = NewApp();
+        // The next instance runs on the same data: the same data folder and, on PostgreSQL, the same database.
         var dataDirectory = Path.Combine(Path.GetTempPath(), "et-tests", Guid.NewGuid().ToString("N"));
-        first.With("Storage:DataDirectory", dataDirectory);
+        if (provider == DatabaseProvider.Postgres)
+        {
+            sharedDatabase = await PostgresServer.CreateDatabaseAsync();
+        }
+
+        TestApp Instance() => Configure(sharedDatabase is null ? new TestApp() : TestApp.OnPostgresDatabase(PostgresServer.ConnectionStringFor(sharedDatabase)))
+            .With("Storage:DataDirectory", dataDirectory);
+
+        var first = Instance();
         var bed = await DeliveryBed.CreateAsync(first);
         await bed.EnqueueAsync(bed.Request(dueAt: first.Time.GetUtcNow().UtcDateTime.AddHours(1)));
         Assert.Equal(0, await bed.DeliverAsync()); // not due yet
         await first.DisposeAsync();
         apps.Remove(first);
 
-        var second = NewApp().With("Storage:DataDirectory", dataDirectory);
+        var second = Instance();
         second.Time.Advance(TimeSpan.FromHours(2));
         var after = bed.On(second);
 
@@ -206,11 +221,11 @@ public sealed partial class EmailDeliveryTests : IAsyncLifetime
         Directory.Delete(dataDirectory, recursive: true);
     }
 
-    [Fact]
-    public async Task QuietHoursHoldEmailUntilTheyEndButNotTheInAppNotification()
+    [ProviderTheory]
+    public async Task QuietHoursHoldEmailUntilTheyEndButNotTheInAppNotification(DatabaseProvider provider)
     {
         StartSmtp();
-        var bed = await DeliveryBed.CreateAsync(NewApp());
+        var bed = await DeliveryBed.CreateAsync(NewApp(provider));
         // 10:00 UTC is 11:00 in Berlin, inside 09:00–12:00; the quiet hours end at 12:00 Berlin = 11:00 UTC.
         await bed.SaveAsync(new MemberNotificationSettings
         {
@@ -247,10 +262,11 @@ public sealed partial class EmailDeliveryTests : IAsyncLifetime
         Assert.Single(await ReceivedAsync(1));
     }
 
-    private TestApp NewApp()
+    private TestApp NewApp(DatabaseProvider provider) => Configure(new TestApp(provider));
+
+    private TestApp Configure(TestApp app)
     {
-        var app = new TestApp()
-            .With("Smtp:Host", "127.0.0.1")
+        app.With("Smtp:Host", "127.0.0.1")
             .With("Smtp:Port", port.ToString(CultureInfo.InvariantCulture))
             .With("Smtp:Security", "None");
         apps.Add(app);

@@ -1,20 +1,25 @@
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Notifications.Delivery;
 
-public sealed class NotificationOutboxTests : IAsyncLifetime
+/// <remarks>An app per case: the cases read the whole outbox and move the clock.</remarks>
+public sealed class NotificationOutboxTests : PerCaseApps
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private DeliveryBed bed = default!;
 
-    public async Task InitializeAsync() => bed = await DeliveryBed.CreateAsync(app);
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Fact]
-    public async Task ABillReminderGoesToEveryChannelByDefaultAndASummaryOnlyByEmail()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = StartApp(provider);
+        bed = await DeliveryBed.CreateAsync(app);
+    }
+
+    [ProviderTheory]
+    public async Task ABillReminderGoesToEveryChannelByDefaultAndASummaryOnlyByEmail(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
         var added = await bed.EnqueueAsync(bed.Request(), bed.Request(subject: "summary:week", type: NotificationType.Summary));
 
         var outbox = await bed.OutboxAsync();
@@ -27,9 +32,10 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
         Assert.All(outbox, o => Assert.Equal(app.Time.GetUtcNow().UtcDateTime, o.NextAttemptAt));
     }
 
-    [Fact]
-    public async Task AChannelTheMemberSwitchedOffGetsNoMessage()
+    [ProviderTheory]
+    public async Task AChannelTheMemberSwitchedOffGetsNoMessage(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await bed.SetPreferenceAsync(NotificationType.BillReminder, NotificationChannel.Email, enabled: false);
 
         await bed.EnqueueAsync(bed.Request(), bed.Request(subject: "budget:4", type: NotificationType.BudgetAlert));
@@ -40,9 +46,10 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
         Assert.Equal(3, outbox.Count(o => o.Type == NotificationType.BudgetAlert));
     }
 
-    [Fact]
-    public async Task AMemberWhoLeftGetsNothing()
+    [ProviderTheory]
+    public async Task AMemberWhoLeftGetsNothing(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var ben = await bed.AddMemberAsync("Ben", "ben@example.com");
         await bed.MarkLeftAsync(ben);
 
@@ -52,9 +59,10 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
         Assert.All(await bed.OutboxAsync(), o => Assert.Equal(bed.MemberId, o.MemberId));
     }
 
-    [Fact]
-    public async Task TheSameRequestTwiceIsStoredOncePerChannel()
+    [ProviderTheory]
+    public async Task TheSameRequestTwiceIsStoredOncePerChannel(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var first = await bed.EnqueueAsync(bed.Request());
         app.Time.Advance(TimeSpan.FromHours(1));
         var second = await bed.EnqueueAsync(bed.Request(), bed.Request());

@@ -1,21 +1,17 @@
 using System.Net;
 using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Notifications.Delivery;
 
-public sealed class PushAssetsTests : IAsyncLifetime
+public sealed class PushAssetsTests(ProviderApps apps) : IClassFixture<ProviderApps>
 {
-    private readonly TestApp app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Theory]
+    [ProviderTheory]
     [InlineData("/sw.js", "showNotification")]
     [InlineData("/js/push.js", "pushManager.subscribe")]
-    public async Task TheServiceWorkerAndThePushModuleAreServedAtTheRootWithoutSigningIn(string path, string expected)
+    public async Task TheServiceWorkerAndThePushModuleAreServedAtTheRootWithoutSigningIn(DatabaseProvider provider, string path, string expected)
     {
+        var app = await apps.ForAsync(provider);
         using var client = app.CreateClient(new() { HandleCookies = false, AllowAutoRedirect = false });
 
         var response = await client.GetAsync(path);

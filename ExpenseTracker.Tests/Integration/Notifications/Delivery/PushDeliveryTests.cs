@@ -7,6 +7,7 @@ using System.Text.Json;
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Notifications.Push;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,9 +24,10 @@ namespace ExpenseTracker.Tests.Integration.Notifications.Delivery;
 /// Web Push to a push service on 127.0.0.1: the test plays the browser (its own P-256 key pair and auth secret) and
 /// the push service (a tiny Kestrel app that records what it gets and answers with a chosen status).
 /// </summary>
-public sealed class PushDeliveryTests : IAsyncLifetime
+/// <remarks>An app per case: the cases read the whole outbox and move the clock.</remarks>
+public sealed class PushDeliveryTests : PerCaseApps
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private readonly ConcurrentQueue<Received> received = new();
     private readonly ConcurrentDictionary<string, int> statusFor = new(StringComparer.Ordinal);
     private WebApplication pushService = default!;
@@ -85,7 +87,7 @@ public sealed class PushDeliveryTests : IAsyncLifetime
         public void Dispose() => Key.Dispose();
     }
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -101,19 +103,25 @@ public sealed class PushDeliveryTests : IAsyncLifetime
         });
         await pushService.StartAsync();
         origin = pushService.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+    }
+
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        app = StartApp(provider);
         bed = await DeliveryBed.CreateAsync(app);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         await pushService.StopAsync();
         await pushService.DisposeAsync();
-        await app.DisposeAsync();
+        await base.DisposeAsync();
     }
 
-    [Fact]
-    public async Task APushCarriesVapidHeadersAndAPayloadOnlyTheBrowserCanDecrypt()
+    [ProviderTheory]
+    public async Task APushCarriesVapidHeadersAndAPayloadOnlyTheBrowserCanDecrypt(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         using var browser = new Browser();
         await SubscribeAsync(browser, "phone");
         await bed.EnqueueAsync(bed.Request());
@@ -161,9 +169,10 @@ public sealed class PushDeliveryTests : IAsyncLifetime
         Assert.Equal(app.Time.GetUtcNow().UtcDateTime, Assert.Single(await SubscriptionsAsync()).LastSuccessAt);
     }
 
-    [Fact]
-    public async Task ASubscriptionThePushServiceCallsGoneIsRemovedAndTheOthersStillGetThePush()
+    [ProviderTheory]
+    public async Task ASubscriptionThePushServiceCallsGoneIsRemovedAndTheOthersStillGetThePush(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         using var phone = new Browser();
         using var laptop = new Browser();
         await SubscribeAsync(phone, "phone");
@@ -178,9 +187,10 @@ public sealed class PushDeliveryTests : IAsyncLifetime
         Assert.Equal(OutboxStatus.Delivered, (await bed.OutboxAsync(NotificationChannel.Push)).Status);
     }
 
-    [Fact]
-    public async Task WhenTheOnlySubscriptionIsGoneThePushIsSkipped()
+    [ProviderTheory]
+    public async Task WhenTheOnlySubscriptionIsGoneThePushIsSkipped(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         using var browser = new Browser();
         await SubscribeAsync(browser, "gone");
         statusFor["gone"] = StatusCodes.Status404NotFound;
@@ -192,9 +202,10 @@ public sealed class PushDeliveryTests : IAsyncLifetime
         Assert.Equal(OutboxStatus.Skipped, (await bed.OutboxAsync(NotificationChannel.Push)).Status);
     }
 
-    [Fact]
-    public async Task APushServiceErrorIsRetriedWithBackoff()
+    [ProviderTheory]
+    public async Task APushServiceErrorIsRetriedWithBackoff(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         using var browser = new Browser();
         await SubscribeAsync(browser, "flaky");
         statusFor["flaky"] = StatusCodes.Status500InternalServerError;
@@ -214,9 +225,10 @@ public sealed class PushDeliveryTests : IAsyncLifetime
         Assert.Equal(2, received.Count);
     }
 
-    [Fact]
-    public async Task WithoutAnySubscriptionThePushIsSkipped()
+    [ProviderTheory]
+    public async Task WithoutAnySubscriptionThePushIsSkipped(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await bed.EnqueueAsync(bed.Request());
 
         await bed.DeliverAsync();
@@ -226,9 +238,10 @@ public sealed class PushDeliveryTests : IAsyncLifetime
         Assert.Empty(received);
     }
 
-    [Fact]
-    public async Task TheVapidKeysAreMadeOnceAndKeptOwnerOnlyInTheDataFolder()
+    [ProviderTheory]
+    public async Task TheVapidKeysAreMadeOnceAndKeptOwnerOnlyInTheDataFolder(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var keys = app.Services.GetRequiredService<VapidKeys>();
         var publicKey = keys.PublicKey;
 

@@ -2,6 +2,7 @@ using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Bills;
 using ExpenseTracker.Web.Features.Notifications.Rules;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,12 +13,14 @@ namespace ExpenseTracker.Tests.Integration.Notifications.Scheduling;
 /// The real Quartz scheduler with intervals of a second, over a data folder kept across two app instances: the tick
 /// produces a due reminder; a reminder that fell due while the app was stopped is produced once when it is back. Quartz
 /// runs on the app's fake clock too, so while a test waits it moves that clock a second at a time. Waits poll the
-/// database with a generous limit and assert nothing about speed.
+/// database with a generous limit and assert nothing about speed. On PostgreSQL both instances share one database, where
+/// Quartz keeps its clustered schedule.
 /// </summary>
 public sealed class QuartzWiringTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "et-tests", "quartz-" + Guid.NewGuid().ToString("N"));
+    private string? database;
 
     public Task InitializeAsync()
     {
@@ -25,9 +28,14 @@ public sealed class QuartzWiringTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (database is not null)
+        {
+            await PostgresServer.DropDatabaseAsync(database);
+        }
+
         try
         {
             Directory.Delete(dataDirectory, recursive: true);
@@ -36,13 +44,16 @@ public sealed class QuartzWiringTests : IAsyncLifetime
         {
             // Left for the OS to clean.
         }
-
-        return Task.CompletedTask;
     }
 
-    [Fact]
-    public async Task TheScheduledTickProducesADueReminderAndCatchesUpOnceAfterAStop()
+    [ProviderTheory]
+    public async Task TheScheduledTickProducesADueReminderAndCatchesUpOnceAfterAStop(DatabaseProvider provider)
     {
+        if (provider == DatabaseProvider.Postgres)
+        {
+            database = await PostgresServer.CreateDatabaseAsync();
+        }
+
         long billId;
         long memberId;
         await using (var app = Start(new DateTimeOffset(2026, 11, 15, 10, 0, 0, TimeSpan.Zero)))
@@ -78,7 +89,7 @@ public sealed class QuartzWiringTests : IAsyncLifetime
     /// <summary>An app on the shared data folder with the scheduler on; its host (and Quartz) starts here.</summary>
     private TestApp Start(DateTimeOffset now)
     {
-        var app = new TestApp()
+        var app = (database is null ? new TestApp() : TestApp.OnPostgresDatabase(PostgresServer.ConnectionStringFor(database)))
             .With("Storage:DataDirectory", dataDirectory)
             .With("Jobs:Enabled", "true")
             .With("Jobs:ReminderTickInterval", "00:00:01")
@@ -100,11 +111,13 @@ public sealed class QuartzWiringTests : IAsyncLifetime
             lines.AddRange(await db.OutboxMessages.IgnoreQueryFilters().Select(m => "outbox " + m.Key).ToListAsync());
         }
 
-        var quartz = app.Services.GetRequiredService<IConfiguration>()["Storage:DataDirectory"] ?? "";
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Path.Combine(quartz, "quartz.db"));
+        // Quartz's own tables: in quartz.db on SQLite, in the app's database on PostgreSQL.
+        using var connection = app.PostgresConnectionString is { } postgres
+            ? (System.Data.Common.DbConnection)new Npgsql.NpgsqlConnection(postgres)
+            : new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Path.Combine(app.Services.GetRequiredService<IConfiguration>()["Storage:DataDirectory"] ?? "", "quartz.db"));
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT TRIGGER_NAME, TRIGGER_STATE, NEXT_FIRE_TIME, PREV_FIRE_TIME FROM QRTZ_TRIGGERS";
+        command.CommandText = "SELECT trigger_name, trigger_state, next_fire_time, prev_fire_time FROM qrtz_triggers";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

@@ -4,6 +4,7 @@ using ExpenseTracker.Web.Features.Bills;
 using ExpenseTracker.Web.Features.Notifications;
 using ExpenseTracker.Web.Features.Notifications.Rules;
 using ExpenseTracker.Web.Features.Notifications.Scheduling;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,24 +12,25 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ExpenseTracker.Tests.Integration.Notifications.Scheduling;
 
 /// <summary>The tick's own rules: checkpoints, the catch-up cap, and one failing rule not holding back the others.</summary>
-public sealed class ReminderTickTests : IAsyncLifetime
+/// <remarks>An app per case: the cases move the clock.</remarks>
+public sealed class ReminderTickTests : PerCaseApps
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private ReminderHousehold home = null!;
 
-    public async Task InitializeAsync()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = StartApp(provider);
         app.Time.SetUtcNow(new DateTimeOffset(2027, 10, 1, 0, 0, 0, TimeSpan.Zero));
         home = await ReminderHousehold.CreateAsync(app);
         await home.TickAsync(); // checkpoints at 1 October
         await home.AddBillAsync(home.Bill("Rent", BillScheduleKind.MonthlyOnDay, new DateOnly(2027, 10, 1), lead: 0, day: 5));
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Fact]
-    public async Task AfterALongDowntimeOnlyTheLastWeekIsEvaluated()
+    [ProviderTheory]
+    public async Task AfterALongDowntimeOnlyTheLastWeekIsEvaluated(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         // Down from 1 October to 1 November: the 5 October reminders are more than a week old; the rent stays unpaid.
         app.Time.SetUtcNow(new DateTimeOffset(2027, 11, 1, 0, 0, 0, TimeSpan.Zero));
 
@@ -40,9 +42,10 @@ public sealed class ReminderTickTests : IAsyncLifetime
         Assert.Equal(new DateTime(2027, 11, 1), checkpoint.LastRunUtc);
     }
 
-    [Fact]
-    public async Task AFailingRuleKeepsItsCheckpointAndTheOthersStillRun()
+    [ProviderTheory]
+    public async Task AFailingRuleKeepsItsCheckpointAndTheOthersStillRun(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         app.Time.SetUtcNow(new DateTimeOffset(2027, 10, 6, 12, 0, 0, TimeSpan.Zero));
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;

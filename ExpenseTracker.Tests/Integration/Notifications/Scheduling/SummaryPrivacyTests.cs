@@ -14,14 +14,16 @@ namespace ExpenseTracker.Tests.Integration.Notifications.Scheduling;
 /// The monthly summary of November 2026, sent on 1 December at 08:00 Berlin, for Ana (owner) and Kim (child) of a
 /// household where Ben keeps a private expense. Each summary shows what its reader sees on the pages, nothing more.
 /// </summary>
-public sealed class SummaryPrivacyTests : IAsyncLifetime
+/// <remarks>An app per case: the cases move the clock and the rule reads every household.</remarks>
+public sealed class SummaryPrivacyTests : PerCaseApps
 {
     private static readonly CultureInfo EnUs = CultureInfo.GetCultureInfo("en-US");
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private ReminderHousehold home = null!;
 
-    public async Task InitializeAsync()
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = StartApp(provider);
         home = await ReminderHousehold.CreateAsync(app);
         await home.JoinAsync("Ben", MemberRole.Member);
         await home.JoinAsync("Kim", MemberRole.Child);
@@ -45,11 +47,10 @@ public sealed class SummaryPrivacyTests : IAsyncLifetime
         await home.AddBillAsync(home.Bill("Kim's phone", BillScheduleKind.MonthlyOnDay, new DateOnly(2026, 11, 1), day: 6, owner: home.Member("Kim")) with { AmountMinor = 9_99 });
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Fact]
-    public async Task EachMembersSummaryShowsOnlyWhatThatMemberSees()
+    [ProviderTheory]
+    public async Task EachMembersSummaryShowsOnlyWhatThatMemberSees(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var summaries = await EvaluateAsync(new DateTimeOffset(2026, 12, 1, 6, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 12, 1, 7, 0, 0, TimeSpan.Zero));
 
         Assert.Equal(2, summaries.Count); // Ben's is weekly: Monday 30 November was before this window
@@ -86,9 +87,10 @@ public sealed class SummaryPrivacyTests : IAsyncLifetime
         Assert.All(summaries, s => Assert.DoesNotContain(Eur(777_77), s.Body, StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task BenGetsHisWeeklySummaryOnMondayMorningInHisZoneWithHisOwnPrivateExpense()
+    [ProviderTheory]
+    public async Task BenGetsHisWeeklySummaryOnMondayMorningInHisZoneWithHisOwnPrivateExpense(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await home.SetSettingsAsync("Ben", s => s.TimeZoneId = "America/New_York");
 
         // Monday 30 November 2026, 08:00 in New York = 13:00 UTC; the week of 23–29 November.

@@ -199,14 +199,16 @@ public sealed class SpendingAlerts(
     }
 
     /// <summary>
-    /// The checkpoint is the last transaction id judged. <see cref="JobCheckpoint"/> holds a time, so the id is kept as its
-    /// ticks (a dedicated column would read better; the outbox key already makes a repeat harmless).
+    /// The checkpoint is the last transaction id judged. <see cref="JobCheckpoint"/> holds a time, so the id is kept as that
+    /// many microseconds (a dedicated column would read better): PostgreSQL keeps times to the microsecond and would round
+    /// an id kept as 100 ns ticks up past the expenses saved after it. A checkpoint an older version wrote as ticks reads as
+    /// a lower id, so those expenses are judged again, which the outbox key makes harmless.
     /// </summary>
-    private static long LastId(JobCheckpoint checkpoint) => checkpoint.LastRunUtc.Ticks;
+    private static long LastId(JobCheckpoint checkpoint) => checkpoint.LastRunUtc.Ticks / TimeSpan.TicksPerMicrosecond;
 
     private static async Task SaveCheckpointAsync(AppDbContext db, string name, long lastId, CancellationToken cancellationToken)
     {
-        var at = new DateTime(lastId, DateTimeKind.Utc);
+        var at = new DateTime(lastId * TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);
         var updated = await db.JobCheckpoints.Where(c => c.Name == name && c.LastRunUtc < at)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastRunUtc, at), cancellationToken);
         if (updated == 0)
