@@ -59,3 +59,13 @@ internal static class AdminFixture
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users.AsNoTracking().SingleAsync(u => u.Id == userId);
     }
 }
+
+/// <summary>An app per provider with <see cref="AdminFixture"/>'s family, for a class whose tests only read it.</summary>
+public sealed class AdminApps : ProviderFixture<TestApp>
+{
+    protected override async Task<TestApp> SeedAsync(TestApp app)
+    {
+        await AdminFixture.CreateAsync(app);
+        return app;
+    }
+}
