@@ -10,31 +10,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Admin;
 
-public sealed class AdminUsersTests : IAsyncLifetime
+public sealed class AdminUsersTests : AdminFamilyTests
 {
-    private TestApp app = null!;
-    private Family family = null!;
-
     private string Ana => family.People["Ana"].UserId;
 
     private string Ben => family.People["Ben"].UserId;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
-    }
-
-    /// <summary>Each test mutates accounts, so it gets its own app on <paramref name="provider"/> with the admin family.</summary>
-    private async Task StartAsync(DatabaseProvider provider)
-    {
-        app = new TestApp(provider);
-        family = await AdminFixture.CreateAsync(app);
-    }
 
     private async Task<T> WithAsync<T>(Func<AdminUsersService, Task<T>> action)
     {

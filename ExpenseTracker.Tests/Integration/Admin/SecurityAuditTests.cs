@@ -13,28 +13,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ExpenseTracker.Tests.Integration.Admin;
 
 /// <summary>Security events land in the change log as Entity "Security", with details but never a secret.</summary>
-public sealed class SecurityAuditTests : IAsyncLifetime
+public sealed class SecurityAuditTests : AdminFamilyTests
 {
-    private TestApp app = null!;
-    private Family family = null!;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
-    }
-
-    /// <summary>Each test reads back exactly the audit rows it caused, so it gets its own app on <paramref name="provider"/>.</summary>
-    private async Task StartAsync(DatabaseProvider provider)
-    {
-        app = new TestApp(provider);
-        family = await AdminFixture.CreateAsync(app);
-    }
-
     [ProviderTheory]
     public async Task SignInsFailuresAndSignOutsAreRecordedWithoutThePassword(DatabaseProvider provider)
     {

@@ -16,25 +16,13 @@ namespace ExpenseTracker.Tests.Integration.Security;
 /// threshold; the sign-in cookie is HttpOnly and SameSite=Lax; a new security stamp (password change, removal from a
 /// household) signs other sessions out.
 /// </summary>
-public sealed class AccountProtectionTests : IAsyncDisposable
+public sealed class AccountProtectionTests
 {
-    private TestApp app = null!;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
-    }
-
-    /// <summary>This test's app on <paramref name="provider"/> (rate limits and sessions are per app), configured before its first request.</summary>
-    private TestApp Start(DatabaseProvider provider) => app = new TestApp(provider);
-
     [ProviderTheory]
     public async Task Sign_in_attempts_hit_the_lockout_first_and_the_rate_limit_after(DatabaseProvider provider)
     {
-        Start(provider).With("RateLimits:SignInPermitLimit", "8");
+        await using var app = new TestApp(provider);
+        app.With("RateLimits:SignInPermitLimit", "8");
         await AccountForms.CreateAdministratorAsync(app, "ana@example.com");
         var forms = new AccountForms(app);
 
@@ -66,7 +54,8 @@ public sealed class AccountProtectionTests : IAsyncDisposable
     [ProviderTheory]
     public async Task Password_reset_requests_are_limited_per_address(DatabaseProvider provider)
     {
-        Start(provider).With("RateLimits:PasswordResetPermitLimit", "2");
+        await using var app = new TestApp(provider);
+        app.With("RateLimits:PasswordResetPermitLimit", "2");
         var forms = new AccountForms(app);
         var fields = new Dictionary<string, string> { ["Input.Email"] = "someone@example.com" };
 
@@ -81,7 +70,7 @@ public sealed class AccountProtectionTests : IAsyncDisposable
     [ProviderTheory]
     public async Task The_sign_in_cookie_is_http_only_and_same_site_lax(DatabaseProvider provider)
     {
-        Start(provider);
+        await using var app = new TestApp(provider);
         await AccountForms.CreateAdministratorAsync(app, "ana@example.com");
         var response = await new AccountForms(app).SignInAsync("ana@example.com");
 
@@ -93,7 +82,7 @@ public sealed class AccountProtectionTests : IAsyncDisposable
     [ProviderTheory]
     public async Task A_new_security_stamp_signs_other_sessions_out_within_a_minute(DatabaseProvider provider)
     {
-        Start(provider);
+        await using var app = new TestApp(provider);
         var ana = await AccountForms.CreateAdministratorAsync(app, "ana@example.com");
         var other = new AccountForms(app);
         Assert.Equal(HttpStatusCode.Redirect, (await other.SignInAsync("ana@example.com")).StatusCode);
@@ -115,7 +104,7 @@ public sealed class AccountProtectionTests : IAsyncDisposable
     [ProviderTheory]
     public async Task Removing_a_member_gives_them_a_new_security_stamp(DatabaseProvider provider)
     {
-        Start(provider);
+        await using var app = new TestApp(provider);
         var family = await Family.CreateAsync(app);
         string StampOf(AppDbContext db) => db.Users.AsNoTracking().Single(u => u.Id == family.People["Ben"].UserId).SecurityStamp!;
         await using var scope = family.As("Ana");
