@@ -1,20 +1,16 @@
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration;
 
-public sealed class ExpenseServiceSmokeTests : IAsyncLifetime
+public sealed class ExpenseServiceSmokeTests
 {
-    private readonly TestApp app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Fact]
-    public async Task AnExpenseLoggedInAHouseholdShowsUpInItsListWithTheRightTotal()
+    [ProviderTheory]
+    public async Task AnExpenseLoggedInAHouseholdShowsUpInItsListWithTheRightTotal(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
         var (_, household, memberId) = await app.CreateUserWithHouseholdAsync("ana@example.com");
         await using var scope = app.ScopeFor(household.Id, memberId);
         var expenses = scope.ServiceProvider.GetRequiredService<ExpenseService>();

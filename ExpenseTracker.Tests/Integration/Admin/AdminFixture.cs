@@ -3,6 +3,7 @@ using ExpenseTracker.Tests.Integration.Households;
 using ExpenseTracker.Tests.Integration.Identity;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Admin;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,5 +58,41 @@ internal static class AdminFixture
     {
         await using var scope = app.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users.AsNoTracking().SingleAsync(u => u.Id == userId);
+    }
+}
+
+/// <summary>An app per provider with <see cref="AdminFixture"/>'s family, for a class whose tests only read it.</summary>
+public sealed class AdminApps : ProviderFixture<TestApp>
+{
+    protected override async Task<TestApp> SeedAsync(TestApp app)
+    {
+        await AdminFixture.CreateAsync(app);
+        return app;
+    }
+}
+
+/// <summary>
+/// A class whose tests each change accounts or read back exactly the audit rows they caused: every test starts its own
+/// app on its provider with <see cref="AdminFixture"/>'s family (<see cref="StartAsync"/>).
+/// </summary>
+public abstract class AdminFamilyTests : IAsyncLifetime
+{
+    private protected TestApp app = null!;
+    private protected Family family = null!;
+
+    private protected async Task StartAsync(DatabaseProvider provider)
+    {
+        app = new TestApp(provider);
+        family = await AdminFixture.CreateAsync(app);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
     }
 }

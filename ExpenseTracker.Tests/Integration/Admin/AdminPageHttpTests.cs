@@ -1,21 +1,17 @@
 using System.Net;
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Tests.Integration.Identity;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Admin;
 
 /// <summary>/admin over HTTP as the prerender serves it: the administrator's data for administrators, not found for anyone else.</summary>
-public sealed class AdminPageHttpTests : IAsyncLifetime
+public sealed class AdminPageHttpTests(AdminApps apps) : IClassFixture<AdminApps>
 {
-    private readonly TestApp app = new();
-
-    public async Task InitializeAsync() => await AdminFixture.CreateAsync(app);
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Fact]
-    public async Task AMemberWhoIsNotAnAdministratorGetsNotFoundAndNoAdministratorData()
+    [ProviderTheory]
+    public async Task AMemberWhoIsNotAnAdministratorGetsNotFoundAndNoAdministratorData(DatabaseProvider provider)
     {
+        var app = await apps.ForAsync(provider);
         var ben = new AccountForms(app);
         await ben.SignInAsync("ben@example.com");
 
@@ -29,9 +25,10 @@ public sealed class AdminPageHttpTests : IAsyncLifetime
         Assert.DoesNotContain("nav-admin", html, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AnAdministratorSeesEveryAccountAndTheInstanceSwitchesOnAdmin()
+    [ProviderTheory]
+    public async Task AnAdministratorSeesEveryAccountAndTheInstanceSwitchesOnAdmin(DatabaseProvider provider)
     {
+        var app = await apps.ForAsync(provider);
         var ana = new AccountForms(app);
         await ana.SignInAsync("ana@example.com");
 

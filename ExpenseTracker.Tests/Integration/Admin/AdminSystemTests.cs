@@ -6,6 +6,7 @@ using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Tests.Integration.Households;
 using ExpenseTracker.Web.Features.Admin;
 using ExpenseTracker.Web.Features.Settings;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using netDumbster.smtp;
 
@@ -14,7 +15,7 @@ namespace ExpenseTracker.Tests.Integration.Admin;
 public sealed class AdminSystemTests : IAsyncLifetime
 {
     private readonly SimpleSmtpServer smtp = Configuration.Configure().WithAddress(IPAddress.Loopback).WithRandomPort().Build();
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private Family family = null!;
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -22,8 +23,14 @@ public sealed class AdminSystemTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         smtp.Dispose();
-        await app.DisposeAsync();
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
     }
+
+    /// <summary>This test's app on <paramref name="provider"/>, configured (With) before its first request.</summary>
+    private TestApp Start(DatabaseProvider provider) => app = new TestApp(provider);
 
     private async Task<T> AsAnaAsync<T>(Func<AdminSystemService, string, Task<T>> action)
     {
@@ -32,10 +39,10 @@ public sealed class AdminSystemTests : IAsyncLifetime
         return await action(scope.ServiceProvider.GetRequiredService<AdminSystemService>(), family.People["Ana"].UserId);
     }
 
-    [Fact]
-    public async Task TheSmtpTestReachesTheMailServerAddressedToTheAdministrator()
+    [ProviderTheory]
+    public async Task TheSmtpTestReachesTheMailServerAddressedToTheAdministrator(DatabaseProvider provider)
     {
-        app.With("Smtp:Host", "127.0.0.1").With("Smtp:Port", smtp.Configuration.Port.ToString(CultureInfo.InvariantCulture)).With("Smtp:Security", "None");
+        Start(provider).With("Smtp:Host", "127.0.0.1").With("Smtp:Port", smtp.Configuration.Port.ToString(CultureInfo.InvariantCulture)).With("Smtp:Security", "None");
 
         var result = await AsAnaAsync((s, ana) => s.SendTestEmailAsync(ana));
 
@@ -53,9 +60,11 @@ public sealed class AdminSystemTests : IAsyncLifetime
         Assert.Equal("ExpenseTracker test email", message.Subject);
     }
 
-    [Fact]
-    public async Task AClosedPortGivesAPlainErrorMessage()
+    [ProviderTheory]
+    public async Task AClosedPortGivesAPlainErrorMessage(DatabaseProvider provider)
     {
+        Start(provider);
+
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -69,9 +78,10 @@ public sealed class AdminSystemTests : IAsyncLifetime
         Assert.Contains("Check Smtp:Host and Smtp:Port", result.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task WithoutAMailServerTheTestEmailIsWrittenToTheMailFolder()
+    [ProviderTheory]
+    public async Task WithoutAMailServerTheTestEmailIsWrittenToTheMailFolder(DatabaseProvider provider)
     {
+        Start(provider);
         var result = await AsAnaAsync((s, ana) => s.SendTestEmailAsync(ana));
 
         Assert.True(result.Succeeded);
@@ -79,9 +89,10 @@ public sealed class AdminSystemTests : IAsyncLifetime
         Assert.Single(Directory.GetFiles(Path.Combine(app.DataDirectory, "mail"), "*.eml"));
     }
 
-    [Fact]
-    public async Task DiskUseCountsTheFilesOfEachPartOfTheDataFolder()
+    [ProviderTheory]
+    public async Task DiskUseCountsTheFilesOfEachPartOfTheDataFolder(DatabaseProvider provider)
     {
+        Start(provider);
         family = await AdminFixture.CreateAsync(app);
         WriteFile("backups/expensetracker-1.db", 3000);
         WriteFile("backups/weekly/expensetracker-2.db", 1500);
@@ -94,25 +105,36 @@ public sealed class AdminSystemTests : IAsyncLifetime
         Assert.Equal((4500L, 2), (Part("Backups").Bytes, Part("Backups").Files));
         Assert.Equal((70_000L, 1), (Part("Attachments").Bytes, Part("Attachments").Files));
         Assert.Equal((512L, 1), (Part("Mail drop").Bytes, Part("Mail drop").Files));
-        Assert.Equal(new FileInfo(Path.Combine(app.DataDirectory, "expensetracker.db")).Length, Part("Database").Bytes);
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            Assert.Equal(new FileInfo(Path.Combine(app.DataDirectory, "expensetracker.db")).Length, Part("Database").Bytes);
+        }
+        else
+        {
+            // PostgreSQL's database is measured by the server, not as files in the data folder.
+            Assert.Equal("PostgreSQL database " + new Npgsql.NpgsqlConnectionStringBuilder(app.PostgresConnectionString).Database, Part("Database").Path);
+            Assert.DoesNotContain(disk.Items, i => i.Name.StartsWith("Database ", StringComparison.Ordinal) || i.Name == "Scheduler database");
+        }
+
         Assert.True(Part("Database").Bytes > 0);
         Assert.Equal(disk.Items.Sum(i => i.Bytes), disk.TotalBytes);
         Assert.True(disk.FreeBytes > 0);
     }
 
-    [Fact]
-    public async Task WithTheSchedulerOffTheJobsSectionSaysSo()
+    [ProviderTheory]
+    public async Task WithTheSchedulerOffTheJobsSectionSaysSo(DatabaseProvider provider)
     {
+        Start(provider);
         var jobs = await AsAnaAsync((s, ana) => s.GetJobsAsync(ana));
 
         Assert.False(jobs.Enabled);
         Assert.Empty(jobs.Jobs);
     }
 
-    [Fact]
-    public async Task WithTheSchedulerOnEveryJobIsListedWithItsNextRun()
+    [ProviderTheory]
+    public async Task WithTheSchedulerOnEveryJobIsListedWithItsNextRun(DatabaseProvider provider)
     {
-        app.With("Jobs:Enabled", "true");
+        Start(provider).With("Jobs:Enabled", "true");
 
         var jobs = await AsAnaAsync((s, ana) => s.GetJobsAsync(ana));
 
@@ -121,9 +143,10 @@ public sealed class AdminSystemTests : IAsyncLifetime
         Assert.All(jobs.Jobs, j => Assert.NotNull(j.NextFireUtc));
     }
 
-    [Fact]
-    public async Task TheRegistrationSwitchIsRecordedInTheAuditLog()
+    [ProviderTheory]
+    public async Task TheRegistrationSwitchIsRecordedInTheAuditLog(DatabaseProvider provider)
     {
+        Start(provider);
         await AsAnaAsync(async (s, ana) =>
         {
             await s.SetRegistrationEnabledAsync(ana, true);

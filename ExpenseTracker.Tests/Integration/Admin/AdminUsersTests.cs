@@ -4,23 +4,17 @@ using ExpenseTracker.Tests.Integration.Households;
 using ExpenseTracker.Tests.Integration.Identity;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Admin;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Admin;
 
-public sealed class AdminUsersTests : IAsyncLifetime
+public sealed class AdminUsersTests : AdminFamilyTests
 {
-    private readonly TestApp app = new();
-    private Family family = null!;
-
     private string Ana => family.People["Ana"].UserId;
 
     private string Ben => family.People["Ben"].UserId;
-
-    public async Task InitializeAsync() => family = await AdminFixture.CreateAsync(app);
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
 
     private async Task<T> WithAsync<T>(Func<AdminUsersService, Task<T>> action)
     {
@@ -34,9 +28,10 @@ public sealed class AdminUsersTests : IAsyncLifetime
         return true;
     });
 
-    [Fact]
-    public async Task SomeoneWhoIsNotAnAdministratorIsRefusedEveryAdministratorAction()
+    [ProviderTheory]
+    public async Task SomeoneWhoIsNotAnAdministratorIsRefusedEveryAdministratorAction(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using var scope = family.As("Ben");
         var users = scope.ServiceProvider.GetRequiredService<AdminUsersService>();
         var system = scope.ServiceProvider.GetRequiredService<AdminSystemService>();
@@ -55,9 +50,10 @@ public sealed class AdminUsersTests : IAsyncLifetime
         Assert.False((await AdminFixture.UserAsync(app, Ana)).LockoutEnd is not null);
     }
 
-    [Fact]
-    public async Task TheUserListShowsEveryAccountWithItsHouseholdsAndFindsByEmailOrName()
+    [ProviderTheory]
+    public async Task TheUserListShowsEveryAccountWithItsHouseholdsAndFindsByEmailOrName(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var all = await WithAsync(s => s.ListAsync(Ana, null));
 
         Assert.Equal(6, all.TotalCount);
@@ -72,9 +68,25 @@ public sealed class AdminUsersTests : IAsyncLifetime
         Assert.Equal("Vic", Assert.Single(byName.Items).DisplayName);
     }
 
-    [Fact]
-    public async Task ALockedAccountCannotSignInAndItsOpenSessionsEnd()
+    [ProviderTheory]
+    public async Task TheUserSearchIgnoresTheCaseOfNamesAndEmails(DatabaseProvider provider)
     {
+        await StartAsync(provider);
+
+        var byName = await WithAsync(s => s.ListAsync(Ana, "oLG"));
+        var byEmail = await WithAsync(s => s.ListAsync(Ana, "Max@Example.COM"));
+        var none = await WithAsync(s => s.ListAsync(Ana, "oLgX"));
+
+        Assert.Equal("olga@example.com", Assert.Single(byName.Items).Email);
+        Assert.Equal("Olga", byName.Items[0].DisplayName);
+        Assert.Equal("max@example.com", Assert.Single(byEmail.Items).Email);
+        Assert.Empty(none.Items);
+    }
+
+    [ProviderTheory]
+    public async Task ALockedAccountCannotSignInAndItsOpenSessionsEnd(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
         var session = new AccountForms(app);
         Assert.Equal(HttpStatusCode.Redirect, (await session.SignInAsync("ben@example.com")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await session.Client.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
@@ -96,9 +108,10 @@ public sealed class AdminUsersTests : IAsyncLifetime
         Assert.Equal((Ben, Ana), (locked.EntityId, locked.UserId));
     }
 
-    [Fact]
-    public async Task AnUnlockedAccountCanSignInAgain()
+    [ProviderTheory]
+    public async Task AnUnlockedAccountCanSignInAgain(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await WithAsync(s => s.LockAsync(Ana, Ben));
 
         await WithAsync(s => s.UnlockAsync(Ana, Ben));
@@ -108,9 +121,10 @@ public sealed class AdminUsersTests : IAsyncLifetime
         Assert.Single(await AdminFixture.AuditRowsAsync(app, SecurityEvents.UserUnlocked));
     }
 
-    [Fact]
-    public async Task ResettingTwoFactorTurnsItOffWithANewKeyAndNoRecoveryCodes()
+    [ProviderTheory]
+    public async Task ResettingTwoFactorTurnsItOffWithANewKeyAndNoRecoveryCodes(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         string keyBefore;
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -137,9 +151,10 @@ public sealed class AdminUsersTests : IAsyncLifetime
         Assert.Single(await AdminFixture.AuditRowsAsync(app, SecurityEvents.TwoFactorReset));
     }
 
-    [Fact]
-    public async Task AnAccountIsDeletedOnlyWhenItsEmailIsTypedAndItsHistoryStays()
+    [ProviderTheory]
+    public async Task AnAccountIsDeletedOnlyWhenItsEmailIsTypedAndItsHistoryStays(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var refused = await WithAsync(s => s.DeleteAsync(Ana, Ben, "someone@example.com"));
         Assert.False(refused.Succeeded);
         Assert.Contains("Type the account's email", refused.Error, StringComparison.Ordinal);
@@ -155,9 +170,10 @@ public sealed class AdminUsersTests : IAsyncLifetime
         Assert.Contains("ben@example.com", row.AfterJson, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AnAdministratorCannotLockOrDeleteThemselves()
+    [ProviderTheory]
+    public async Task AnAdministratorCannotLockOrDeleteThemselves(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var locking = await Assert.ThrowsAsync<AdminActionException>(() => WithAsync(s => s.LockAsync(Ana, Ana)));
         var deleting = await Assert.ThrowsAsync<AdminActionException>(() => WithAsync(s => s.DeleteAsync(Ana, Ana, "ana@example.com")));
 
@@ -166,9 +182,10 @@ public sealed class AdminUsersTests : IAsyncLifetime
         Assert.Null((await AdminFixture.UserAsync(app, Ana)).LockoutEnd);
     }
 
-    [Fact]
-    public async Task AnotherAdministratorCanBeLockedWhileOneCanStillSignIn()
+    [ProviderTheory]
+    public async Task AnotherAdministratorCanBeLockedWhileOneCanStillSignIn(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();

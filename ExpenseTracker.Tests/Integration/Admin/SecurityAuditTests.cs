@@ -6,24 +6,19 @@ using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Admin;
 using ExpenseTracker.Web.Features.Api;
 using ExpenseTracker.Web.Features.Households;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Admin;
 
 /// <summary>Security events land in the change log as Entity "Security", with details but never a secret.</summary>
-public sealed class SecurityAuditTests : IAsyncLifetime
+public sealed class SecurityAuditTests : AdminFamilyTests
 {
-    private readonly TestApp app = new();
-    private Family family = null!;
-
-    public async Task InitializeAsync() => family = await AdminFixture.CreateAsync(app);
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Fact]
-    public async Task SignInsFailuresAndSignOutsAreRecordedWithoutThePassword()
+    [ProviderTheory]
+    public async Task SignInsFailuresAndSignOutsAreRecordedWithoutThePassword(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var forms = new AccountForms(app);
         var userAgent = "Mozilla/5.0 (X11; Linux x86_64) " + new string('x', 300);
         forms.Client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent);
@@ -46,9 +41,10 @@ public sealed class SecurityAuditTests : IAsyncLifetime
         Assert.All(rows, r => Assert.DoesNotContain(AccountForms.Password, r.AfterJson ?? string.Empty, StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task TheFailureThatLocksAnAccountIsRecordedAsALockout()
+    [ProviderTheory]
+    public async Task TheFailureThatLocksAnAccountIsRecordedAsALockout(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var forms = new AccountForms(app);
         for (var attempt = 1; attempt <= 5; attempt++)
         {
@@ -63,9 +59,10 @@ public sealed class SecurityAuditTests : IAsyncLifetime
             actions);
     }
 
-    [Fact]
-    public async Task TokensAreRecordedWhenCreatedUsedAtMostOnceAMinuteAndRevokedButTheSecretNever()
+    [ProviderTheory]
+    public async Task TokensAreRecordedWhenCreatedUsedAtMostOnceAMinuteAndRevokedButTheSecretNever(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var (memberId, userId, _) = family.People["Ben"];
         CreatedApiToken created;
         await using (var scope = app.ScopeFor(family.HouseholdId, memberId, MemberRole.Member, userId))
@@ -94,9 +91,10 @@ public sealed class SecurityAuditTests : IAsyncLifetime
         Assert.All(rows, r => Assert.DoesNotContain(created.Secret[3..12], r.AfterJson ?? string.Empty, StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task RoleChangesRemovalsAndPasswordChangesAreRecordedWithWhoDidThem()
+    [ProviderTheory]
+    public async Task RoleChangesRemovalsAndPasswordChangesAreRecordedWithWhoDidThem(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         await using (var scope = family.As("Ana"))
         {
             var membership = scope.ServiceProvider.GetRequiredService<MembershipService>();
@@ -123,9 +121,10 @@ public sealed class SecurityAuditTests : IAsyncLifetime
         Assert.DoesNotContain("passphrase", rows[2].AfterJson, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task TheAuditLogListsNewestFirstAndFiltersByEventAndByEmail()
+    [ProviderTheory]
+    public async Task TheAuditLogListsNewestFirstAndFiltersByEventAndByEmail(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var forms = new AccountForms(app);
         await forms.SignInAsync("ben@example.com", "a wrong password guess");
         app.Time.Advance(TimeSpan.FromSeconds(1));
@@ -148,5 +147,26 @@ public sealed class SecurityAuditTests : IAsyncLifetime
         var paged = await log.ListAsync(ana, pageSize: 2, page: 2);
         Assert.Equal((3, 2), (paged.TotalCount, paged.PageCount));
         Assert.Equal(SecurityEvents.SignInFailed, Assert.Single(paged.Items).Action);
+    }
+
+    [ProviderTheory]
+    public async Task TheAuditLogSearchFindsTextInTheDetailsWhateverItsCase(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
+        var forms = new AccountForms(app);
+        await forms.SignInAsync("Nobody.Here@Example.com", "a wrong password guess");
+        await forms.SignInAsync("ben@example.com", "another wrong guess");
+
+        await using var scope = family.As("Ana");
+        var log = scope.ServiceProvider.GetRequiredService<AuditLogService>();
+        var ana = family.People["Ana"].UserId;
+
+        // No account has that email: only the failure's details hold it, in the casing it was typed.
+        var found = await log.ListAsync(ana, text: "nobody.HERE@example");
+        var entry = Assert.Single(found.Items);
+        Assert.Equal((SecurityEvents.SignInFailed, "-"), (entry.Action, entry.SubjectId));
+        Assert.Contains("Nobody.Here@Example.com", entry.Details, StringComparison.Ordinal);
+        Assert.Equal(1, (await log.ListAsync(ana, SecurityEvents.SignInFailed, "NOBODY.here")).TotalCount);
+        Assert.Empty((await log.ListAsync(ana, text: "nobody.there")).Items);
     }
 }

@@ -19,7 +19,7 @@ namespace ExpenseTracker.Tests.Integration.Attachments;
 /// </summary>
 public sealed class AttachmentBackupTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private TestHousehold source = null!;
     private readonly Dictionary<string, byte[]> uploaded = new(StringComparer.Ordinal)
     {
@@ -28,8 +28,12 @@ public sealed class AttachmentBackupTests : IAsyncLifetime
         ["invoice.pdf"] = ReceiptFiles.Pdf(),
     };
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Each test restores into a new household of its own app on <paramref name="provider"/>, from Ana's with three receipts.</summary>
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         source = await TestHousehold.CreateAsync(app, "ana@example.com");
         var expense = await source.AddExpenseAsync(source.Expense(12_50));
         await using var scope = source.Scope();
@@ -40,7 +44,13 @@ public sealed class AttachmentBackupTests : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
 
     private async Task<RestoreResult> RestoreAsync(TestHousehold target, byte[] backup)
     {
@@ -58,9 +68,10 @@ public sealed class AttachmentBackupTests : IAsyncLifetime
     private string FolderOf(long householdId) =>
         app.Services.GetRequiredService<AttachmentStore>().HouseholdDirectory(householdId);
 
-    [Fact]
-    public async Task ABackupRoundTripRestoresEveryFileByteForByteUnderTheNewHousehold()
+    [ProviderTheory]
+    public async Task ABackupRoundTripRestoresEveryFileByteForByteUnderTheNewHousehold(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var backup = await BackupHousehold.BackupAsync(app, source.Id, source.OwnerMemberId);
         var target = await TestHousehold.CreateAsync(app, "zed@example.com");
 
@@ -94,9 +105,10 @@ public sealed class AttachmentBackupTests : IAsyncLifetime
             .Where(t => t.HouseholdId == householdId).Select(t => t.Id).SingleAsync();
     }
 
-    [Fact]
-    public async Task AFileThatDoesNotMatchItsChecksumIsRefusedAndNothingStays()
+    [ProviderTheory]
+    public async Task AFileThatDoesNotMatchItsChecksumIsRefusedAndNothingStays(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var backup = await BackupHousehold.BackupAsync(app, source.Id, source.OwnerMemberId);
         var damaged = RewriteFiles(backup, (name, bytes) => name.EndsWith(FirstFileId(backup), StringComparison.Ordinal) ? [.. bytes, 0] : bytes);
         var target = await TestHousehold.CreateAsync(app, "zed@example.com");
@@ -108,9 +120,10 @@ public sealed class AttachmentBackupTests : IAsyncLifetime
         Assert.False(Directory.Exists(FolderOf(target.Id)) && Directory.GetFiles(FolderOf(target.Id)).Length > 0);
     }
 
-    [Fact]
-    public async Task AMissingFileIsRefused()
+    [ProviderTheory]
+    public async Task AMissingFileIsRefused(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var backup = await BackupHousehold.BackupAsync(app, source.Id, source.OwnerMemberId);
         var incomplete = RewriteFiles(backup, (name, bytes) => name.EndsWith(FirstFileId(backup), StringComparison.Ordinal) ? null : bytes);
         var target = await TestHousehold.CreateAsync(app, "zed@example.com");
@@ -120,9 +133,10 @@ public sealed class AttachmentBackupTests : IAsyncLifetime
         Assert.Empty(await RowsOfAsync(target.Id));
     }
 
-    [Fact]
-    public async Task AVersion3BackupWithoutAttachmentsStillRestores()
+    [ProviderTheory]
+    public async Task AVersion3BackupWithoutAttachmentsStillRestores(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var backup = await BackupHousehold.BackupAsync(app, source.Id, source.OwnerMemberId);
         var version3 = BackupHousehold.Rewrite(backup, (name, text) => name switch
         {

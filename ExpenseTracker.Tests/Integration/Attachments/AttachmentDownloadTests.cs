@@ -4,6 +4,7 @@ using ExpenseTracker.Tests.Integration.Households;
 using ExpenseTracker.Tests.Integration.Identity;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Attachments;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,40 +15,42 @@ namespace ExpenseTracker.Tests.Integration.Attachments;
 /// someone of another household: only those who can see the expense get the file; the rest get 404. The answer carries
 /// the stored type, nosniff, a disposition with a clean name and a sandboxing policy.
 /// </summary>
-public sealed class AttachmentDownloadTests : IAsyncLifetime
+public sealed class AttachmentDownloadTests(AttachmentDownloadTests.SeededApps apps) : IClassFixture<AttachmentDownloadTests.SeededApps>
 {
-    private readonly TestApp app = new();
-    private Family family = null!;
-    private byte[] png = [];
-    private AttachmentInfo shared = null!;
-    private AttachmentInfo benPrivate = null!;
-    private AttachmentInfo kims = null!;
-    private AttachmentInfo pdf = null!;
-
-    public async Task InitializeAsync()
+    /// <summary>The tests only read: one family with its receipts (and Eve, of another household) per provider.</summary>
+    public sealed class SeededApps : ProviderFixture<Seeded>
     {
-        family = await Family.CreateAsync(app);
-        await using (var scope = family.As("Ana"))
+        protected override async Task<Seeded> SeedAsync(TestApp app)
         {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-            foreach (var name in new[] { "Ben", "Vic", "Kim" })
+            // Every test signs in on this one app (from one address): the sign-in rate limit is not what they are about.
+            app.With("RateLimits:SignInPermitLimit", "1000");
+            var family = await Family.CreateAsync(app);
+            await using (var scope = family.As("Ana"))
             {
-                var user = await users.FindByIdAsync(family.People[name].UserId);
-                Assert.True((await users.AddPasswordAsync(user!, AccountForms.Password)).Succeeded);
+                var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+                foreach (var name in new[] { "Ben", "Vic", "Kim" })
+                {
+                    var user = await users.FindByIdAsync(family.People[name].UserId);
+                    Assert.True((await users.AddPasswordAsync(user!, AccountForms.Password)).Succeeded);
+                }
             }
-        }
 
-        png = ReceiptFiles.Png(300, 200);
-        var anas = await family.AddAsync("Ana", 12_50);
-        shared = await AttachmentUploadTests.UploadAsync(family, "Ana", anas, png, "Bäckerei Müller.png");
-        pdf = await AttachmentUploadTests.UploadAsync(family, "Ana", anas, ReceiptFiles.Pdf(), "invoice.pdf");
-        benPrivate = await AttachmentUploadTests.UploadAsync(family, "Ben", await family.AddAsync("Ben", 42_00, isPrivate: true), png, "gift.png");
-        kims = await AttachmentUploadTests.UploadAsync(family, "Kim", await family.AddAsync("Kim", 2_00), png, "sweets.png");
+            await app.CreateUserWithHouseholdAsync("eve@example.com", password: AccountForms.Password);
+            var png = ReceiptFiles.Png(300, 200);
+            var anas = await family.AddAsync("Ana", 12_50);
+            return new Seeded(
+                app,
+                png,
+                Shared: await AttachmentUploadTests.UploadAsync(family, "Ana", anas, png, "Bäckerei Müller.png"),
+                Pdf: await AttachmentUploadTests.UploadAsync(family, "Ana", anas, ReceiptFiles.Pdf(), "invoice.pdf"),
+                BenPrivate: await AttachmentUploadTests.UploadAsync(family, "Ben", await family.AddAsync("Ben", 42_00, isPrivate: true), png, "gift.png"),
+                Kims: await AttachmentUploadTests.UploadAsync(family, "Kim", await family.AddAsync("Kim", 2_00), png, "sweets.png"));
+        }
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public sealed record Seeded(TestApp App, byte[] Png, AttachmentInfo Shared, AttachmentInfo Pdf, AttachmentInfo BenPrivate, AttachmentInfo Kims);
 
-    private async Task<HttpClient> SignInAsync(string email)
+    private static async Task<HttpClient> SignInAsync(TestApp app, string email)
     {
         var forms = new AccountForms(app);
         Assert.Equal(HttpStatusCode.Redirect, (await forms.SignInAsync(email)).StatusCode);
@@ -56,10 +59,11 @@ public sealed class AttachmentDownloadTests : IAsyncLifetime
 
     private static Task<HttpResponseMessage> GetAsync(HttpClient client, string url) => client.GetAsync(new Uri(url, UriKind.Relative));
 
-    [Fact]
-    public async Task AnImageIsServedInlineWithItsStoredTypeNosniffAndASandbox()
+    [ProviderTheory]
+    public async Task AnImageIsServedInlineWithItsStoredTypeNosniffAndASandbox(DatabaseProvider provider)
     {
-        var client = await SignInAsync("ana@example.com");
+        var (app, png, shared, _, _, _) = await apps.ForAsync(provider);
+        var client = await SignInAsync(app, "ana@example.com");
 
         var response = await GetAsync(client, AttachmentsEndpoints.ViewUrl(shared.Id));
 
@@ -74,10 +78,11 @@ public sealed class AttachmentDownloadTests : IAsyncLifetime
         Assert.Equal("Bäckerei Müller.png", disposition.FileNameStar);
     }
 
-    [Fact]
-    public async Task DownloadAsksTheBrowserToSaveAndThePdfIsServedAsPdf()
+    [ProviderTheory]
+    public async Task DownloadAsksTheBrowserToSaveAndThePdfIsServedAsPdf(DatabaseProvider provider)
     {
-        var client = await SignInAsync("ana@example.com");
+        var (app, _, shared, pdf, _, _) = await apps.ForAsync(provider);
+        var client = await SignInAsync(app, "ana@example.com");
 
         var download = await GetAsync(client, AttachmentsEndpoints.DownloadUrl(shared.Id));
         var view = await GetAsync(client, AttachmentsEndpoints.ViewUrl(pdf.Id));
@@ -91,10 +96,11 @@ public sealed class AttachmentDownloadTests : IAsyncLifetime
         Assert.Equal("nosniff", Assert.Single(view.Headers.GetValues("X-Content-Type-Options")));
     }
 
-    [Fact]
-    public async Task TheThumbnailIsASmallImageAndAPdfHasNone()
+    [ProviderTheory]
+    public async Task TheThumbnailIsASmallImageAndAPdfHasNone(DatabaseProvider provider)
     {
-        var client = await SignInAsync("vic@example.com");
+        var (app, _, shared, pdf, _, _) = await apps.ForAsync(provider);
+        var client = await SignInAsync(app, "vic@example.com");
 
         var thumbnail = await GetAsync(client, AttachmentsEndpoints.ThumbnailUrl(shared.Id));
         var none = await GetAsync(client, AttachmentsEndpoints.ThumbnailUrl(pdf.Id));
@@ -125,16 +131,14 @@ public sealed class AttachmentDownloadTests : IAsyncLifetime
         { "eve@example.com", "kims", HttpStatusCode.NotFound },
     };
 
-    [Theory]
+    [ProviderTheory]
+#pragma warning disable xUnit1037 // [ProviderTheory] gives the provider, the rows give the rest
     [MemberData(nameof(Access))]
-    public async Task OnlyMembersWhoCanSeeTheExpenseGetItsFile(string email, string which, HttpStatusCode expected)
+#pragma warning restore xUnit1037
+    public async Task OnlyMembersWhoCanSeeTheExpenseGetItsFile(DatabaseProvider provider, string email, string which, HttpStatusCode expected)
     {
-        if (email.StartsWith("eve", StringComparison.Ordinal))
-        {
-            await app.CreateUserWithHouseholdAsync(email, password: AccountForms.Password);
-        }
-
-        var client = await SignInAsync(email);
+        var (app, _, shared, _, benPrivate, kims) = await apps.ForAsync(provider);
+        var client = await SignInAsync(app, email);
         var id = which switch { "shared" => shared.Id, "private" => benPrivate.Id, _ => kims.Id };
 
         var file = await GetAsync(client, AttachmentsEndpoints.ViewUrl(id));
@@ -148,9 +152,10 @@ public sealed class AttachmentDownloadTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task SignedOutVisitorsAreSentToSignIn()
+    [ProviderTheory]
+    public async Task SignedOutVisitorsAreSentToSignIn(DatabaseProvider provider)
     {
+        var (app, _, shared, _, _, _) = await apps.ForAsync(provider);
         var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         var response = await GetAsync(client, AttachmentsEndpoints.ViewUrl(shared.Id));

@@ -17,25 +17,60 @@ namespace ExpenseTracker.Tests.Integration.Attachments;
 /// folder, row with hash, type and thumbnail); everything else, and anything too large or over the quota, is refused with a
 /// message that says why and leaves no row and no file behind.
 /// </summary>
-public sealed class AttachmentUploadTests : IAsyncLifetime
+public sealed class AttachmentUploadTests(AttachmentUploadTests.RefusalApps refusalApps) : IAsyncLifetime, IClassFixture<AttachmentUploadTests.RefusalApps>
 {
     private const long MaxFileBytes = 200_000;
     private const long Quota = 300_000;
 
-    private readonly TestApp app = new TestApp()
-        .With("Attachments:MaxFileBytes", MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        .With("Attachments:QuotaBytesPerHousehold", Quota.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
+    private TestApp app = null!;
     private Family family = null!;
     private long expenseId;
+    private bool ownsApp;
 
-    public async Task InitializeAsync()
+    /// <summary>
+    /// Refusals leave nothing behind, so their tests share one app per provider (and assert that it still holds no
+    /// attachment); the tests that store files get an app of their own.
+    /// </summary>
+    public sealed class RefusalApps : ProviderFixture<Seeded>
     {
-        family = await Family.CreateAsync(app);
-        expenseId = await family.AddAsync("Ana", 12_50);
+        protected override async Task<Seeded> SeedAsync(TestApp app) => await SeedAppAsync(app);
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public sealed record Seeded(TestApp App, long ExpenseId)
+    {
+        internal Family Family { get; init; } = null!;
+    }
+
+    private static async Task<Seeded> SeedAppAsync(TestApp app)
+    {
+        app.With("Attachments:MaxFileBytes", MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .With("Attachments:QuotaBytesPerHousehold", Quota.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var family = await Family.CreateAsync(app);
+        return new Seeded(app, await family.AddAsync("Ana", 12_50)) { Family = family };
+    }
+
+    private void Use(Seeded seeded) => (app, family, expenseId) = (seeded.App, seeded.Family, seeded.ExpenseId);
+
+    /// <summary>This test's own app on <paramref name="provider"/>, with the family and Ana's expense.</summary>
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        ownsApp = true;
+        var own = new TestApp(provider);
+        app = own;
+        Use(await SeedAppAsync(own));
+    }
+
+    private async Task UseSharedAsync(DatabaseProvider provider) => Use(await refusalApps.ForAsync(provider));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (ownsApp)
+        {
+            await app.DisposeAsync();
+        }
+    }
 
     internal static async Task<AttachmentInfo> UploadAsync(Family family, string person, long expenseId, byte[] bytes, string fileName)
     {
@@ -59,9 +94,10 @@ public sealed class AttachmentUploadTests : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Attachments.IgnoreQueryFilters().AsNoTracking().ToListAsync();
     }
 
-    [Fact]
-    public async Task JpegPngAndPdfAreStoredInTheHouseholdsFolderWithTheirTypeHashAndThumbnail()
+    [ProviderTheory]
+    public async Task JpegPngAndPdfAreStoredInTheHouseholdsFolderWithTheirTypeHashAndThumbnail(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var jpeg = ReceiptFiles.Jpeg(640, 480);
         var png = ReceiptFiles.Png(64, 48);
         var pdf = ReceiptFiles.Pdf();
@@ -107,10 +143,13 @@ public sealed class AttachmentUploadTests : IAsyncLifetime
         { "oversize", "scan.pdf" },
     };
 
-    [Theory]
+    [ProviderTheory]
+#pragma warning disable xUnit1037 // [ProviderTheory] gives the provider, the rows give the rest
     [MemberData(nameof(RefusedFiles))]
-    public async Task AFileThatIsNotAJpegPngOrPdfOrTooLargeIsRefusedClearlyAndNothingIsWritten(string kind, string fileName)
+#pragma warning restore xUnit1037
+    public async Task AFileThatIsNotAJpegPngOrPdfOrTooLargeIsRefusedClearlyAndNothingIsWritten(DatabaseProvider provider, string kind, string fileName)
     {
+        await UseSharedAsync(provider);
         var bytes = kind switch
         {
             "gif" => ReceiptFiles.Gif(),
@@ -138,9 +177,10 @@ public sealed class AttachmentUploadTests : IAsyncLifetime
         Assert.Empty(StoredFiles());
     }
 
-    [Fact]
-    public async Task ADeclaredSizeOverTheLimitIsRefusedBeforeReading()
+    [ProviderTheory]
+    public async Task ADeclaredSizeOverTheLimitIsRefusedBeforeReading(DatabaseProvider provider)
     {
+        await UseSharedAsync(provider);
         await using var scope = family.As("Ana");
         var service = scope.ServiceProvider.GetRequiredService<AttachmentService>();
 
@@ -151,9 +191,10 @@ public sealed class AttachmentUploadTests : IAsyncLifetime
         Assert.Empty(StoredFiles());
     }
 
-    [Fact]
-    public async Task AnUploadOverTheHouseholdQuotaIsRefusedAndTheUsageShowsWhatIsStored()
+    [ProviderTheory]
+    public async Task AnUploadOverTheHouseholdQuotaIsRefusedAndTheUsageShowsWhatIsStored(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var file = ReceiptFiles.Pdf(padding: 140_000);
         await UploadAsync(family, "Ana", expenseId, file, "a.pdf");
         await UploadAsync(family, "Ben", expenseId, file, "b.pdf");
@@ -169,9 +210,10 @@ public sealed class AttachmentUploadTests : IAsyncLifetime
         Assert.Equal("274 KB of 293 KB used", usage.Text);
     }
 
-    [Fact]
-    public async Task ViewersCannotAttachAndChildrenOnlyToTheirOwnExpenses()
+    [ProviderTheory]
+    public async Task ViewersCannotAttachAndChildrenOnlyToTheirOwnExpenses(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var viewer = await Assert.ThrowsAsync<HouseholdAccessException>(() => UploadAsync(family, "Vic", expenseId, ReceiptFiles.Png(), "r.png"));
         Assert.Equal("Viewers can look but not change anything.", viewer.Message);
         await Assert.ThrowsAsync<NotFoundException>(() => UploadAsync(family, "Kim", expenseId, ReceiptFiles.Png(), "r.png"));
@@ -183,9 +225,10 @@ public sealed class AttachmentUploadTests : IAsyncLifetime
         Assert.Single(await RowsAsync());
     }
 
-    [Fact]
-    public async Task AnExpenseOfAnotherHouseholdIsNotFound()
+    [ProviderTheory]
+    public async Task AnExpenseOfAnotherHouseholdIsNotFound(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var (_, other, otherMember) = await app.CreateUserWithHouseholdAsync("eve@example.com");
         await using var scope = app.ScopeFor(other.Id, otherMember, MemberRole.Owner);
 
@@ -195,9 +238,10 @@ public sealed class AttachmentUploadTests : IAsyncLifetime
         Assert.Empty(await RowsAsync());
     }
 
-    [Fact]
-    public async Task DeletingAnAttachmentRemovesItsRowAndFileAndOnlyEditorsMayDoIt()
+    [ProviderTheory]
+    public async Task DeletingAnAttachmentRemovesItsRowAndFileAndOnlyEditorsMayDoIt(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var attached = await UploadAsync(family, "Ana", expenseId, ReceiptFiles.Png(), "r.png");
 
         await using (var vic = family.As("Vic"))
@@ -220,9 +264,10 @@ public sealed class AttachmentUploadTests : IAsyncLifetime
         Assert.Empty(StoredFiles());
     }
 
-    [Fact]
-    public async Task ASoftDeletedExpenseKeepsItsFilesAndDeletingTheHouseholdRemovesThem()
+    [ProviderTheory]
+    public async Task ASoftDeletedExpenseKeepsItsFilesAndDeletingTheHouseholdRemovesThem(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var attached = await UploadAsync(family, "Ana", expenseId, ReceiptFiles.Png(), "r.png");
         await using (var ana = family.As("Ana"))
         {

@@ -6,23 +6,34 @@ using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Tests.Integration.Households;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Api;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Attachments;
 
 /// <summary><c>/api/v1/expenses/{id}/attachments</c> and <c>/api/v1/attachments/{id}</c> with tokens of a <see cref="Family"/>'s members.</summary>
 public sealed class AttachmentsApiTests : IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private Family family = null!;
     private long expenseId;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Each test uploads to Ana's expense, so it gets its own app on <paramref name="provider"/>.</summary>
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         family = await Family.CreateAsync(app);
         expenseId = await family.AddAsync("Ana", 12_50);
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
 
     private async Task<HttpClient> ClientAsync(string name, ApiTokenScopes scopes = ApiTokenScopes.ReadWrite)
     {
@@ -39,9 +50,10 @@ public sealed class AttachmentsApiTests : IAsyncLifetime
 
     private Uri Attachments(long id) => new(FormattableString.Invariant($"/api/v1/expenses/{id}/attachments"), UriKind.Relative);
 
-    [Fact]
-    public async Task AnUploadedReceiptIsListedServedAndDeleted()
+    [ProviderTheory]
+    public async Task AnUploadedReceiptIsListedServedAndDeleted(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var ana = await ClientAsync("Ana");
         var png = ReceiptFiles.Png();
 
@@ -68,9 +80,10 @@ public sealed class AttachmentsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await ana.GetAsync(new Uri(contentUrl, UriKind.Relative))).StatusCode);
     }
 
-    [Fact]
-    public async Task ARefusedTypeIsAValidationProblemOnTheFileField()
+    [ProviderTheory]
+    public async Task ARefusedTypeIsAValidationProblemOnTheFileField(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var ana = await ClientAsync("Ana");
 
         var response = await ana.PostAsync(Attachments(expenseId), Form(ReceiptFiles.Svg(), "receipt.jpg"));
@@ -80,9 +93,10 @@ public sealed class AttachmentsApiTests : IAsyncLifetime
         Assert.Contains("Allowed: JPEG or PNG photos and PDF documents.", problem.GetProperty("errors").GetProperty("file")[0].GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ViewersReadOnlyTokensAndChildrenCannotUploadHereAndOtherHouseholdsSeeNothing()
+    [ProviderTheory]
+    public async Task ViewersReadOnlyTokensAndChildrenCannotUploadHereAndOtherHouseholdsSeeNothing(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var vic = await ClientAsync("Vic", ApiTokenScopes.Read);
         var kim = await ClientAsync("Kim");
         var readOnly = await ClientAsync("Ana", ApiTokenScopes.Read);

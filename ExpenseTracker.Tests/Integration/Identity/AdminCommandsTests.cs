@@ -1,6 +1,7 @@
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Identity;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,15 +11,25 @@ namespace ExpenseTracker.Tests.Integration.Identity;
 public sealed class AdminCommandsTests : IAsyncLifetime
 {
     private const string Password = "a long enough passphrase";
-    private readonly TestApp app = new();
+    private TestApp app = null!;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Fact]
-    public async Task UserCreateMakesAConfirmedUserWithTheirOwnHouseholdAsRegistrationDoes()
+    public async Task DisposeAsync()
     {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Each test runs commands on an empty instance of its own on <paramref name="provider"/>.</summary>
+    private void Start(DatabaseProvider provider) => app = new TestApp(provider);
+
+    [ProviderTheory]
+    public async Task UserCreateMakesAConfirmedUserWithTheirOwnHouseholdAsRegistrationDoes(DatabaseProvider provider)
+    {
+        Start(provider);
         var (exit, output) = await RunAsync(Password, "user", "create", "--email", "ana@example.com", "--name", "Ana", "--household", "Casa Ana", "--currency", "JPY");
 
         Assert.Equal(0, exit);
@@ -39,9 +50,10 @@ public sealed class AdminCommandsTests : IAsyncLifetime
         Assert.Equal("Cash", (await db.Accounts.IgnoreQueryFilters().SingleAsync()).Name);
     }
 
-    [Fact]
-    public async Task UserCreateWithAdminMakesTheAdministratorAndRetiresTheSetupCode()
+    [ProviderTheory]
+    public async Task UserCreateWithAdminMakesTheAdministratorAndRetiresTheSetupCode(DatabaseProvider provider)
     {
+        Start(provider);
         var setupCode = Path.Combine(app.DataDirectory, "setup-code.txt");
         app.CreateClient().Dispose();
         Assert.True(File.Exists(setupCode));
@@ -55,9 +67,10 @@ public sealed class AdminCommandsTests : IAsyncLifetime
         Assert.True((await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync("root@example.com"))!.IsAdministrator);
     }
 
-    [Fact]
-    public async Task UserCreateRefusesAWeakPasswordWithIdentitysReasons()
+    [ProviderTheory]
+    public async Task UserCreateRefusesAWeakPasswordWithIdentitysReasons(DatabaseProvider provider)
     {
+        Start(provider);
         var (common, commonOutput) = await RunAsync("qwertyuiop", "user", "create", "--email", "ana@example.com");
         var (tooShort, shortOutput) = await RunAsync("short", "user", "create", "--email", "ana@example.com");
 
@@ -70,9 +83,10 @@ public sealed class AdminCommandsTests : IAsyncLifetime
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users.CountAsync());
     }
 
-    [Fact]
-    public async Task UserCreateRefusesAnEmailThatIsAlreadyTaken()
+    [ProviderTheory]
+    public async Task UserCreateRefusesAnEmailThatIsAlreadyTaken(DatabaseProvider provider)
     {
+        Start(provider);
         await app.CreateUserWithHouseholdAsync("ana@example.com");
 
         var (exit, output) = await RunAsync(Password, "user", "create", "--email", "ana@example.com");
@@ -81,18 +95,20 @@ public sealed class AdminCommandsTests : IAsyncLifetime
         Assert.Contains("already exists", output);
     }
 
-    [Fact]
-    public async Task UserCreateWithoutAPasswordOnStandardInputCreatesNothing()
+    [ProviderTheory]
+    public async Task UserCreateWithoutAPasswordOnStandardInputCreatesNothing(DatabaseProvider provider)
     {
+        Start(provider);
         var (exit, output) = await RunAsync(string.Empty, "user", "create", "--email", "ana@example.com");
 
         Assert.Equal(1, exit);
         Assert.Contains("No password given", output);
     }
 
-    [Fact]
-    public async Task ResetPasswordLetsThePersonSignInWithTheNewPassword()
+    [ProviderTheory]
+    public async Task ResetPasswordLetsThePersonSignInWithTheNewPassword(DatabaseProvider provider)
     {
+        Start(provider);
         await app.CreateUserWithHouseholdAsync("ana@example.com");
 
         var (exit, output) = await RunAsync("a brand new passphrase", "user", "reset-password", "--email", "ana@example.com");
@@ -103,9 +119,10 @@ public sealed class AdminCommandsTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.Redirect, (await forms.SignInAsync("ana@example.com", "a brand new passphrase")).StatusCode);
     }
 
-    [Fact]
-    public async Task ResetPasswordRefusesACommonPasswordAndKeepsTheOldOne()
+    [ProviderTheory]
+    public async Task ResetPasswordRefusesACommonPasswordAndKeepsTheOldOne(DatabaseProvider provider)
     {
+        Start(provider);
         await app.CreateUserWithHouseholdAsync("ana@example.com", password: AccountForms.Password);
 
         var (exit, output) = await RunAsync("1234567890", "user", "reset-password", "--email", "ana@example.com");
@@ -117,20 +134,22 @@ public sealed class AdminCommandsTests : IAsyncLifetime
         Assert.True(await users.CheckPasswordAsync((await users.FindByEmailAsync("ana@example.com"))!, AccountForms.Password));
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("reset-password")]
     [InlineData("unlock")]
-    public async Task CommandsForAnUnknownEmailFailWithAClearMessage(string command)
+    public async Task CommandsForAnUnknownEmailFailWithAClearMessage(DatabaseProvider provider, string command)
     {
+        Start(provider);
         var (exit, output) = await RunAsync(Password, "user", command, "--email", "nobody@example.com");
 
         Assert.Equal(1, exit);
         Assert.Contains("No user has the email nobody@example.com", output);
     }
 
-    [Fact]
-    public async Task UnlockLetsALockedOutPersonSignInAgain()
+    [ProviderTheory]
+    public async Task UnlockLetsALockedOutPersonSignInAgain(DatabaseProvider provider)
     {
+        Start(provider);
         await app.CreateUserWithHouseholdAsync("ana@example.com", password: AccountForms.Password);
         var forms = new AccountForms(app);
         for (var attempt = 0; attempt < 5; attempt++)
@@ -147,9 +166,10 @@ public sealed class AdminCommandsTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.Redirect, (await forms.SignInAsync("ana@example.com")).StatusCode);
     }
 
-    [Fact]
-    public async Task ListShowsEveryUserWithAdminFlagLockoutAndHouseholds()
+    [ProviderTheory]
+    public async Task ListShowsEveryUserWithAdminFlagLockoutAndHouseholds(DatabaseProvider provider)
     {
+        Start(provider);
         await RunAsync(Password, "user", "create", "--email", "root@example.com", "--household", "Root's", "--admin");
         var (ben, _, _) = await app.CreateUserWithHouseholdAsync("ben@example.com");
         await using (var scope = app.Services.CreateAsyncScope())
@@ -175,6 +195,8 @@ public sealed class AdminCommandsTests : IAsyncLifetime
     [InlineData("user unlock --email a@example.com --admin")]
     public async Task WrongUsageExitsWithTwoAndShowsHowToUseIt(string commandLine)
     {
+        // Parsing the command line, before any database work: one provider is enough.
+        Start(DatabaseProvider.Sqlite);
         var (exit, output) = await RunAsync(Password, commandLine.Split(' '));
 
         Assert.Equal(2, exit);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Features.Settings;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using netDumbster.smtp;
 
@@ -26,10 +27,10 @@ public sealed class EmailTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task WithoutSmtpAPasswordResetEmailIsWrittenAsAnEmlFileInTheMailFolder()
+    [ProviderTheory]
+    public async Task WithoutSmtpAPasswordResetEmailIsWrittenAsAnEmlFileInTheMailFolder(DatabaseProvider provider)
     {
-        app = new TestApp();
+        app = new TestApp(provider);
         await app.CreateUserWithHouseholdAsync("ana@example.com");
         var forms = new AccountForms(app);
 
@@ -43,10 +44,10 @@ public sealed class EmailTests : IAsyncLifetime
         Assert.Equal(0, smtp.ReceivedEmailCount);
     }
 
-    [Fact]
-    public async Task WithSmtpConfiguredThePasswordResetEmailReachesTheMailServer()
+    [ProviderTheory]
+    public async Task WithSmtpConfiguredThePasswordResetEmailReachesTheMailServer(DatabaseProvider provider)
     {
-        app = WithSmtp(new TestApp());
+        app = WithSmtp(new TestApp(provider));
         await app.CreateUserWithHouseholdAsync("ana@example.com");
         var forms = new AccountForms(app);
 
@@ -58,10 +59,10 @@ public sealed class EmailTests : IAsyncLifetime
         Assert.False(Directory.Exists(Path.Combine(app.DataDirectory, "mail")) && Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "mail")).Any());
     }
 
-    [Fact]
-    public async Task WithSmtpConfiguredANewcomerMustConfirmTheirEmailBeforeSigningIn()
+    [ProviderTheory]
+    public async Task WithSmtpConfiguredANewcomerMustConfirmTheirEmailBeforeSigningIn(DatabaseProvider provider)
     {
-        app = WithSmtp(new TestApp());
+        app = WithSmtp(new TestApp(provider));
         await AccountForms.CreateAdministratorAsync(app, "admin@example.com");
         await using (var scope = app.Services.CreateAsyncScope())
         {

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,30 +13,42 @@ namespace ExpenseTracker.Tests.Integration.Identity;
 public sealed partial class TwoFactorTests : IAsyncLifetime
 {
     private const string Page = "/Identity/Account/Manage/EnableAuthenticator";
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private AccountForms forms = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Each test changes Ana's second factor, so it gets its own app on <paramref name="provider"/>, Ana signed in.</summary>
+    private async Task StartAsync(DatabaseProvider provider)
     {
+        app = new TestApp(provider);
         forms = new AccountForms(app);
         await app.CreateUserWithHouseholdAsync("ana@example.com", password: AccountForms.Password);
         await forms.SignInAsync("ana@example.com");
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Fact]
-    public async Task TheAuthenticatorSetupShowsAQrCodeDrawnOnTheServerAndTheKey()
+    public async Task DisposeAsync()
     {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [ProviderTheory]
+    public async Task TheAuthenticatorSetupShowsAQrCodeDrawnOnTheServerAndTheKey(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
         var page = await forms.GetTextAsync(Page);
 
         Assert.Matches("<div class=\"qr-code\"[^>]*>\\s*<svg", page);
         Assert.Matches(KeyPattern(), page);
     }
 
-    [Fact]
-    public async Task ACodeFromTheAuthenticatorAppTurnsOnTwoFactorSignIn()
+    [ProviderTheory]
+    public async Task ACodeFromTheAuthenticatorAppTurnsOnTwoFactorSignIn(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var key = KeyPattern().Match(await forms.GetTextAsync(Page)).Groups[1].Value;
 
         var response = await forms.PostAsync(Page, new Dictionary<string, string> { ["Input.Code"] = Totp(key) });
@@ -53,9 +66,10 @@ public sealed partial class TwoFactorTests : IAsyncLifetime
         Assert.Contains("LoginWith2fa", signIn.Headers.Location?.OriginalString);
     }
 
-    [Fact]
-    public async Task AWrongCodeLeavesTwoFactorSignInOff()
+    [ProviderTheory]
+    public async Task AWrongCodeLeavesTwoFactorSignInOff(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var response = await forms.PostAsync(Page, new Dictionary<string, string> { ["Input.Code"] = "000000" });
 
         Assert.Contains("That code is not right", await AccountForms.TextOf(response));

@@ -4,6 +4,7 @@ using ExpenseTracker.Tests.Integration.Households;
 using ExpenseTracker.Tests.Integration.Identity;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Households;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,15 +16,12 @@ namespace ExpenseTracker.Tests.Integration.Security;
 /// threshold; the sign-in cookie is HttpOnly and SameSite=Lax; a new security stamp (password change, removal from a
 /// household) signs other sessions out.
 /// </summary>
-public sealed class AccountProtectionTests : IAsyncDisposable
+public sealed class AccountProtectionTests
 {
-    private readonly TestApp app = new();
-
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
-
-    [Fact]
-    public async Task Sign_in_attempts_hit_the_lockout_first_and_the_rate_limit_after()
+    [ProviderTheory]
+    public async Task Sign_in_attempts_hit_the_lockout_first_and_the_rate_limit_after(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
         app.With("RateLimits:SignInPermitLimit", "8");
         await AccountForms.CreateAdministratorAsync(app, "ana@example.com");
         var forms = new AccountForms(app);
@@ -53,9 +51,10 @@ public sealed class AccountProtectionTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, (await forms.Client.GetAsync(new Uri("/Identity/Account/Login", UriKind.Relative))).StatusCode);
     }
 
-    [Fact]
-    public async Task Password_reset_requests_are_limited_per_address()
+    [ProviderTheory]
+    public async Task Password_reset_requests_are_limited_per_address(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
         app.With("RateLimits:PasswordResetPermitLimit", "2");
         var forms = new AccountForms(app);
         var fields = new Dictionary<string, string> { ["Input.Email"] = "someone@example.com" };
@@ -68,9 +67,10 @@ public sealed class AccountProtectionTests : IAsyncDisposable
         Assert.NotNull(limited.Headers.RetryAfter);
     }
 
-    [Fact]
-    public async Task The_sign_in_cookie_is_http_only_and_same_site_lax()
+    [ProviderTheory]
+    public async Task The_sign_in_cookie_is_http_only_and_same_site_lax(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
         await AccountForms.CreateAdministratorAsync(app, "ana@example.com");
         var response = await new AccountForms(app).SignInAsync("ana@example.com");
 
@@ -79,9 +79,10 @@ public sealed class AccountProtectionTests : IAsyncDisposable
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
-    public async Task A_new_security_stamp_signs_other_sessions_out_within_a_minute()
+    [ProviderTheory]
+    public async Task A_new_security_stamp_signs_other_sessions_out_within_a_minute(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
         var ana = await AccountForms.CreateAdministratorAsync(app, "ana@example.com");
         var other = new AccountForms(app);
         Assert.Equal(HttpStatusCode.Redirect, (await other.SignInAsync("ana@example.com")).StatusCode);
@@ -100,9 +101,10 @@ public sealed class AccountProtectionTests : IAsyncDisposable
         Assert.Contains("/Identity/Account/Login", after.Headers.Location?.ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Removing_a_member_gives_them_a_new_security_stamp()
+    [ProviderTheory]
+    public async Task Removing_a_member_gives_them_a_new_security_stamp(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider);
         var family = await Family.CreateAsync(app);
         string StampOf(AppDbContext db) => db.Users.AsNoTracking().Single(u => u.Id == family.People["Ben"].UserId).SecurityStamp!;
         await using var scope = family.As("Ana");

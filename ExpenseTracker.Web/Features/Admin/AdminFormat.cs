@@ -33,5 +33,5 @@ public static class AdminFormat
 
     /// <summary>A LIKE pattern (escape character <c>\</c>) matching text that contains <paramref name="text"/> literally.</summary>
     public static string ContainsPattern(string text) =>
-        "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        "%" + ExpenseTracker.Web.Infrastructure.DbLike.Literal(text) + "%";
 }

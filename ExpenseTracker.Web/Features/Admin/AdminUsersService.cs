@@ -1,6 +1,7 @@
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Api;
 using ExpenseTracker.Web.Features.Identity;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -69,9 +70,10 @@ public sealed class AdminUsersService(
         if (!string.IsNullOrWhiteSpace(search))
         {
             var text = search.Trim().ToUpperInvariant();
-            // LIKE ignores ASCII case in SQLite.
+            // Names in any case: LIKE on SQLite, ILIKE on PostgreSQL (whose LIKE is case-sensitive).
             var pattern = AdminFormat.ContainsPattern(text);
-            var byName = db.Members.IgnoreQueryFilters().Where(m => m.UserId != null && EF.Functions.Like(m.DisplayName, pattern, "\\")).Select(m => m.UserId);
+            var byName = db.Members.IgnoreQueryFilters().Where(m => m.UserId != null)
+                .WhereLikeIgnoringCase(db.Database, m => m.DisplayName, pattern).Select(m => m.UserId);
             query = query.Where(u => (u.NormalizedEmail != null && u.NormalizedEmail.Contains(text)) || byName.Contains(u.Id));
         }
 

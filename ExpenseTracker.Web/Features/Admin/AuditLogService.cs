@@ -1,4 +1,5 @@
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace ExpenseTracker.Web.Features.Admin;
@@ -30,10 +31,12 @@ public sealed class AuditLogService(IDbContextFactory<AppDbContext> dbFactory)
             var trimmed = text.Trim();
             var upper = trimmed.ToUpperInvariant();
             var matching = db.Users.Where(u => u.NormalizedEmail != null && u.NormalizedEmail.Contains(upper)).Select(u => u.Id);
-            // Details hold the email in its own casing: LIKE ignores ASCII case in SQLite.
+            // Details hold the email in its own casing: LIKE on SQLite, ILIKE on PostgreSQL (whose LIKE is case-sensitive).
             var pattern = AdminFormat.ContainsPattern(trimmed);
+            var inDetails = db.ChangeLog.Where(c => c.Entity == SecurityEvents.Entity && c.AfterJson != null)
+                .WhereLikeIgnoringCase(db.Database, c => c.AfterJson!, pattern).Select(c => c.Id);
             query = query.Where(c => matching.Contains(c.EntityId) || (c.UserId != null && matching.Contains(c.UserId)) || c.EntityId == trimmed
-                                     || (c.AfterJson != null && EF.Functions.Like(c.AfterJson, pattern, "\\")));
+                                     || inDetails.Contains(c.Id));
         }
 
         var total = await query.CountAsync(cancellationToken);
