@@ -26,7 +26,7 @@ public sealed class LongestFirstCollectionOrderer : ITestCollectionOrderer
         ["EndToEnd.HouseholdFlowTests"] = 142,
         ["EndToEnd.HouseholdSwitcherTests"] = 122,
         ["Integration.Rules.RulesPageInBrowserTests"] = 119,
-        ["Integration.Notifications.Scheduling.SimulatedYearTests"] = 104,
+        ["Integration.Notifications.Scheduling.SimulatedYearTests"] = 140,
         ["EndToEnd.ImportExportFlowTests"] = 84,
         ["EndToEnd.AdminPageTests"] = 76,
         ["EndToEnd.NotificationCenterTests"] = 76,
