@@ -10,7 +10,8 @@ namespace ExpenseTracker.Tests.Integration.Api;
 /// <summary>
 /// The whole API surface, enumerated from the app's own endpoints rather than listed by hand: every endpoint under
 /// <c>/api/v1</c> is described in the OpenAPI document (method, summary, responses), and answers 401 with a problem to a
-/// caller without a token.
+/// caller without a token. SQLite only: the document and the refusals are built from the endpoints and the token check
+/// alone, before any database is read, so the answers are the same on PostgreSQL.
 /// </summary>
 public sealed partial class ApiSurfaceTests : IAsyncLifetime
 {

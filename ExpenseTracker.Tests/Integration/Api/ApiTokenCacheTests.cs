@@ -4,22 +4,25 @@ using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Tests.Integration.Households;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Households;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Api;
 
 /// <summary>
 /// A token that was just used is remembered for a few seconds (no lookup per request), yet what the household's owner
-/// changes about its member applies to the very next request.
+/// changes about its member applies to the very next request. One app per provider; each test changes its own member.
 /// </summary>
-public sealed class ApiTokenCacheTests : IAsyncLifetime
+public sealed class ApiTokenCacheTests(HouseholdApiFixtures households) : IClassFixture<HouseholdApiFixtures>
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
     private Family family = null!;
 
-    public async Task InitializeAsync() => family = await Family.CreateAsync(app);
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    private async Task OnAsync(DatabaseProvider provider)
+    {
+        var api = await households.ForAsync(provider);
+        (app, family) = (api.App, api.Family);
+    }
 
     private static readonly Uri Me = new("/api/v1/me", UriKind.Relative);
 
@@ -30,9 +33,10 @@ public sealed class ApiTokenCacheTests : IAsyncLifetime
         return client;
     }
 
-    [Fact]
-    public async Task A_member_removed_right_after_using_their_token_is_refused_on_the_next_request()
+    [ProviderTheory]
+    public async Task A_member_removed_right_after_using_their_token_is_refused_on_the_next_request(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         using var client = await UsedClientFor("Ben");
 
         await using (var scope = family.As("Ana"))
@@ -43,14 +47,15 @@ public sealed class ApiTokenCacheTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(Me)).StatusCode);
     }
 
-    [Fact]
-    public async Task A_role_change_applies_to_the_next_request_of_a_token_just_used()
+    [ProviderTheory]
+    public async Task A_role_change_applies_to_the_next_request_of_a_token_just_used(DatabaseProvider provider)
     {
-        using var client = await UsedClientFor("Ben");
+        await OnAsync(provider);
+        using var client = await UsedClientFor("Max");
 
         await using (var scope = family.As("Ana"))
         {
-            await scope.ServiceProvider.GetRequiredService<MembershipService>().ChangeRoleAsync(family.Id("Ben"), MemberRole.Viewer);
+            await scope.ServiceProvider.GetRequiredService<MembershipService>().ChangeRoleAsync(family.Id("Max"), MemberRole.Viewer);
         }
 
         var me = JsonDocument.Parse(await client.GetStringAsync(Me)).RootElement;

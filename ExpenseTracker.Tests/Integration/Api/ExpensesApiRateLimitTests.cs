@@ -1,5 +1,6 @@
 using System.Net;
 using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Infrastructure;
 using static ExpenseTracker.Tests.Integration.Api.ExpensesApiHttp;
 
 namespace ExpenseTracker.Tests.Integration.Api;
@@ -9,10 +10,10 @@ public sealed class ExpensesApiRateLimitTests
 {
     private const string Expenses = "/api/v1/expenses";
 
-    [Fact]
-    public async Task The_fourth_request_of_a_token_limited_to_three_answers_429_with_retry_after()
+    [ProviderTheory]
+    public async Task The_fourth_request_of_a_token_limited_to_three_answers_429_with_retry_after(DatabaseProvider provider)
     {
-        await using var app = new TestApp().With("Api:RateLimit:TokenPermitLimit", "3");
+        await using var app = new TestApp(provider).With("Api:RateLimit:TokenPermitLimit", "3");
         var (householdId, memberId, _, client) = await app.CreateApiHouseholdAsync("ana@example.com");
         using var _ = client;
         var groceries = await app.CategoryAsync(householdId, "Groceries");
@@ -31,10 +32,10 @@ public sealed class ExpensesApiRateLimitTests
         Assert.Equal(1, (await other.GetJsonAsync(Expenses)).GetProperty("totalCount").GetInt32());
     }
 
-    [Fact]
-    public async Task The_fourth_request_from_one_address_limited_to_three_answers_429_whatever_the_token()
+    [ProviderTheory]
+    public async Task The_fourth_request_from_one_address_limited_to_three_answers_429_whatever_the_token(DatabaseProvider provider)
     {
-        await using var app = new TestApp().With("Api:RateLimit:IpPermitLimit", "3");
+        await using var app = new TestApp(provider).With("Api:RateLimit:IpPermitLimit", "3");
         var (householdId, memberId, token, first) = await app.CreateApiHouseholdAsync("ana@example.com");
         using var _ = first;
         List<HttpClient> others = [];

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Infrastructure;
 
 namespace ExpenseTracker.Tests.Integration.Api;
 
@@ -7,18 +9,20 @@ namespace ExpenseTracker.Tests.Integration.Api;
 /// Another household's token (Eve's) gets 404 for every id of this household on every id-bearing endpoint, and its
 /// lists never show this household's rows; nothing of this household changes.
 /// </summary>
-public sealed class HouseholdDataIsolationTests(HouseholdApiFixture api) : IClassFixture<HouseholdApiFixture>, IAsyncLifetime
+public sealed class HouseholdDataIsolationTests(HouseholdApiFixtures households) : IClassFixture<HouseholdApiFixtures>
 {
+    private HouseholdApiFixture api = null!;
     private long tagId;
     private long billId;
     private long batchId;
     private long categoryId;
 
-    // xUnit makes a class instance per test over the one shared app: each instance makes its own rows.
+    // xUnit makes a class instance per test over the provider's shared app: each instance makes its own rows.
     private readonly string name = "Family only " + Guid.NewGuid().ToString("N")[..8];
 
-    public async Task InitializeAsync()
+    private async Task OnAsync(DatabaseProvider provider)
     {
+        api = await households.ForAsync(provider);
         var ana = await api.ClientAsync("Ana");
         tagId = (await ana.SendAsync(HttpMethod.Post, "/api/v1/tags", new { name })).Body.GetProperty("id").GetInt64();
         categoryId = (await ana.SendAsync(HttpMethod.Post, "/api/v1/categories", new { name })).Body.GetProperty("id").GetInt64();
@@ -38,11 +42,10 @@ public sealed class HouseholdDataIsolationTests(HouseholdApiFixture api) : IClas
             .First(b => b.GetProperty("fileName").GetString() == "family.ofx").GetProperty("id").GetInt64();
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    [Fact]
-    public async Task Every_id_of_another_household_is_not_found()
+    [ProviderTheory]
+    public async Task Every_id_of_another_household_is_not_found(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var account = api.Family.CashAccountId;
         var member = api.Family.Id("Ben");
         var calls = new (HttpMethod Method, string Url, object? Body)[]
@@ -83,9 +86,10 @@ public sealed class HouseholdDataIsolationTests(HouseholdApiFixture api) : IClas
         Assert.False((await ana.FetchAsync($"/api/v1/accounts/{account}")).Body.GetProperty("archived").GetBoolean());
     }
 
-    [Fact]
-    public async Task Another_households_lists_never_show_this_households_rows()
+    [ProviderTheory]
+    public async Task Another_households_lists_never_show_this_households_rows(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         static IEnumerable<long> Ids(JsonElement page, string property = "id") => page.Items().Select(i => i.GetProperty(property).GetInt64());
 
         Assert.DoesNotContain(api.Family.Id("Ben"), Ids((await api.Eve.FetchAsync("/api/v1/members")).Body));

@@ -6,22 +6,28 @@ using ExpenseTracker.Tests.Unit.Import;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Import.Mapping;
 using ExpenseTracker.Web.Features.Import.Readers;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Api;
 
 /// <summary>Statement uploads over the API: the import page's pipeline, all or nothing, duplicates, history and undo.</summary>
-public sealed class ImportsApiTests(HouseholdApiFixture api) : IClassFixture<HouseholdApiFixture>
+public sealed class ImportsApiTests(HouseholdApiFixtures households) : IClassFixture<HouseholdApiFixtures>
 {
+    private HouseholdApiFixture api = null!;
+
+    private async Task OnAsync(DatabaseProvider provider) => api = await households.ForAsync(provider);
+
     /// <summary>A real bank's OFX statement in EUR (6 transactions), from the shared fixtures.</summary>
     public static string OfxPath => StatementFixtures.PathOf("ofx/asgrim-ofxparser__ofxdata-bpbfc.ofx");
 
     private static readonly CsvMapping BankMapping = new() { Date = 0, Amount = 1, Payee = 2, Memo = 3, HasHeader = true, Delimiter = ',' };
 
-    [Fact]
-    public async Task An_ofx_statement_imports_once_reimporting_adds_nothing_and_undo_removes_it()
+    [ProviderTheory]
+    public async Task An_ofx_statement_imports_once_reimporting_adds_nothing_and_undo_removes_it(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var ana = await api.ClientAsync("Ana");
         var before = await CountAsync();
         var ofx = await File.ReadAllBytesAsync(OfxPath);
@@ -51,9 +57,10 @@ public sealed class ImportsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await ana.SendAsync(HttpMethod.Delete, $"/api/v1/imports/{batchId}")).Status);
     }
 
-    [Fact]
-    public async Task A_csv_file_is_read_with_a_saved_profile_named_or_by_id()
+    [ProviderTheory]
+    public async Task A_csv_file_is_read_with_a_saved_profile_named_or_by_id(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         long profileId;
         await using (var scope = api.Family.As("Ben"))
         {
@@ -72,9 +79,10 @@ public sealed class ImportsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         Assert.Equal(1, second.GetProperty("rowsImported").GetInt32());
     }
 
-    [Fact]
-    public async Task A_file_with_an_unreadable_row_is_refused_whole_with_the_row_errors()
+    [ProviderTheory]
+    public async Task A_file_with_an_unreadable_row_is_refused_whole_with_the_row_errors(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var before = await CountAsync();
         var (status, problem) = await UploadAsync(await api.ClientAsync("Ana"),
             Csv("2026-11-05,-3.50,Coffee Corner,", "2026-11-06,lots,Shoe Shop,", "2026-11-07,-9.99,Cinema,"), "bad.csv", profile: await ProfileAsync());
@@ -86,9 +94,10 @@ public sealed class ImportsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         Assert.Equal(before, await CountAsync());
     }
 
-    [Fact]
-    public async Task Missing_or_wrong_form_fields_are_named()
+    [ProviderTheory]
+    public async Task Missing_or_wrong_form_fields_are_named(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var ana = await api.ClientAsync("Ana");
         var csv = Csv("2026-11-05,-3.50,Coffee,");
         Assert.Single((await UploadAsync(ana, csv, "nofile.csv", fileField: "document")).Body.FieldErrors("file"));
@@ -103,12 +112,13 @@ public sealed class ImportsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         Assert.Equal("File refused", problem.GetProperty("title").GetString());
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("Vic", ApiTokenScopes.Read)]
     [InlineData("Kim", ApiTokenScopes.ReadWrite)]
     [InlineData("Ana", ApiTokenScopes.Read)]
-    public async Task Viewers_children_and_read_only_tokens_cannot_import_or_undo(string name, ApiTokenScopes scopes)
+    public async Task Viewers_children_and_read_only_tokens_cannot_import_or_undo(DatabaseProvider provider, string name, ApiTokenScopes scopes)
     {
+        await OnAsync(provider);
         var before = await CountAsync();
         var client = await api.ClientAsync(name, scopes);
         var ofx = await File.ReadAllBytesAsync(OfxPath);
@@ -118,9 +128,10 @@ public sealed class ImportsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
         Assert.Equal(before, await CountAsync());
     }
 
-    [Fact]
-    public async Task A_child_does_not_see_the_import_history()
+    [ProviderTheory]
+    public async Task A_child_does_not_see_the_import_history(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await api.ClientAsync("Kim")).FetchAsync("/api/v1/imports")).Status);
     }
 
@@ -162,17 +173,12 @@ public sealed class ImportsApiTests(HouseholdApiFixture api) : IClassFixture<Hou
 }
 
 /// <summary>Import:MaxUploadMb applies to the API as to the page: a larger upload is refused before it is read.</summary>
-public sealed class ImportUploadLimitTests : IAsyncLifetime
+public sealed class ImportUploadLimitTests
 {
-    private readonly TestApp app = new TestApp().With("Import:MaxUploadMb", "1");
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Fact]
-    public async Task An_upload_above_the_limit_answers_413_and_imports_nothing()
+    [ProviderTheory]
+    public async Task An_upload_above_the_limit_answers_413_and_imports_nothing(DatabaseProvider provider)
     {
+        await using var app = new TestApp(provider).With("Import:MaxUploadMb", "1");
         var (_, _, _, client) = await app.CreateApiHouseholdAsync("big@example.com");
         var rows = Enumerable.Range(0, 40_000).Select(i => $"2026-11-05,-{i % 90 + 1}.25,Shop number {i},memo").ToArray();
         var csv = ImportsApiTests.Csv(rows);

@@ -5,6 +5,7 @@ using ExpenseTracker.Tests.Integration.Households;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Api;
 using ExpenseTracker.Web.Features.Households;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,16 +14,29 @@ namespace ExpenseTracker.Tests.Integration.Api;
 
 /// <summary>
 /// <c>token create|list|revoke</c> on the command line: the printed token works against the API as that member, the
-/// same rules as in Settings refuse (exit 1), wrong usage exits 2, and nothing is half-written.
+/// same rules as in Settings refuse (exit 1), wrong usage exits 2, and nothing is half-written. Tests that make tokens
+/// count every token of the instance, so each gets a fresh app with the family; the refusals, which make none, share
+/// one app per provider (<see cref="TokenCommandFamilies"/>).
 /// </summary>
-public sealed class TokenCommandTests : IAsyncLifetime
+public sealed class TokenCommandTests(TokenCommandFamilies families) : IClassFixture<TokenCommandFamilies>, IAsyncLifetime
 {
-    private readonly TestApp app = new();
+    private TestApp app = null!;
+    private TestApp? own;
     private Family family = null!;
 
-    public async Task InitializeAsync() => family = await Family.CreateAsync(app);
+    /// <summary>A fresh app with the family, for a test that makes tokens.</summary>
+    private async Task StartAsync(DatabaseProvider provider)
+    {
+        own = app = new TestApp(provider);
+        family = await Family.CreateAsync(app);
+    }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    /// <summary>The provider's shared app with the family, for a test that makes no token.</summary>
+    private async Task SharedAsync(DatabaseProvider provider) => app = await families.ForAsync(provider);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (own?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
     {
@@ -54,9 +68,10 @@ public sealed class TokenCommandTests : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().PersonalAccessTokens.IgnoreQueryFilters().CountAsync();
     }
 
-    [Fact]
-    public async Task CreatePrintsATokenOnTheLastLineThatActsForThatMemberWithTheGivenScopes()
+    [ProviderTheory]
+    public async Task CreatePrintsATokenOnTheLastLineThatActsForThatMemberWithTheGivenScopes(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var (exit, output, error) = await RunAsync("token", "create", "--user", "ben@example.com", "--name", "Phone shortcut", "--scopes", "read,write");
 
         Assert.Equal(0, exit);
@@ -71,9 +86,10 @@ public sealed class TokenCommandTests : IAsyncLifetime
         Assert.Equal(["read", "write"], me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!).Order(StringComparer.Ordinal).ToArray());
     }
 
-    [Fact]
-    public async Task ExpiresDaysSetsTheExpiryAndAViewerGetsAReadToken()
+    [ProviderTheory]
+    public async Task ExpiresDaysSetsTheExpiryAndAViewerGetsAReadToken(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var (exit, output, _) = await RunAsync("token", "create", "--user", "VIC@example.com", "--name", "Reader", "--scopes", "read", "--expires-days", "7");
 
         Assert.Equal(0, exit);
@@ -83,9 +99,10 @@ public sealed class TokenCommandTests : IAsyncLifetime
         Assert.Equal((family.Id("Vic"), app.Time.GetUtcNow().UtcDateTime.AddDays(7)), (stored.MemberId, stored.ExpiresAt));
     }
 
-    [Fact]
-    public async Task HouseholdPicksWhichOfTheUsersHouseholdsTheTokenActsIn()
+    [ProviderTheory]
+    public async Task HouseholdPicksWhichOfTheUsersHouseholdsTheTokenActsIn(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         // Zoe has her own household and then joins the family's: her current household becomes the family's.
         var (zoe, own, _) = await app.CreateUserWithHouseholdAsync("zoe@example.com");
         await using (var scope = family.As("Ana"))
@@ -104,9 +121,10 @@ public sealed class TokenCommandTests : IAsyncLifetime
         Assert.Equal(1, await TokenCountAsync());
     }
 
-    [Fact]
-    public async Task AViewerAskingForWriteIsRefusedWithExit1AndNoToken()
+    [ProviderTheory]
+    public async Task AViewerAskingForWriteIsRefusedWithExit1AndNoToken(DatabaseProvider provider)
     {
+        await SharedAsync(provider);
         var (exit, output, error) = await RunAsync("token", "create", "--user", "vic@example.com", "--name", "Writer", "--scopes", "read,write");
 
         Assert.Equal(1, exit);
@@ -115,9 +133,10 @@ public sealed class TokenCommandTests : IAsyncLifetime
         Assert.Equal(0, await TokenCountAsync());
     }
 
-    [Fact]
-    public async Task AnUnknownUserOrAUserWithoutAHouseholdIsRefusedWithExit1()
+    [ProviderTheory]
+    public async Task AnUnknownUserOrAUserWithoutAHouseholdIsRefusedWithExit1(DatabaseProvider provider)
     {
+        await SharedAsync(provider);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var loner = new AppUser { UserName = "loner@example.com", Email = "loner@example.com", EmailConfirmed = true, CreatedAt = app.Time.GetUtcNow().UtcDateTime };
@@ -137,7 +156,7 @@ public sealed class TokenCommandTests : IAsyncLifetime
         Assert.Equal(0, await TokenCountAsync());
     }
 
-    [Theory]
+    [ProviderTheory]
     [InlineData("token")]
     [InlineData("token mint --user ana@example.com")]
     [InlineData("token create --user ana@example.com --name Script")]
@@ -148,8 +167,9 @@ public sealed class TokenCommandTests : IAsyncLifetime
     [InlineData("token revoke --user ana@example.com")]
     [InlineData("token revoke --user ana@example.com --id -3")]
     [InlineData("token list")]
-    public async Task WrongUsageExits2WithTheUsageAndChangesNothing(string commandLine)
+    public async Task WrongUsageExits2WithTheUsageAndChangesNothing(DatabaseProvider provider, string commandLine)
     {
+        await SharedAsync(provider);
         var (exit, output, error) = await RunAsync(commandLine.Split(' '));
 
         Assert.Equal(2, exit);
@@ -158,9 +178,10 @@ public sealed class TokenCommandTests : IAsyncLifetime
         Assert.Equal(0, await TokenCountAsync());
     }
 
-    [Fact]
-    public async Task ListShowsTheUsersTokensAndRevokeStopsOneAtOnce()
+    [ProviderTheory]
+    public async Task ListShowsTheUsersTokensAndRevokeStopsOneAtOnce(DatabaseProvider provider)
     {
+        await StartAsync(provider);
         var keep = LastLine((await RunAsync("token", "create", "--user", "ana@example.com", "--name", "Keeper", "--scopes", "read")).Output);
         var drop = LastLine((await RunAsync("token", "create", "--user", "ana@example.com", "--name", "Dropper", "--scopes", "read,write", "--expires-days", "30")).Output);
         var bens = LastLine((await RunAsync("token", "create", "--user", "ben@example.com", "--name", "Bens", "--scopes", "read")).Output);
@@ -193,5 +214,15 @@ public sealed class TokenCommandTests : IAsyncLifetime
         Assert.Contains($"has no token {bensId}", othersError, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, await StatusWithAsync(bens));
         Assert.Contains(after.Split('\n'), l => l.Contains("Dropper", StringComparison.Ordinal) && l.TrimEnd().EndsWith("revoked", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>One app per provider with the family's users, shared by the command's refusals (which write no token).</summary>
+public sealed class TokenCommandFamilies : ProviderFixture<TestApp>
+{
+    protected override async Task<TestApp> SeedAsync(TestApp app)
+    {
+        await Family.CreateAsync(app);
+        return app;
     }
 }

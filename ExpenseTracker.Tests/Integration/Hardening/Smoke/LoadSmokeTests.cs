@@ -2,32 +2,30 @@ using System.Text;
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Api;
+using ExpenseTracker.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExpenseTracker.Tests.Integration.Hardening.Smoke;
 
 /// <summary>
-/// The CI version of the `load` benchmark: 20 API clients for 5 s against the app on a real loopback port over SQLite
-/// (WAL), rate limits set above the load. No timing is asserted, only what the load must never cause.
+/// The CI version of the `load` benchmark: 20 API clients for 5 s against the app on a real loopback port, over SQLite
+/// (WAL) and over PostgreSQL, rate limits set above the load. No timing is asserted, only what the load must never cause.
 /// </summary>
 public sealed class LoadSmokeTests : IAsyncLifetime
 {
     private TestApp app = default!;
 
-    public Task InitializeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await (app?.DisposeAsync() ?? ValueTask.CompletedTask);
+
+    [ProviderTheory]
+    public async Task TwentyClientsGetNoServerErrorAndLoseNoWrite(DatabaseProvider provider)
     {
-        app = TestApp.StartLive(a => a
+        app = TestApp.StartLive(provider, a => a
             .With(ApiRateLimitOptions.Section + ":TokenPermitLimit", "1000000")
             .With(ApiRateLimitOptions.Section + ":IpPermitLimit", "1000000"));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
-
-    [Fact]
-    public async Task TwentyClientsGetNoServerErrorAndLoseNoWrite()
-    {
         var (householdId, memberId, token, _) = await app.CreateApiHouseholdAsync("ana@example.com");
         long account, category;
         await using (var scope = app.ScopeFor(householdId, memberId, MemberRole.Owner))
