@@ -5,14 +5,22 @@ namespace ExpenseTracker.Web.Features.Notifications.Alerts;
 /// <summary>
 /// Listens to every household's transaction changes and runs <see cref="SpendingAlerts"/> for them in a fresh scope.
 /// Cheap for the writer: the notifier's call only records the change; one worker per household runs at a time and
-/// coalesces a burst (an import's batches, a quick series of edits) into one pass over the merged date range. Never
-/// throws into the notifier: failures are logged, and the next change (or the outbox key) makes up for them.
+/// coalesces a burst (an import's batches, a quick series of edits) into one pass over the merged date range. A change
+/// to a quiet household is judged at once; while changes keep coming (scripts writing through the API), passes are at
+/// least <see cref="PassGap"/> apart, so the judging does not compete with every write. Never throws into the notifier:
+/// failures are logged, and the next change (or the outbox key) makes up for them.
 /// </summary>
 public sealed partial class SpendingAlertListener(
     HouseholdChangeNotifier notifier,
     IServiceScopeFactory scopes,
     ILogger<SpendingAlertListener> logger) : IHostedService, IDisposable
 {
+    /// <summary>
+    /// The least time between two passes for one household. Real time on purpose: it paces work, it is no business
+    /// date, and a test's fake clock must not hold alerts back.
+    /// </summary>
+    public static readonly TimeSpan PassGap = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<long, Pending> pending = [];
     private readonly HashSet<Task> running = [];
     private readonly CancellationTokenSource stopping = new();
@@ -125,12 +133,27 @@ public sealed partial class SpendingAlertListener(
 
     private async Task WorkAsync(long householdId, Pending work, CancellationToken token)
     {
-        while (true)
+        for (var pass = 0; ; pass++)
         {
             (DateOnly? From, DateOnly? To) range;
             lock (pending)
             {
                 if (!work.Waiting || token.IsCancellationRequested)
+                {
+                    pending.Remove(householdId);
+                    return;
+                }
+            }
+
+            if (pass > 0)
+            {
+                // Changes came in during the last pass: let more gather before judging them together.
+                await Task.Delay(PassGap, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            lock (pending)
+            {
+                if (token.IsCancellationRequested)
                 {
                     pending.Remove(householdId);
                     return;
