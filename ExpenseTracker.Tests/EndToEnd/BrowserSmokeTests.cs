@@ -52,4 +52,23 @@ public sealed class BrowserSmokeTests(BrowserFixture browser) : IClassFixture<Br
         Assert.True(new FileInfo(shot).Length > 0);
         await BrowserHelpers.AssertNoSeriousAccessibilityViolationsAsync(page);
     }
+
+    [SkippableFact]
+    public async Task TheNotFoundPageWorksOnAPhoneWithoutSeriousAccessibilityProblems()
+    {
+        // Signed in: an anonymous visitor to an unknown address is sent to sign in first.
+        var page = await OpenAsync("/Identity/Account/Login", width: 360);
+        await app!.CreateUserWithHouseholdAsync("lost@example.com");
+        await BrowserHelpers.SignInAsync(page, "lost@example.com", "correct horse battery staple");
+        var response = await page.GotoAsync("/no-such-page");
+
+        Assert.Equal(404, response!.Status);
+
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Page not found");
+        await Assertions.Expect(page.Locator("[data-testid=home-link]")).ToBeVisibleAsync();
+        var scrollsSideways = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > document.documentElement.clientWidth");
+        Assert.False(scrollsSideways, "The not-found page scrolls sideways at 360 px.");
+        await BrowserHelpers.ScreenshotAsync(page, "not-found-phone");
+        await BrowserHelpers.AssertNoSeriousAccessibilityViolationsAsync(page);
+    }
 }

@@ -29,7 +29,7 @@ public sealed class NotFoundPageTests
                 var body = await response.Content.ReadAsStringAsync();
 
                 Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-                Assert.Contains("Sorry, the content you are looking for does not exist.", body, StringComparison.Ordinal);
+                Assert.Contains("There is nothing at this address.", body, StringComparison.Ordinal);
             }
         }
     }
