@@ -12,57 +12,55 @@ namespace ExpenseTracker.Web.Infrastructure;
 /// </summary>
 /// <remarks>
 /// The gate is released when the transaction commits, rolls back or fails. A transaction disposed without either (an
-/// exception between begin and commit) is noticed by the next waiter: the holder's SqliteTransaction has no connection
-/// any more once it is completed or disposed, and the waiter takes the gate over. A waiter that cannot get the gate
+/// exception between begin and commit) is noticed by a watchdog every 100 ms: the holder's SqliteTransaction has no
+/// connection any more once it is completed or disposed, and the gate passes to the next waiter. A waiter that cannot get the gate
 /// within <see cref="MaxWait"/> goes ahead without it and meets SQLite's busy timeout as it would without the gate.
 /// </remarks>
-public sealed class SqliteWriteGate
+public sealed class SqliteWriteGate : IDisposable
 {
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Lock sync = new();
+    private readonly Timer watchdog;
     private DbConnection? holderConnection;
     private DbTransaction? holderTransaction;
     private long holderSince;
 
-    /// <summary>Waits for the gate on behalf of <paramref name="connection"/>; false when it went ahead without it.</summary>
+    public SqliteWriteGate()
+    {
+        watchdog = new Timer(_ => ReleaseAbandoned(), null, Poll, Poll);
+    }
+
+    /// <summary>
+    /// Waits for the gate on behalf of <paramref name="connection"/>; false when it went ahead without it. One wait per
+    /// writer, so the queue stays in arrival order however long it is (a waiter that gave up and queued again every poll
+    /// went to the back each time: under a stream of API writes some waited the whole <see cref="MaxWait"/>).
+    /// </summary>
     public async ValueTask<bool> EnterAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        var started = Environment.TickCount64;
-        while (true)
+        if (!await gate.WaitAsync(MaxWait, cancellationToken))
         {
-            if (await gate.WaitAsync(Poll, cancellationToken) || TryTakeOverAbandoned())
-            {
-                SetHolder(connection);
-                return true;
-            }
-
-            if (Environment.TickCount64 - started > MaxWait.TotalMilliseconds)
-            {
-                return false;
-            }
+            return false;
         }
+
+        SetHolder(connection);
+        return true;
     }
 
     public bool Enter(DbConnection connection)
     {
-        var started = Environment.TickCount64;
-        while (true)
+        if (!gate.Wait(MaxWait))
         {
-            if (gate.Wait(Poll) || TryTakeOverAbandoned())
-            {
-                SetHolder(connection);
-                return true;
-            }
-
-            if (Environment.TickCount64 - started > MaxWait.TotalMilliseconds)
-            {
-                return false;
-            }
+            return false;
         }
+
+        SetHolder(connection);
+        return true;
     }
+
+    public void Dispose() => watchdog.Dispose();
 
     /// <summary>Records the holder's transaction once it has begun.</summary>
     public void Began(DbConnection connection, DbTransaction transaction)
@@ -102,22 +100,22 @@ public sealed class SqliteWriteGate
         }
     }
 
-    /// <summary>The holder's transaction ended without commit or rollback reaching us (disposed): the gate is free.</summary>
-    private bool TryTakeOverAbandoned()
+    /// <summary>
+    /// Checked every <see cref="Poll"/>: the holder's transaction ended without commit or rollback reaching us (disposed),
+    /// or its begin failed (busy beyond SQLite's timeout, which ends without an event): the gate passes to the next waiter.
+    /// </summary>
+    internal void ReleaseAbandoned()
     {
         lock (sync)
         {
-            // A begin that failed (busy beyond SQLite's timeout) ends without an event: its holder never got a transaction.
             var beginLost = holderConnection is not null && holderTransaction is null
                 && Environment.TickCount64 - holderSince > 2 * MaxWait.TotalMilliseconds;
             if (holderTransaction is { Connection: null } || beginLost)
             {
                 holderConnection = null;
                 holderTransaction = null;
-                return true; // the permit passes to the caller without a release
+                gate.Release();
             }
-
-            return false;
         }
     }
 }
