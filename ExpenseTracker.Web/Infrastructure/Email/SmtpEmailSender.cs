@@ -27,6 +27,13 @@ public sealed class SmtpOptions
     public string? Password { get; set; }
     public string From { get; set; } = "ExpenseTracker <expenses@localhost>";
 
+    /// <summary>
+    /// The longest one whole SMTP conversation (connect, sign in, send, quit) may take before it counts as failed and is
+    /// retried later. It stays well inside the outbox lease (5 minutes), so a slow server never has a message sent twice
+    /// at once by a second pass or instance that thought the first had died.
+    /// </summary>
+    public int TimeoutSeconds { get; set; } = 60;
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 
     public static bool IsConfiguredIn(IConfiguration configuration) =>
@@ -57,15 +64,7 @@ public sealed class SmtpEmailSender(
             return;
         }
 
-        using var client = new SmtpClient();
-        await client.ConnectAsync(settings.Host, settings.Port, ToMailKit(settings.Security));
-        if (!string.IsNullOrEmpty(settings.User))
-        {
-            await client.AuthenticateAsync(settings.User, settings.Password ?? string.Empty);
-        }
-
-        await client.SendAsync(message);
-        await client.DisconnectAsync(quit: true);
+        await SendOverSmtpAsync(settings, message, CancellationToken.None);
         logger.LogInformation("Sent the email \"{Subject}\" to {Recipient} via {Host}", subject, email, settings.Host);
     }
 
@@ -89,15 +88,34 @@ public sealed class SmtpEmailSender(
             return;
         }
 
-        using var client = new SmtpClient();
-        await client.ConnectAsync(settings.Host, settings.Port, ToMailKit(settings.Security), cancellationToken);
-        if (!string.IsNullOrEmpty(settings.User))
-        {
-            await client.AuthenticateAsync(settings.User, settings.Password ?? string.Empty, cancellationToken);
-        }
+        await SendOverSmtpAsync(settings, message, cancellationToken);
+    }
 
-        await client.SendAsync(message, cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
+    /// <summary>The whole conversation within <see cref="SmtpOptions.TimeoutSeconds"/>; past it, a TimeoutException. Callers checked the host.</summary>
+    private static async Task SendOverSmtpAsync(SmtpOptions settings, MimeMessage message, CancellationToken cancellationToken)
+    {
+        var limit = TimeSpan.FromSeconds(Math.Clamp(settings.TimeoutSeconds, 1, 240));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
+        using var client = new SmtpClient { Timeout = (int)limit.TotalMilliseconds };
+        try
+        {
+            await client.ConnectAsync(settings.Host!, settings.Port, ToMailKit(settings.Security), deadline.Token);
+            if (!string.IsNullOrEmpty(settings.User))
+            {
+                await client.AuthenticateAsync(settings.User, settings.Password ?? string.Empty, deadline.Token);
+            }
+
+            await client.SendAsync(message, deadline.Token);
+            await client.DisconnectAsync(quit: true, deadline.Token);
+        }
+        catch (Exception e) when (e is TimeoutException
+            || (e is OperationCanceledException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
+        {
+            // MailKit's own per-operation timeout or the whole conversation's deadline, whichever came first.
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                $"The mail server {settings.Host}:{settings.Port} did not finish within {limit.TotalSeconds:0} s (Smtp:TimeoutSeconds)."), e);
+        }
     }
 
     private async Task<string> WriteToMailDirectoryAsync(MimeMessage message, CancellationToken cancellationToken = default)

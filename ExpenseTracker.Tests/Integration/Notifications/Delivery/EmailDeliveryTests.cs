@@ -166,6 +166,54 @@ public sealed partial class EmailDeliveryTests : IAsyncLifetime
     }
 
     [ProviderTheory]
+    public async Task AMailServerThatAcceptsButNeverAnswersIsAFailedAttemptWithinTheTimeoutAndTheEmailGoesOnceLater(DatabaseProvider provider)
+    {
+        // A server that takes the connection and then says nothing (no greeting): without a bound the pass waited on it
+        // past the outbox lease, and another pass or instance could send the same email meanwhile.
+        using var silent = new TcpListener(IPAddress.Loopback, port);
+        silent.Start();
+        var held = new System.Collections.Concurrent.ConcurrentQueue<TcpClient>();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    held.Enqueue(await silent.AcceptTcpClientAsync());
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // stopped
+            }
+        });
+        var bed = await DeliveryBed.CreateAsync(NewApp(provider).With("Smtp:TimeoutSeconds", "1"));
+        await bed.EnqueueAsync(bed.Request());
+
+        var passTime = Stopwatch.StartNew();
+        await bed.DeliverAsync();
+        passTime.Stop();
+        var email = await bed.OutboxAsync(NotificationChannel.Email);
+        Assert.Equal((OutboxStatus.Pending, 1), (email.Status, email.Attempts));
+        Assert.Contains("did not finish within 1 s", email.LastError, StringComparison.Ordinal);
+        Assert.True(passTime.Elapsed < TimeSpan.FromSeconds(30), $"The pass took {passTime.Elapsed.TotalSeconds:0.0} s.");
+        Assert.NotEmpty(held);
+
+        silent.Stop();
+        await accepting;
+        foreach (var connection in held)
+        {
+            connection.Dispose();
+        }
+
+        StartSmtp();
+        bed.App.Time.Advance(TimeSpan.FromMinutes(1));
+        await bed.DeliverAsync();
+        Assert.Equal(OutboxStatus.Delivered, (await bed.OutboxAsync(NotificationChannel.Email)).Status);
+        Assert.Single(await ReceivedAsync(1));
+    }
+
+    [ProviderTheory]
     public async Task AfterTooManyFailuresAnEmailIsFailedAndNoLongerRetried(DatabaseProvider provider)
     {
         var bed = await DeliveryBed.CreateAsync(NewApp(provider));
