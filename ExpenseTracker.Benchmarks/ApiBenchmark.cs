@@ -31,7 +31,7 @@ namespace ExpenseTracker.Benchmarks;
 /// </summary>
 public static class ApiBenchmark
 {
-    private const int Clients = 50;
+    private static readonly int Clients = int.Parse(Environment.GetEnvironmentVariable("ET_API_CLIENTS") ?? "50", System.Globalization.CultureInfo.InvariantCulture);
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(5);
 
     public static async Task RunAsync(int seconds)

@@ -34,7 +34,7 @@ public static class BenchmarkProgram
         ["search"] = ("the expense list searched with a query line (text + two filters and variants) in a household of 250,000 transactions", SearchBenchmark.RunAsync),
         ["export"] = ("the expense export (CSV and XLSX, to a file) of a 100,000-transaction household, with peak RSS", ExportBenchmark.RunAsync),
         ["alerts"] = ("the demo history replayed through the irregular-spending detectors: planted outliers caught, other alerts a month", AlertsBenchmark.RunAsync),
-        ["api"] = ("POST /api/v1/expenses with a token from 50 clients over loopback for [iterations] seconds (default 30): creates/s, p50/p99, lost writes, against raw INSERTs", ApiBenchmark.RunAsync),
+        ["api"] = ("POST /api/v1/expenses with a token from 50 clients (env ET_API_CLIENTS) over loopback for [iterations] seconds (default 30): creates/s, p50/p99, lost writes, against raw INSERTs", ApiBenchmark.RunAsync),
         ["load"] = ("[seconds] [clients] (default 60, 200): API clients creating, listing and totalling expenses; 5xx, success %, lost writes, p99, against raw INSERTs", _ => LoadBenchmark.RunAsync(Arguments)),
         ["crash"] = ("[cycles] [rows] (default 20, 50,000): kill -9 the import command mid-import, restart: no partial batch, integrity_check ok, the retry lands once", _ => CrashBenchmark.RunAsync(Arguments)),
         ["circuits"] = ("[circuits] (default 200): Chromium dashboards on the demo household; server RSS and managed heap per circuit, WebSocket compression on vs off", _ => CircuitsBenchmark.RunAsync(Arguments)),
