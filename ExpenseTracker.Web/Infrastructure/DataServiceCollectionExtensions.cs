@@ -49,6 +49,7 @@ public static class DataServiceCollectionExtensions
         builder.Services.AddSingleton<ChangeLogInterceptor>();
         builder.Services.AddSingleton<SqliteWriteGate>();
         builder.Services.AddSingleton<SqliteWriteGateInterceptor>();
+        builder.Services.AddSingleton<SqliteWriteGateCommandInterceptor>();
         builder.Services.AddLiveUpdates();
         builder.Services.AddDbContextFactory<AppDbContext>((services, options) =>
         {
@@ -63,7 +64,7 @@ public static class DataServiceCollectionExtensions
             var storage = services.GetRequiredService<StorageOptions>();
             UseSqlite(options, storage.ConnectionString)
                 .AddInterceptors(services.GetRequiredService<ChangeLogInterceptor>(), SqlitePragmaInterceptor.From(services.GetRequiredService<IConfiguration>()), services.GetRequiredService<HouseholdChangeInterceptor>(),
-                    services.GetRequiredService<SqliteWriteGateInterceptor>());
+                    services.GetRequiredService<SqliteWriteGateInterceptor>(), services.GetRequiredService<SqliteWriteGateCommandInterceptor>());
         }, ServiceLifetime.Scoped);
         return builder;
     }

@@ -62,6 +62,21 @@ public sealed class SqliteWriteGate : IDisposable
 
     public void Dispose() => watchdog.Dispose();
 
+    /// <summary>Releases the gate if <paramref name="connection"/> holds it for a single statement (no transaction).</summary>
+    public void ExitStatement(DbConnection connection)
+    {
+        lock (sync)
+        {
+            if (!ReferenceEquals(holderConnection, connection) || holderTransaction is not null)
+            {
+                return;
+            }
+
+            holderConnection = null;
+            gate.Release();
+        }
+    }
+
     /// <summary>Records the holder's transaction once it has begun.</summary>
     public void Began(DbConnection connection, DbTransaction transaction)
     {
@@ -173,5 +188,128 @@ public sealed class SqliteWriteGateInterceptor(SqliteWriteGate gate) : DbTransac
     {
         gate.Exit(transaction);
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Puts the writes that run outside a transaction (EF's ExecuteUpdate and ExecuteDelete, raw SQL) through the same
+/// queue. Without it they met the queued transactions at SQLite's lock instead: a busy wait that sleeps a thread, inside
+/// someone else's turn (the next holder's BEGIN IMMEDIATE waits out the sleep), and an overtake of everyone queued.
+/// </summary>
+public sealed class SqliteWriteGateCommandInterceptor(SqliteWriteGate gate) : DbCommandInterceptor
+{
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        if (NeedsGate(command))
+        {
+            gate.Enter(command.Connection!);
+        }
+
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (NeedsGate(command))
+        {
+            await gate.EnterAsync(command.Connection!, cancellationToken);
+        }
+
+        return result;
+    }
+
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        if (NeedsGate(command))
+        {
+            gate.Enter(command.Connection!);
+        }
+
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        if (NeedsGate(command))
+        {
+            await gate.EnterAsync(command.Connection!, cancellationToken);
+        }
+
+        return result;
+    }
+
+    public override int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    {
+        Exit(command);
+        return result;
+    }
+
+    public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Exit(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
+    {
+        Exit(command);
+        return result;
+    }
+
+    public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
+    {
+        Exit(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Exit(command);
+
+    public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(command);
+        return Task.CompletedTask;
+    }
+
+    public override void CommandCanceled(DbCommand command, CommandEndEventData eventData) => Exit(command);
+
+    public override Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(command);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A statement that writes, on a connection with no transaction of its own (a transaction went through the gate at its begin).</summary>
+    internal static bool NeedsGate(DbCommand command) =>
+        command.Transaction is null && command.Connection is not null && IsWrite(command.CommandText);
+
+    internal static bool IsWrite(string? sql)
+    {
+        var text = (sql ?? string.Empty).AsSpan();
+        while (true)
+        {
+            text = text.TrimStart();
+            if (!text.StartsWith("--", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            var end = text.IndexOf('\n');
+            text = end < 0 ? [] : text[(end + 1)..];
+        }
+
+        return text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
+            || text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase)
+            || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase)
+            || text.StartsWith("REPLACE", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private void Exit(DbCommand command)
+    {
+        if (command.Transaction is null && command.Connection is { } connection)
+        {
+            gate.ExitStatement(connection);
+        }
     }
 }

@@ -44,6 +44,46 @@ public sealed class SqliteWriteGateTests : IDisposable
         Assert.True(await next, "The next writer held the gate (it did not go ahead without it).");
     }
 
+    [Fact]
+    public async Task AWriteOutsideATransactionWaitsItsTurnAndFreesTheGateWhenDone()
+    {
+        var interceptor = new SqliteWriteGateCommandInterceptor(gate);
+        var (_, holderTransaction) = await BeginAsync();
+        var connection = Open();
+        using var update = connection.CreateCommand();
+        update.CommandText = "-- tagged\n  UPDATE \"JobCheckpoints\" SET \"LastRunUtc\" = 1";
+        using var select = connection.CreateCommand();
+        select.CommandText = "SELECT 1";
+
+        Assert.True(SqliteWriteGateCommandInterceptor.NeedsGate(update));
+        Assert.False(SqliteWriteGateCommandInterceptor.NeedsGate(select));
+        var waiting = interceptor.NonQueryExecutingAsync(update, null!, default).AsTask();
+        await Task.Delay(150);
+        Assert.False(waiting.IsCompleted, "The statement went ahead of the transaction holding the gate.");
+
+        holderTransaction.Commit();
+        gate.Exit(holderTransaction);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(2));
+        var next = WriteAsync("next", []);
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted, "The statement's turn is not over until it has run.");
+
+        await interceptor.NonQueryExecutedAsync(update, null!, 0);
+        Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(2)));
+    }
+
+    [Theory]
+    [InlineData("UPDATE \"Outbox\" SET x = 1", true)]
+    [InlineData("  insert into t values (1)", true)]
+    [InlineData("-- a tag\n-- another\nDELETE FROM t", true)]
+    [InlineData("REPLACE INTO t VALUES (1)", true)]
+    [InlineData("SELECT COUNT(*) FROM t", false)]
+    [InlineData("PRAGMA busy_timeout=5000", false)]
+    [InlineData("WITH x AS (SELECT 1) SELECT * FROM x", false)]
+    [InlineData("", false)]
+    public void WritesAreToldFromReads(string sql, bool write) =>
+        Assert.Equal(write, SqliteWriteGateCommandInterceptor.IsWrite(sql));
+
     private async Task<bool> WriteAsync(string name, List<string> order)
     {
         var connection = Open();
