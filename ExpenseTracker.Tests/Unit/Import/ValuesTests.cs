@@ -23,6 +23,42 @@ public sealed class ValuesTests
     }
 
     [Theory]
+    [InlineData("-1234.56", "-1234.56")]
+    [InlineData("7", "7")]
+    [InlineData("-0.00", "0.00")]
+    [InlineData("0.5", "0.5")]
+    [InlineData("  42.10 ", "42.10")]
+    [InlineData("123456789012345.99", "123456789012345.99")]
+    [InlineData("1234567890123456", "1234567890123456")]
+    [InlineData("1.234", "1.234")]
+    public void PlainAmountsReadTheSameOnTheShortPath(string text, string expected)
+    {
+        Assert.True(Values.TryParseAmount(text, out var amount));
+        Assert.Equal(expected, amount.ToString(CultureInfo.InvariantCulture));
+        Assert.True(Values.TryParseAmount(text, '.', out var withSeparator));
+        Assert.Equal(expected, withSeparator.ToString(CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("2024-02-29", "2024-02-29")]
+    [InlineData("2023-02-29", null)]
+    [InlineData("2024-13-01", null)]
+    [InlineData("2024-00-10", null)]
+    [InlineData("1899-12-31", null)]
+    [InlineData(" 2026-11-28 ", "2026-11-28")]
+    [InlineData("2026-11-28T10:15:00", "2026-11-28")]
+    public void IsoDatesReadAlikeInEitherOrder(string text, string? expected)
+    {
+        foreach (var order in new[] { DateOrder.DayMonthYear, DateOrder.MonthDayYear })
+        {
+            var ok = Values.TryParseDate(text, order, out var date);
+            Assert.Equal(expected, ok ? date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null);
+        }
+
+        Assert.Null(Values.GuessDateOrder([text, "2026-01-31"]));
+    }
+
+    [Theory]
     [InlineData("INV-1")]
     [InlineData("12abc34")]
     [InlineData("1-2")]

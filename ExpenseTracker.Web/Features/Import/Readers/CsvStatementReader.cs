@@ -42,14 +42,15 @@ public sealed class CsvStatementReader : IStatementReader
         var header = mapping.HasHeader ? rows[0].Cells : null;
         var data = mapping.HasHeader ? rows.Skip(1).Where(r => !r.Cells.SequenceEqual(header!, StringComparer.Ordinal)).ToList() : rows;
         var dateColumn = data.Select(r => Cell(r.Cells, mapping.Date)).Where(v => v is not null).Select(v => v!).ToList();
-        var order = options.DateOrder ?? Values.GuessDateOrder(dateColumn) ?? DateOrder.MonthDayYear;
+        var guessedOrder = options.DateOrder is null ? Values.GuessDateOrder(dateColumn) : null;
+        var order = options.DateOrder ?? guessedOrder ?? DateOrder.MonthDayYear;
         var decimalSeparator = mapping.DecimalSeparator ?? Values.GuessDecimalSeparator(
             data.SelectMany(r => new[] { Cell(r.Cells, mapping.Amount), Cell(r.Cells, mapping.Debit), Cell(r.Cells, mapping.Credit) })
                 .Where(v => v is not null).Select(v => v!));
         mapping = mapping with { DecimalSeparator = decimalSeparator };
 
         var warnings = new List<string>();
-        if (options.DateOrder is null && mapping.DateFormat is null && Values.GuessDateOrder(dateColumn) is null && dateColumn.Any(AmbiguousDay))
+        if (options.DateOrder is null && mapping.DateFormat is null && guessedOrder is null && dateColumn.Any(AmbiguousDay))
         {
             warnings.Add("The date order is ambiguous (no day above 12); month/day/year was assumed.");
         }

@@ -27,6 +27,13 @@ public static partial class Values
         // Signs, parentheses and currency (letters or symbols) may only surround the number, never sit inside it;
         // a hyphen touching a letter is a code like INV-1, not a sign.
         var s = text.Trim();
+        if (decimalSeparator is null or '.' && IsPlainAmount(s))
+        {
+            // The common shape (-1234.56), which the general path below reads the same way.
+            amount = NoNegativeZero(decimal.Parse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture));
+            return true;
+        }
+
         if (HyphenTouchingLetter().IsMatch(s))
         {
             return false;
@@ -103,6 +110,67 @@ public static partial class Values
         return true;
     }
 
+    /// <summary>An optional minus, 1–15 digits, and optionally a point with one or two digits: nothing to guess.</summary>
+    private static bool IsPlainAmount(string s)
+    {
+        var i = s.Length > 0 && s[0] == '-' ? 1 : 0;
+        var digits = 0;
+        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        {
+            i++;
+            digits++;
+        }
+
+        if (digits is 0 or > 15)
+        {
+            return false;
+        }
+
+        if (i == s.Length)
+        {
+            return true;
+        }
+
+        var decimals = s.Length - i - 1;
+        if (s[i] != '.' || decimals is < 1 or > 2)
+        {
+            return false;
+        }
+
+        for (i++; i < s.Length; i++)
+        {
+            if (!char.IsAsciiDigit(s[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>yyyy-MM-dd exactly (the common export), read without the general pattern; any value, valid or not.</summary>
+    private static bool IsIsoDate(string t, out int year, out int month, out int day)
+    {
+        (year, month, day) = (0, 0, 0);
+        if (t.Length != 10 || t[4] != '-' || t[7] != '-')
+        {
+            return false;
+        }
+
+        foreach (var i in (ReadOnlySpan<int>)[0, 1, 2, 3, 5, 6, 8, 9])
+        {
+            if (!char.IsAsciiDigit(t[i]))
+            {
+                return false;
+            }
+        }
+
+        year = ((t[0] - '0') * 1000) + ((t[1] - '0') * 100) + ((t[2] - '0') * 10) + (t[3] - '0');
+        month = ((t[5] - '0') * 10) + (t[6] - '0');
+        day = ((t[8] - '0') * 10) + (t[9] - '0');
+        return true;
+    }
+
     private static bool IsCurrencyOrSpace(char c) => char.IsLetter(c) || char.IsSymbol(c) || char.IsWhiteSpace(c);
 
     /// <summary>"-0.00" is money neither in nor out: keep the scale, drop the sign.</summary>
@@ -160,6 +228,11 @@ public static partial class Values
         }
 
         var t = text.Trim();
+        if (IsIsoDate(t, out var isoYear, out var isoMonth, out var isoDay))
+        {
+            return TryMake(isoYear, isoMonth, isoDay, out date);
+        }
+
         var compact = Compact().Match(t);
         if (compact.Success)
         {
@@ -198,7 +271,7 @@ public static partial class Values
         bool dayFirst = false, monthFirst = false, dotted = false;
         foreach (var v in values)
         {
-            if (!TrySplit(v.Trim(), out var a, out var b, out _, out _) || a.Length == 4)
+            if (IsIsoDate(v.Trim(), out _, out _, out _) || !TrySplit(v.Trim(), out var a, out var b, out _, out _) || a.Length == 4)
             {
                 continue;
             }
