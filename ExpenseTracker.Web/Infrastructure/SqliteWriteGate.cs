@@ -200,43 +200,27 @@ public sealed class SqliteWriteGateCommandInterceptor(SqliteWriteGate gate) : Db
 {
     public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
-        if (NeedsGate(command))
-        {
-            gate.Enter(command.Connection!);
-        }
-
+        Enter(command);
         return result;
     }
 
     public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (NeedsGate(command))
-        {
-            await gate.EnterAsync(command.Connection!, cancellationToken);
-        }
-
+        await EnterAsync(command, cancellationToken);
         return result;
     }
 
     public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
     {
-        if (NeedsGate(command))
-        {
-            gate.Enter(command.Connection!);
-        }
-
+        Enter(command);
         return result;
     }
 
     public override async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
-        if (NeedsGate(command))
-        {
-            await gate.EnterAsync(command.Connection!, cancellationToken);
-        }
-
+        await EnterAsync(command, cancellationToken);
         return result;
     }
 
@@ -303,6 +287,22 @@ public sealed class SqliteWriteGateCommandInterceptor(SqliteWriteGate gate) : Db
             || text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase)
             || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase)
             || text.StartsWith("REPLACE", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private void Enter(DbCommand command)
+    {
+        if (NeedsGate(command))
+        {
+            gate.Enter(command.Connection!);
+        }
+    }
+
+    private async ValueTask EnterAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        if (NeedsGate(command))
+        {
+            await gate.EnterAsync(command.Connection!, cancellationToken);
+        }
     }
 
     private void Exit(DbCommand command)
