@@ -68,7 +68,17 @@ public sealed class BrowserSmokeTests(BrowserFixture browser) : IClassFixture<Br
         await Assertions.Expect(page.Locator("[data-testid=home-link]")).ToBeVisibleAsync();
         var scrollsSideways = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > document.documentElement.clientWidth");
         Assert.False(scrollsSideways, "The not-found page scrolls sideways at 360 px.");
+        await Assertions.Expect(page.Locator("[data-testid=status-app-bar]")).ToBeVisibleAsync();
         await BrowserHelpers.ScreenshotAsync(page, "not-found-phone");
+        await BrowserHelpers.AssertNoSeriousAccessibilityViolationsAsync(page);
+
+        // The page a failed request ends on (outside Development) has the same frame.
+        await page.GotoAsync("/Error");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Something went wrong");
+        await Assertions.Expect(page.Locator("[data-testid=request-id]")).ToBeVisibleAsync();
+        Assert.False(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > document.documentElement.clientWidth"),
+            "The error page scrolls sideways at 360 px.");
+        await BrowserHelpers.ScreenshotAsync(page, "error-phone");
         await BrowserHelpers.AssertNoSeriousAccessibilityViolationsAsync(page);
     }
 }

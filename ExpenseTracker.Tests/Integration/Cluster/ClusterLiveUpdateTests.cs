@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using ExpenseTracker.Tests.Infrastructure;
+using ExpenseTracker.Web.Features.Analytics;
+using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Live;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace ExpenseTracker.Tests.Integration.Cluster;
 
@@ -114,6 +117,60 @@ public sealed class ClusterLiveUpdateTests
         b.Services.GetRequiredService<IHouseholdChangePublisher>().Publish(new HouseholdChange(4242, HouseholdChangeKind.Accounts, b.Time.GetUtcNow()));
         await local.WaitAsync(Generous);
         Assert.DoesNotContain(everyHouseholdOnB.All, c => c.Kind.HasFlag(HouseholdChangeKind.Categories));
+    }
+
+    /// <summary>
+    /// NOTIFYs sent while an instance's listener is disconnected are gone. Once it listens again the instance assumes anything
+    /// changed: its cached monthly figures are dropped (they would otherwise stay stale until the household's next change)
+    /// and every open page of every household reloads; background listeners do not run (the saving instance ran them).
+    /// </summary>
+    [SkippableFact]
+    public async Task AfterTheListenerLostItsConnectionCachedFiguresAreDroppedAndOpenPagesReload()
+    {
+        await using var database = await SharedPostgres.CreateAsync();
+        var a = database.Instance();
+        var b = database.Instance();
+        var home = await TestHousehold.CreateAsync(a, "ana@example.com");
+        await ListeningAsync(a);
+        var backplaneB = await ListeningAsync(b);
+
+        // B holds October's figures of the household, as after showing its dashboard.
+        var cache = b.Services.GetRequiredService<MonthlyAggregateCache>();
+        var october = new BudgetMonth(2026, 10);
+        await cache.GetAsync(home.Id, 1, MonthlyAggregateCache.ByCategory, october, october,
+            (_, _) => Task.FromResult(new List<KeyedTotal> { new() { Key = 1, AmountMinor = 10_00, Count = 1, Month = october.Index } }));
+        Assert.Equal(1, cache.Count(home.Id));
+
+        var notifierB = b.Services.GetRequiredService<HouseholdChangeNotifier>();
+        var pageOnB = new Heard();
+        var everyHouseholdOnB = new Heard();
+        using var page = notifierB.Subscribe(home.Id, pageOnB.Handle);
+        using var all = notifierB.SubscribeAll(everyHouseholdOnB.Handle);
+        var caughtUp = pageOnB.Next(HouseholdChangeKind.Any);
+
+        // The server ends B's listener session (as a restart or a dropped network would); A's stays.
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var terminate = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", connection);
+            terminate.Parameters.Add(new NpgsqlParameter { Value = backplaneB.ListenerApplicationName });
+            Assert.Equal(1L, await terminate.ExecuteScalarAsync());
+        }
+
+        var change = await caughtUp.WaitAsync(Generous);
+        Assert.Equal(home.Id, change.HouseholdId);
+        Assert.Equal(HouseholdChangeKind.Any, change.Kind);
+        Assert.Null(change.From);
+        Assert.Null(change.To);
+        Assert.Equal(0, cache.Count(home.Id));
+        Assert.Equal(1, backplaneB.Reconnects);
+        Assert.Equal(0, a.Services.GetRequiredService<PostgresChangeBackplane>().Reconnects);
+
+        // Listening again: A's next change reaches B's page, and the catch-up never reached B's background listeners.
+        var next = pageOnB.Next(HouseholdChangeKind.Budgets);
+        a.Services.GetRequiredService<IHouseholdChangePublisher>().Publish(new HouseholdChange(home.Id, HouseholdChangeKind.Budgets, a.Time.GetUtcNow()));
+        await next.WaitAsync(Generous);
+        Assert.DoesNotContain(everyHouseholdOnB.All, c => c.Kind == HouseholdChangeKind.Any);
     }
 
     [Fact]

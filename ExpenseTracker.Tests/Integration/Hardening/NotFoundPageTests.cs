@@ -30,7 +30,30 @@ public sealed class NotFoundPageTests
 
                 Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
                 Assert.Contains("There is nothing at this address.", body, StringComparison.Ordinal);
+                Assert.Contains("data-testid=\"status-app-bar\"", body, StringComparison.Ordinal);
             }
         }
+    }
+
+    /// <summary>
+    /// The page a failed request is re-executed to (outside Development) speaks to the family, not to a developer: what
+    /// happened, what to do, and a reference an operator finds in the log. It was the template's "Development Mode" advice.
+    /// </summary>
+    [Fact]
+    public async Task The_error_page_tells_a_person_what_to_do_and_gives_a_reference()
+    {
+        await using var app = new TestApp();
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/Error", UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<h1 class=\"et-h1\">Something went wrong</h1>", body, StringComparison.Ordinal);
+        Assert.Contains("nothing is half-written", body, StringComparison.Ordinal);
+        Assert.Matches("data-testid=\"request-id\">[^<]{8,}</code>", body);
+        Assert.Contains("data-testid=\"status-app-bar\"", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Development", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("ASPNETCORE_ENVIRONMENT", body, StringComparison.Ordinal);
     }
 }

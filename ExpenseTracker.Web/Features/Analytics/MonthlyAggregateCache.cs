@@ -27,6 +27,12 @@ public sealed class MonthlyAggregateCache
     private readonly ConcurrentDictionary<Key, IReadOnlyList<KeyedTotal>> entries = new();
     private readonly ConcurrentDictionary<long, long> changeCounters = new();
 
+    /// <summary>Counts the invalidations of every household at once (changes that may have been missed).</summary>
+    private long everyHouseholdCounter;
+
+    private (long Household, long Every) CounterOf(long householdId) =>
+        (changeCounters.GetValueOrDefault(householdId), Interlocked.Read(ref everyHouseholdCounter));
+
     public MonthlyAggregateCache(HouseholdChangeNotifier notifier) => notifier.AddInvalidator(Invalidate);
 
     /// <param name="Reader">Null when the figures are the same for every adult (no private transactions in the household);
@@ -58,10 +64,10 @@ public sealed class MonthlyAggregateCache
 
         foreach (var run in Runs(missing))
         {
-            var counter = changeCounters.GetValueOrDefault(householdId);
+            var counter = CounterOf(householdId);
             var rows = await compute(BudgetPeriods.RangeOf(run[0], startDay).From, BudgetPeriods.RangeOf(run[^1], startDay).To);
             result.AddRange(rows);
-            if (changeCounters.GetValueOrDefault(householdId) != counter)
+            if (CounterOf(householdId) != counter)
             {
                 continue;
             }
@@ -72,7 +78,7 @@ public sealed class MonthlyAggregateCache
                 entries[new Key(householdId, startDay, dimension, month.Index, reader)] = byMonth[month.Index].ToList();
             }
 
-            if (changeCounters.GetValueOrDefault(householdId) != counter)
+            if (CounterOf(householdId) != counter)
             {
                 // A change landed while storing: drop what may be stale (the change's own invalidation may have run before).
                 foreach (var month in run)
@@ -92,6 +98,13 @@ public sealed class MonthlyAggregateCache
     {
         if (!change.Kind.HasFlag(HouseholdChangeKind.Transactions))
         {
+            return;
+        }
+
+        if (change.HouseholdId == HouseholdChangeNotifier.EveryHousehold)
+        {
+            Interlocked.Increment(ref everyHouseholdCounter);
+            entries.Clear();
             return;
         }
 

@@ -66,10 +66,18 @@ public sealed class ApiTokenCache
         this.cache = cache;
         notifier.AddInvalidator(change =>
         {
-            if (change.Kind.HasFlag(HouseholdChangeKind.Members) && households.TryRemove(change.HouseholdId, out var members))
+            if (!change.Kind.HasFlag(HouseholdChangeKind.Members))
             {
-                members.Cancel();
-                members.Dispose();
+                return;
+            }
+
+            foreach (var household in change.HouseholdId == HouseholdChangeNotifier.EveryHousehold ? [.. households.Keys] : (long[])[change.HouseholdId])
+            {
+                if (households.TryRemove(household, out var members))
+                {
+                    members.Cancel();
+                    members.Dispose();
+                }
             }
         });
     }

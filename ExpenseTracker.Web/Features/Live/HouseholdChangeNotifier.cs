@@ -14,6 +14,9 @@ public enum HouseholdChangeKind
     Accounts = 16,
     /// <summary>A member's in-app notifications (the bell) changed.</summary>
     Notifications = 32,
+
+    /// <summary>Every kind: what may have changed when changes were missed (see <see cref="HouseholdChangeNotifier.DeliverMissedAsync"/>).</summary>
+    Any = Transactions | Budgets | Categories | Members | Accounts | Notifications,
 }
 
 /// <summary>
@@ -105,6 +108,25 @@ public sealed class HouseholdChangeNotifier(ILogger<HouseholdChangeNotifier> log
         ArgumentNullException.ThrowIfNull(change);
         Invalidate(change);
         return DeliverToSubscribersAsync(change, includeAll: false);
+    }
+
+    /// <summary>
+    /// The household id of a change that stands for every household: invalidators get it when changes may have been missed
+    /// (<see cref="DeliverMissedAsync"/>) and drop everything they hold.
+    /// </summary>
+    public const long EveryHousehold = AllHouseholds;
+
+    /// <summary>
+    /// Changes made on other instances may have been missed (the backplane's listener was disconnected, and NOTIFYs sent
+    /// meanwhile are gone): every invalidator drops what it holds, and every household with subscribers (pages) gets a change
+    /// of every kind over all dates, so each page reloads what it shows. Background listeners do not: they ran on the
+    /// instance that saved the change. Completes when all are done and never throws.
+    /// </summary>
+    public Task DeliverMissedAsync(DateTimeOffset at)
+    {
+        Invalidate(new HouseholdChange(EveryHousehold, HouseholdChangeKind.Any, at));
+        var households = subscribers.Where(s => s.Key != AllHouseholds && !s.Value.IsEmpty).Select(s => s.Key).ToList();
+        return Task.WhenAll(households.Select(h => DeliverToSubscribersAsync(new HouseholdChange(h, HouseholdChangeKind.Any, at), includeAll: false)));
     }
 
     private void Invalidate(HouseholdChange change)

@@ -14,12 +14,14 @@ namespace ExpenseTracker.Web.Features.Live;
 /// Changes reach the publisher after their commit, so a NOTIFY never announces rows other instances cannot read yet.
 /// A dedicated long-lived connection LISTENs on the channel and hands changes from other instances to
 /// <see cref="HouseholdChangeNotifier.DeliverFromOtherInstanceAsync"/>; its own are ignored (already delivered). A dropped
-/// connection is reopened with backoff (1 s doubling to 30 s); notifications sent while it was down are lost, which
-/// costs a page a live refresh, never data. On SQLite this service does nothing.
+/// connection is reopened with backoff (1 s doubling to 30 s). Notifications sent while it was down are lost, so once it
+/// listens again this instance treats everything as changed (<see cref="HouseholdChangeNotifier.DeliverMissedAsync"/>): its
+/// caches of derived figures are dropped and every open page reloads. On SQLite this service does nothing.
 /// </summary>
 public sealed partial class PostgresChangeBackplane(
     HouseholdChangeNotifier notifier,
     DatabaseOptions database,
+    TimeProvider time,
     ILogger<PostgresChangeBackplane> logger) : BackgroundService, IHouseholdChangePublisher
 {
     public const string ChannelName = "et_household_changes";
@@ -39,6 +41,12 @@ public sealed partial class PostgresChangeBackplane(
 
     private TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The listener connection's application_name.</summary>
+    public string ListenerApplicationName => "et-live " + InstanceId;
+
+    /// <summary>How many times the listener listened again after losing its connection (for tests and diagnostics).</summary>
+    public int Reconnects { get; private set; }
+
     public void Publish(HouseholdChange change)
     {
         notifier.Publish(change);
@@ -55,8 +63,14 @@ public sealed partial class PostgresChangeBackplane(
             return;
         }
 
-        // No pooling for the listener's connection, keepalives so a dead peer is noticed.
-        var builder = new NpgsqlConnectionStringBuilder(database.PostgresConnectionString) { KeepAlive = 15, Pooling = false };
+        // No pooling for the listener's connection, keepalives so a dead peer is noticed; named, so an operator (or a test)
+        // can tell each instance's listener apart in pg_stat_activity.
+        var builder = new NpgsqlConnectionStringBuilder(database.PostgresConnectionString)
+        {
+            KeepAlive = 15,
+            Pooling = false,
+            ApplicationName = ListenerApplicationName,
+        };
         dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         try
         {
@@ -103,6 +117,7 @@ public sealed partial class PostgresChangeBackplane(
     private async Task ListenLoopAsync(CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.FromSeconds(1);
+        var lost = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -116,6 +131,15 @@ public sealed partial class PostgresChangeBackplane(
 
                 LogListening(ChannelName);
                 backoff = TimeSpan.FromSeconds(1);
+                if (lost)
+                {
+                    // Listening again: what other instances announced in between is gone, so assume anything changed.
+                    lost = false;
+                    Reconnects++;
+                    LogCatchUp();
+                    await notifier.DeliverMissedAsync(time.GetUtcNow());
+                }
+
                 listening.TrySetResult();
                 while (!stoppingToken.IsCancellationRequested)
                 {
@@ -127,6 +151,7 @@ public sealed partial class PostgresChangeBackplane(
                 if (listening.Task.IsCompleted)
                 {
                     listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                    lost = true;
                 }
 
                 LogListenFailed(e, backoff);
@@ -195,6 +220,9 @@ public sealed partial class PostgresChangeBackplane(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The live-update listener lost its database connection; reconnecting in {Backoff}.")]
     private partial void LogListenFailed(Exception exception, TimeSpan backoff);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening again after a lost connection: open pages reload and cached figures are dropped, since changes of other instances may have been missed.")]
+    private partial void LogCatchUp();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send a live-update NOTIFY; retrying in {Backoff}.")]
     private partial void LogSendFailed(Exception exception, TimeSpan backoff);
