@@ -3,7 +3,8 @@ namespace ExpenseTracker.Web.Data;
 /// <summary>
 /// A row of the SQLite FTS5 table <c>TransactionSearch</c> (rowid = Transactions.Id; payee name, notes and tag names,
 /// accents folded by the tokenizer). Triggers on Transactions, Payees, Tags and TransactionTags keep it in step in the same
-/// transaction as every write (migration "Search"); it is read only, through <see cref="Match"/>, and only joined to
+/// transaction as every write (migrations "Search" and "SearchByHousehold": a fourth column, household, holds the row's
+/// household as one token that every search ANDs); it is read only, through <see cref="Match"/>, and only joined to
 /// transactions the reader may see.
 /// </summary>
 public sealed class TransactionSearchRow

@@ -25,7 +25,9 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         // The totals scan the filter's whole range, the page stops after its rows: the totals run on a second
         // connection meanwhile (SQLite readers do not block each other; Microsoft.Data.Sqlite's async calls complete
         // synchronously, so the overlap needs its own thread).
-        var totalsTask = Task.Run(() => TotalsAsync(request.Filter, plan, cancellationToken), cancellationToken);
+        var totalsPlan = SearchFilter.TotalsPlan(db, plan, Terms(request.Filter), request.Filter.From, request.Filter.To,
+            DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        var totalsTask = Task.Run(() => TotalsAsync(request.Filter, totalsPlan, cancellationToken), cancellationToken);
 
         query = (request.Sort, request.Descending) switch
         {
@@ -88,6 +90,15 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         ExpenseFilter filter, SearchFilter.TextPlan plan, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+
+        // The count and sum visit every row of the filter; the rest reads few rows (the private index, or the category's
+        // lines) and keeps the page's plan.
+        var counted = Apply(db, SearchFilter.HouseholdRows(db, plan), filter, plan);
+        if (plan == SearchFilter.TextPlan.SeekAllMatches)
+        {
+            plan = SearchFilter.TextPlan.ScanHousehold;
+        }
+
         var filtered = Apply(db, db.Transactions.AsNoTracking(), filter, plan);
         var visible = filtered.VisibleTo(scope);
         var hidden = await filtered.SummarizeHiddenPrivateAsync(scope, filter.CategoryIds, cancellationToken);
@@ -97,7 +108,7 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         // no rows (the household's covering index answers it) and the hidden rows come from their small private
         // index. A child sees only their own rows and gets no hidden line.
         var complement = scope.Role != MemberRole.Child;
-        var totals = await (complement ? filtered : visible)
+        var totals = await (complement ? counted : counted.VisibleTo(scope))
             .GroupBy(_ => 1)
             .Select(g => new
             {

@@ -13,10 +13,19 @@ namespace ExpenseTracker.Web.Features.Search;
 public static class SearchFilter
 {
     /// <summary>
-    /// Above this many full-text matches (in all households: the FTS index is shared) the household's own index is the
-    /// cheaper side to walk: one id probe per row in range instead of one table seek per match.
+    /// Above this many full-text matches (the household's own: on SQLite each search ANDs the household's token, on
+    /// PostgreSQL in all households) the household's own index is the cheaper side to walk for the page: one id probe per
+    /// row in range instead of one table seek per match, and the page's 50 newest are found early.
     /// </summary>
     public const int SeekMatchesUpTo = 5_000;
+
+    /// <summary>
+    /// From this many days of dates up, the totals of a search with many matches (<see cref="TextPlan.ScanHousehold"/> for the
+    /// page) seek the matches instead (SQLite): they must visit every row of the range, and a long range of a big household
+    /// holds more rows than the word matches (a year of a 250,000-row household: 124,131 rows to probe against 13,709
+    /// matches to seek, 40 ms against 15). Short ranges keep the walk, which is then the smaller side.
+    /// </summary>
+    public const int SeekTotalsFromDays = 62;
 
     /// <summary>
     /// How the words' matches meet the household's rows, decided by <see cref="PlanAsync"/> from how many rows match
@@ -34,6 +43,13 @@ public static class SearchFilter
         /// (<c>rowid = ANY(ARRAY(...))</c>, evaluated once), so the planner cannot turn them into a walk of the household.
         /// </summary>
         SeekMatches,
+
+        /// <summary>
+        /// Every match, sought by id, for totals over a long range (SQLite; see <see cref="TotalsPlan"/>). Only the matches can
+        /// lead: the caller keeps the household's indexes out of the query (<see cref="HouseholdRows"/>), since SQLite's planner
+        /// would otherwise walk the household's date range, guessing from average statistics that it is short.
+        /// </summary>
+        SeekAllMatches,
 
         /// <summary>
         /// Many matches: walk the household's (date) index and probe each row's id in the matches, so the covering index
@@ -55,11 +71,58 @@ public static class SearchFilter
             return TextPlan.Planner;
         }
 
-        var matches = postgres
-            ? await Matching(db, fullText).Take(SeekMatchesUpTo + 1).CountAsync(cancellationToken)
-            : await db.TransactionSearch.Where(s => s.Match == fullText).Take(SeekMatchesUpTo + 1).CountAsync(cancellationToken);
+        var matches = await Matching(db, fullText).Take(SeekMatchesUpTo + 1).CountAsync(cancellationToken);
         return matches > SeekMatchesUpTo ? TextPlan.ScanHousehold : TextPlan.SeekMatches;
     }
+
+    /// <summary>
+    /// The plan for the totals of a search whose page uses <paramref name="pagePlan"/>: on SQLite a long date range (or none)
+    /// seeks the household's matches even when they are many (see <see cref="SeekTotalsFromDays"/>).
+    /// </summary>
+    public static TextPlan TotalsPlan(AppDbContext db, TextPlan pagePlan, IReadOnlyList<SearchTerm> terms, DateOnly? from, DateOnly? to, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(terms);
+        if (pagePlan != TextPlan.ScanHousehold || db.Database.IsNpgsql())
+        {
+            return pagePlan;
+        }
+
+        foreach (var date in terms.OfType<DateTerm>().Where(d => !d.Negated))
+        {
+            from = Later(from, date.From);
+            to = Earlier(to, date.To);
+        }
+
+        if (from is not { } start)
+        {
+            return TextPlan.SeekAllMatches;
+        }
+
+        // Expenses are rarely dated far ahead: an open or future end counts from today.
+        var end = to is { } e && e < today ? e : today;
+        return end.DayNumber - start.DayNumber + 1 >= SeekTotalsFromDays ? TextPlan.SeekAllMatches : TextPlan.ScanHousehold;
+    }
+
+    /// <summary>
+    /// The household's transactions for <paramref name="plan"/>: under <see cref="TextPlan.SeekAllMatches"/> the household is
+    /// checked as <c>HouseholdId + 0</c>, which no index serves, so the full-text matches lead; else the household filter.
+    /// </summary>
+    public static IQueryable<Transaction> HouseholdRows(AppDbContext db, TextPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (plan != TextPlan.SeekAllMatches)
+        {
+            return db.Transactions.AsNoTracking();
+        }
+
+        var householdId = db.CurrentHouseholdId;
+        return db.Transactions.AsNoTracking().IgnoreQueryFilters([AppDbContext.HouseholdFilter]).Where(t => t.HouseholdId + 0 == householdId);
+    }
+
+    private static DateOnly? Later(DateOnly? a, DateOnly? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    private static DateOnly? Earlier(DateOnly? a, DateOnly? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     public static IQueryable<Transaction> Apply(AppDbContext db, IQueryable<Transaction> query, IReadOnlyList<SearchTerm> terms) =>
         Apply(db, query, terms, TextPlan.Planner);
@@ -145,10 +208,23 @@ public static class SearchFilter
     /// Ids of the transactions whose payee, notes or tags match a full-text query: FTS5's MATCH on SQLite, <c>@@</c> against
     /// the GIN-indexed document on PostgreSQL (its 'simple' configuration: no stemming, no stop words, as FTS5's unicode61).
     /// </summary>
-    private static IQueryable<long> Matching(AppDbContext db, string fullText) =>
-        db.Database.IsNpgsql()
-            ? db.TransactionSearch.Where(s => s.Document!.Matches(EF.Functions.ToTsQuery("simple", fullText))).Select(s => s.RowId)
-            : db.TransactionSearch.Where(s => s.Match == fullText).Select(s => s.RowId);
+    private static IQueryable<long> Matching(AppDbContext db, string fullText)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            return db.TransactionSearch.Where(s => s.Document!.Matches(EF.Functions.ToTsQuery("simple", fullText))).Select(s => s.RowId);
+        }
+
+        var match = HouseholdMatch(db.CurrentHouseholdId, fullText);
+        return db.TransactionSearch.Where(s => s.Match == match).Select(s => s.RowId);
+    }
+
+    /// <summary>
+    /// The FTS5 query of the words within one household: its token in the <c>household</c> column (migration
+    /// "SearchByHousehold") AND the words in payee, notes or tags only, so no word can match a household token.
+    /// </summary>
+    internal static string HouseholdMatch(long householdId, string words) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"household : \"h{householdId}\" AND {{payee notes tags}} : ({words})");
 
     /// <summary><see cref="Matching"/> on PostgreSQL, collected before the household's rows are read (see <see cref="TextPlan.SeekMatches"/>).</summary>
     private static IQueryable<long> MatchingFirst(AppDbContext db, string tsQuery) =>
