@@ -144,6 +144,20 @@ public sealed class SearchByHouseholdTests
         Assert.Equal(1, (await ListAsync(home, "-gelato")).TotalCount);
     }
 
+    /// <summary>A quoted phrase matches words next to each other within payee, notes or tags, never across two of them.</summary>
+    [ProviderTheory]
+    public async Task APhraseDoesNotSpanTwoFields(DatabaseProvider provider)
+    {
+        await using var app = new TestApp(provider);
+        var home = await ImportHousehold.CreateAsync(app, "ana@example.com");
+        await home.CommitCsvAsync(home.CheckingId, "2026-11-02,-20.00,Shop Gift,card for mum", "2026-11-03,-25.00,Corner Shop,gift card for dad");
+
+        var page = await ListAsync(home, "\"gift card\"");
+        Assert.Equal(["Corner Shop"], page.Items.Select(i => i.Payee));
+        Assert.Equal(1, (await ListAsync(home, "\"card for mum\"")).TotalCount);
+        Assert.Equal(2, (await ListAsync(home, "gift card")).TotalCount);
+    }
+
     [Theory]
     [InlineData(null, null, SearchFilter.TextPlan.SeekAllMatches)]
     [InlineData("2026-09-01", null, SearchFilter.TextPlan.SeekAllMatches)]
