@@ -68,6 +68,47 @@ public sealed class UnusualExpenseAlertTests(ProviderApps apps) : IClassFixture<
         Assert.StartsWith("expenses?range=custom&from=2026-11-10&to=2026-11-10&payee=", alert.Link, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// One pass judges many new expenses together (a script's burst, an import): each against the expenses before it,
+    /// new ones included, whatever order they were saved in; another payee and category are judged on their own history.
+    /// </summary>
+    [ProviderTheory]
+    public async Task ManyNewExpensesInOnePassAreEachJudgedAgainstWhatCameBeforeThem(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
+        var big = await SpendAsync("Ana", 200_00, new DateOnly(2026, 11, 5));
+        await SpendAsync("Ben", 12_00, new DateOnly(2026, 11, 6));
+        await SpendAsync("Ben", 13_00, new DateOnly(2026, 11, 8));
+        // Saved after, dated before: its history is August to October only, where 11.00 is usual.
+        await SpendAsync("Ben", 11_00, new DateOnly(2026, 11, 1));
+        var (memberId, userId, role) = family.People["Ana"];
+        await using (var scope = app.ScopeFor(family.HouseholdId, memberId, role, userId))
+        {
+            // Another payee with no history of its own: judged on the category's, where 14.00 is usual too.
+            await scope.ServiceProvider.GetRequiredService<ExpenseService>().CreateAsync(new ExpenseInput
+            {
+                AmountMinor = 14_00,
+                Date = new DateOnly(2026, 11, 9),
+                AccountId = family.CashAccountId,
+                Payee = "Farm stand",
+                Lines = [new LineInput(family.GroceriesId, 14_00)],
+            });
+        }
+
+        await AlertProbe.ProcessAsync(app, family.HouseholdId);
+
+        var alerts = await UnusualAsync();
+        Assert.Equal(4, alerts.Count);
+        Assert.All(alerts, a => Assert.Equal($"unusual-expense:transaction:{big}:2026-11:m{a.MemberId}:app", a.Key));
+        // Usually: the median of what is dated before it, the later-saved 1 November included: 10, 10, 11, 11, 12, 13, 15.
+        Assert.Contains("Usually about EUR 11.00", alerts[0].Body, StringComparison.Ordinal);
+
+        // The 200.00 is in the later ones' history now, but the median barely moves: nothing else is news.
+        var later = await SpendAsync("Ben", 16_00, new DateOnly(2026, 11, 12));
+        await AlertProbe.ProcessAsync(app, family.HouseholdId);
+        Assert.DoesNotContain(await UnusualAsync(), a => a.Key.Contains($"transaction:{later}:", StringComparison.Ordinal));
+    }
+
     [ProviderTheory]
     public async Task APrivateExpenseIsOnlyMentionedToItsCreator(DatabaseProvider provider)
     {
