@@ -126,6 +126,35 @@ public sealed class ExpensesApiTests : IAsyncLifetime
         Assert.Equal("expense", expense.GetProperty("kind").GetString());
     }
 
+    /// <summary>
+    /// The created resource is described from what was saved, not read back: it must be exactly what a GET returns —
+    /// an existing payee and tag under their stored spelling, a new tag, lines in order, the exchange details, the ETag.
+    /// </summary>
+    [ProviderTheory]
+    public async Task The_created_resource_is_exactly_what_a_get_returns(DatabaseProvider provider)
+    {
+        await StartAsync(provider);
+        await CreateAsync(new { amount = 2m, categoryId = groceries, payee = "Café Central", tags = new[] { "Coffee" } });
+
+        var response = await client.PostJsonAsync(Expenses, new
+        {
+            amount = 10m, currency = "usd", exchangeRate = 0.92m, payee = "  CAFÉ central ", notes = " birthday  ",
+            tags = new[] { "coffee", "Birthday", "birthday" }, date = "2026-11-14", accountId = checking,
+            lines = new object[] { new { categoryId = dining, amount = 6m, note = "cake" }, new { categoryId = groceries, amount = 4m } },
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.JsonAsync();
+        var id = created.GetProperty("id").GetInt64();
+        using var read = await client.GetAsync(Url($"{Expenses}/{id}"));
+
+        Assert.Equal(ETagOf(response), ETagOf(read));
+        var readBack = await read.JsonAsync();
+        Assert.Equal(readBack.GetRawText(), created.GetRawText());
+        Assert.Equal("Café Central", created.GetProperty("payee").GetString());
+        Assert.Equal(["Birthday", "Coffee"], created.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal([dining, groceries], created.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("categoryId").GetInt64()));
+    }
+
     [ProviderTheory]
     public async Task A_split_over_categories_keeps_its_lines_and_notes(DatabaseProvider provider)
     {

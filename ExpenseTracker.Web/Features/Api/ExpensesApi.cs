@@ -137,19 +137,18 @@ public static class ExpensesApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        long id;
+        ExpenseDetails created;
         try
         {
-            id = await expenses.CreateAsync(input, cancellationToken);
+            created = await expenses.CreateDescribedAsync(input, cancellationToken);
         }
         catch (ExpenseValidationException e)
         {
             return TypedResults.ValidationProblem(await ClientErrorsAsync(e, body, input, expenses, cancellationToken));
         }
 
-        var created = await expenses.GetAsync(id, cancellationToken);
         http.Response.Headers.ETag = ApiExpenseMapping.ETag(created.Version);
-        return TypedResults.Created(Location(id), ApiExpense.From(created));
+        return TypedResults.Created(Location(created.Id), ApiExpense.From(created));
     }
 
     private static async Task<Results<Ok<ApiExpense>, ValidationProblem, ProblemHttpResult>> UpdateAsync(

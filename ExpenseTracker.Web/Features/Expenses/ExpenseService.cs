@@ -322,14 +322,29 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         return new SpendingSummary(from, to, total, rows, any, hidden);
     }
 
-    public Task<long> CreateAsync(ExpenseInput input, CancellationToken cancellationToken = default) =>
-        RetryOnNewNameRaceAsync(() => CreateOnceAsync(input, cancellationToken));
+    public async Task<long> CreateAsync(ExpenseInput input, CancellationToken cancellationToken = default) =>
+        (await RetryOnNewNameRaceAsync(() => CreateOnceAsync(input, cancellationToken))).Id;
+
+    /// <summary>
+    /// Creates the expense and returns it as <see cref="GetAsync"/> reads it, described from what was just saved instead of
+    /// read back (the API answers every create with the resource: four queries fewer per create).
+    /// </summary>
+    public async Task<ExpenseDetails> CreateDescribedAsync(ExpenseInput input, CancellationToken cancellationToken = default) =>
+        Describe(await RetryOnNewNameRaceAsync(() => CreateOnceAsync(input, cancellationToken)));
+
+    /// <summary>A saved transaction as <see cref="GetAsync"/> returns it: lines in saved order, tags by tag id, shares by member.</summary>
+    private static ExpenseDetails Describe(Transaction t) => new(
+        t.Id, t.Version, t.Kind, t.AmountMinor, t.Currency, t.Date, t.Payee?.Name, t.Notes, t.AccountId, t.ToAccountId, t.PaidByMemberId,
+        [.. t.Tags.OrderBy(x => x.TagId).Select(x => x.Tag!.Name)],
+        [.. t.Lines.OrderBy(l => l.Id).Select(l => new LineInput(l.CategoryId, l.AmountMinor, l.Note))],
+        t.OriginalAmountMinor, t.OriginalCurrency, t.ExchangeRate, t.IsPrivate,
+        [.. t.Shares.OrderBy(x => x.MemberId).Select(x => new ShareAmount(x.MemberId, x.AmountMinor))]);
 
     /// <summary>
     /// Two saves that create the same new payee or tag at once (API clients under load) collide on its unique key; the
     /// loser's save rolled back whole, and run again it finds the winner's payee or tag.
     /// </summary>
-    private static async Task<long> RetryOnNewNameRaceAsync(Func<Task<long>> save)
+    private static async Task<T> RetryOnNewNameRaceAsync<T>(Func<Task<T>> save)
     {
         try
         {
@@ -341,7 +356,7 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         }
     }
 
-    private async Task<long> CreateOnceAsync(ExpenseInput input, CancellationToken cancellationToken)
+    private async Task<Transaction> CreateOnceAsync(ExpenseInput input, CancellationToken cancellationToken)
     {
         RequireWrite();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -361,7 +376,7 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         await ApplySplitAsync(db, transaction, input, household, [], cancellationToken);
         db.Transactions.Add(transaction);
         await db.SaveChangesAsync(cancellationToken);
-        return transaction.Id;
+        return transaction;
     }
 
     /// <summary>Saves an edit made to version <paramref name="expectedVersion"/>; a newer save by someone else is a conflict.</summary>
