@@ -69,7 +69,11 @@ public sealed class HouseholdFlowTests(BrowserFixture browser) : IClassFixture<B
 
         // The owner adds 30.00 split equally between both.
         await owner.ClickAsync("[data-testid=quick-add]");
+        // As in the other quick-add flows: the dialog moves focus to the amount once it has rendered; typing before that
+        // can be lost under load (CI once saw the split preview stay at "—", the amount never reaching the server).
+        await Expect(owner.Locator("#expense-amount")).ToBeFocusedAsync();
         await owner.FillAsync("#expense-amount", "30.00");
+        await Expect(owner.Locator("#expense-amount")).ToHaveValueAsync("30.00");
         await owner.SelectOptionAsync("#expense-category", new SelectOptionValue { Label = "Groceries" });
         await owner.FillAsync("#expense-payee", "Farmers market");
         await owner.CheckAsync($"[data-testid=share-member-{ownerMemberId}]");
