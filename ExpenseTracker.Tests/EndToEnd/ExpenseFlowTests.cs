@@ -120,6 +120,39 @@ public sealed partial class ExpenseFlowTests(BrowserFixture browser) : IClassFix
         Assert.Equal("/Identity/Account/Login", new Uri(page.Url).AbsolutePath);
     }
 
+    /// <summary>
+    /// The quick-add dialog focuses the amount once more after its form rendered (a JS call that can arrive late on a busy
+    /// server). It must not pull the caret out of a field the person already moved to: Playwright's fill focuses, then
+    /// types, and a focus change in between sent the payee into the amount (two CI failures: a row without its payee, a
+    /// split preview of an amount that did not parse).
+    /// </summary>
+    [SkippableFact]
+    public async Task ALateFocusCallLeavesTheCaretInTheFieldThePersonMovedTo()
+    {
+        browser.RequireBrowser();
+        app = TestApp.StartLive();
+        await app.CreateUserWithHouseholdAsync(Email, password: Password);
+        var page = await browser.NewPageAsync(app.LiveAddress);
+        await BrowserHelpers.SignInAsync(page, Email, Password, "/expenses");
+        await BrowserHelpers.WaitForInteractiveAsync(page);
+        await page.ClickAsync("[data-testid=quick-add]");
+        await Expect(page.Locator("#expense-amount")).ToBeFocusedAsync();
+
+        // Moved to the payee: a late call leaves it there, and what is typed next lands in the payee.
+        await page.FocusAsync("#expense-payee");
+        await page.EvaluateAsync("expenseTracker.focusSoon('expense-amount')");
+        await page.WaitForTimeoutAsync(200);
+        await Expect(page.Locator("#expense-payee")).ToBeFocusedAsync();
+        await page.Keyboard.InsertTextAsync("Fuel station");
+        await Expect(page.Locator("#expense-payee")).ToHaveValueAsync("Fuel station");
+        await Expect(page.Locator("#expense-amount")).ToHaveValueAsync(string.Empty);
+
+        // Focus outside the form (nothing chosen yet): the call still brings the caret to the amount.
+        await page.EvaluateAsync("document.activeElement.blur()");
+        await page.EvaluateAsync("expenseTracker.focusSoon('expense-amount')");
+        await Expect(page.Locator("#expense-amount")).ToBeFocusedAsync();
+    }
+
     [SkippableFact]
     public async Task FiveWrongPasswordsLockTheAccountAndTheSignInPageSaysSo()
     {
@@ -170,7 +203,17 @@ public sealed partial class ExpenseFlowTests(BrowserFixture browser) : IClassFix
         await page.SelectOptionAsync("#expense-category", new SelectOptionValue { Label = category });
         await amountField.PressAsync("Enter");
         await Expect(page.Locator("#expense-form")).ToHaveCountAsync(0);
-        await Expect(page.Locator("tr.expense-row", new() { HasText = payee })).ToHaveCountAsync(1);
+        try
+        {
+            await Expect(page.Locator("tr.expense-row", new() { HasText = payee })).ToHaveCountAsync(1);
+        }
+        catch (PlaywrightException e)
+        {
+            // Say what the list showed instead: a missing row and a row saved with other values are different bugs.
+            var rows = await page.Locator("tr.expense-row").AllInnerTextsAsync();
+            await BrowserHelpers.ScreenshotAsync(page, "quick-add-missing");
+            throw new Xunit.Sdk.XunitException($"'{payee}' is not in the list; its rows: [{string.Join(" | ", rows.Select(r => r.ReplaceLineEndings(" ")))}]", e);
+        }
     }
 
     private static Task ExpectTotalAsync(IPage page, string amount) =>

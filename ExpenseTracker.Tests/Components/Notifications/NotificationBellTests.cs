@@ -78,7 +78,7 @@ public sealed class NotificationBellTests : MudComponentTest
         await AddAsync("Read one", minutesAgo: 3, read: true);
 
         var (popovers, bell) = RenderBell();
-        bell.Find("[data-testid=bell-button]").Click();
+        await bell.InvokeAsync(() => bell.Find("[data-testid=bell-button]").Click());
 
         popovers.WaitForAssertion(() => Assert.Equal(NotificationBell.Latest, popovers.FindAll("[data-testid=bell-item]").Count));
         var items = popovers.FindAll("[data-testid=bell-item]");
@@ -96,9 +96,10 @@ public sealed class NotificationBellTests : MudComponentTest
         await AddAsync("One");
         await AddAsync("Two");
         var (popovers, bell) = RenderBell();
-        bell.Find("[data-testid=bell-button]").Click();
+        await bell.InvokeAsync(() => bell.Find("[data-testid=bell-button]").Click());
 
-        popovers.WaitForElement("[data-testid=bell-mark-all]").Click();
+        popovers.WaitForElement("[data-testid=bell-mark-all]");
+        await popovers.InvokeAsync(() => popovers.Find("[data-testid=bell-mark-all]").Click());
 
         bell.WaitForAssertion(() => Assert.Equal("Notifications, none unread", Label(bell)));
         Assert.Equal(string.Empty, BadgeText(bell));
@@ -112,9 +113,10 @@ public sealed class NotificationBellTests : MudComponentTest
         await AddAsync("Other");
         var id = await AddAsync("Water due", link: "bills?bill=12");
         var (popovers, bell) = RenderBell();
-        bell.Find("[data-testid=bell-button]").Click();
+        await bell.InvokeAsync(() => bell.Find("[data-testid=bell-button]").Click());
 
-        popovers.WaitForElement($"[data-notification-id='{id}'] a").Click();
+        popovers.WaitForElement($"[data-notification-id='{id}'] a");
+        await popovers.InvokeAsync(() => popovers.Find($"[data-notification-id='{id}'] a").Click());
 
         var navigation = Services.GetRequiredService<NavigationManager>();
         bell.WaitForAssertion(() => Assert.EndsWith("/bills?bill=12", navigation.Uri, StringComparison.Ordinal));

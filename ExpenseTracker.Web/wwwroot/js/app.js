@@ -5,8 +5,24 @@ window.expenseTracker = {
         document.documentElement.dataset.interactive = "true";
     },
     // Focuses an element once the current render (and any dialog focus handling) has settled.
+    // Focuses a field shortly after a dialog rendered, unless the person already moved to another field of the same
+    // form: a late call (a busy server) must not pull the caret out of the payee field mid-word, sending the rest of
+    // the typing into the amount.
     focusSoon(id) {
-        setTimeout(() => document.getElementById(id)?.focus(), 30);
+        setTimeout(() => {
+            const field = document.getElementById(id);
+            if (!field) {
+                return;
+            }
+
+            const active = document.activeElement;
+            const form = field.closest("form");
+            if (active && active !== field && active !== document.body && form && form.contains(active)) {
+                return;
+            }
+
+            field.focus();
+        }, 30);
     },
     // Selects the text of an input (the invitation link), ready to copy.
     selectText(id) {
