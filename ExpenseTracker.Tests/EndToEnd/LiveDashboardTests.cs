@@ -134,7 +134,11 @@ public sealed class LiveDashboardTests(BrowserFixture browser) : IClassFixture<B
         }
     }
 
-    /// <summary>The demo history ends last month: add this month's spending and budgets so the dashboard has a story.</summary>
+    /// <summary>
+    /// The demo history ends last month: give this month the family's own pace (last month's expenses up to today's day of
+    /// the month, a month later) and budgets at each category's median month, so the README's dashboard tells a
+    /// believable story: spending near the budget, a month-end forecast in line with it, a category or two at risk.
+    /// </summary>
     private static async Task AddThisMonthAsync(TestApp app)
     {
         await using var lookup = app.Services.CreateAsyncScope();
@@ -143,32 +147,50 @@ public sealed class LiveDashboardTests(BrowserFixture browser) : IClassFixture<B
             .Select(m => new { m.Id, m.HouseholdId, m.UserId }).SingleAsync();
         await using var scope = app.ScopeFor(owner.HouseholdId, owner.Id, MemberRole.Owner, owner.UserId);
         var sp = scope.ServiceProvider;
-        var categories = await sp.GetRequiredService<AppDbContext>().Categories.ToDictionaryAsync(c => c.Name, c => c.Id, StringComparer.Ordinal);
-        var account = await sp.GetRequiredService<AppDbContext>().Accounts.OrderBy(a => a.Id).Select(a => a.Id).FirstAsync();
+        var data = sp.GetRequiredService<AppDbContext>();
         var budgets = sp.GetRequiredService<BudgetService>();
         var month = await budgets.CurrentMonthAsync();
         var range = BudgetPeriods.RangeOf(month, 1);
-        await budgets.SetOverallBudgetAsync(month, 3_200_00);
-        var budgetAmounts = new Dictionary<string, long> { ["Groceries"] = 700_00, ["Dining out"] = 150_00, ["Transport"] = 250_00, ["Entertainment"] = 80_00 };
-        foreach (var (name, amountMinor) in budgetAmounts.Where(b => categories.ContainsKey(b.Key)))
+
+        // Budgets: each category's median month of the 24, rounded up to 50; the overall budget is their sum.
+        var lines = await data.TransactionLines.AsNoTracking()
+            .Where(l => l.Transaction!.Kind == TransactionKind.Expense && l.Transaction.DeletedAt == null && l.Transaction.Date < range.From)
+            .Select(l => new { l.CategoryId, l.Transaction!.Date, l.AmountMinor })
+            .ToListAsync();
+        var overall = 0L;
+        foreach (var category in lines.GroupBy(l => l.CategoryId))
         {
-            await budgets.SetCategoryBudgetAsync(categories[name], month, amountMinor);
+            var months = category.GroupBy(l => (l.Date.Year, l.Date.Month)).Select(g => g.Sum(l => l.AmountMinor)).Order().ToList();
+            var median = months[months.Count / 2];
+            var budget = (median + 50_00 - 1) / 50_00 * 50_00;
+            await budgets.SetCategoryBudgetAsync(category.Key, month, budget);
+            overall += budget;
         }
 
+        await budgets.SetOverallBudgetAsync(month, overall);
+
+        // This month so far: last month's expenses on the days that have passed, a month later.
+        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        var lastMonth = await data.Transactions.AsNoTracking()
+            .Where(t => t.Kind == TransactionKind.Expense && t.DeletedAt == null && t.Date >= range.From.AddMonths(-1) && t.Date < range.From)
+            .Include(t => t.Lines).Include(t => t.Payee)
+            .OrderBy(t => t.Date).ThenBy(t => t.Id)
+            .ToListAsync();
         var expenses = sp.GetRequiredService<ExpenseService>();
-        var spend = new (int Day, string Category, long Minor, string Payee)[]
+        foreach (var t in lastMonth)
         {
-            (1, "Groceries", 86_40, "Fresh Market"), (2, "Transport", 45_00, "Shell"), (3, "Dining out", 62_80, "Luigi's"),
-            (5, "Groceries", 112_15, "Fresh Market"), (6, "Entertainment", 59_99, "Cinema"), (8, "Groceries", 54_30, "Corner shop"),
-            (9, "Dining out", 48_50, "Sushi Bar"), (10, "Transport", 38_20, "Shell"), (12, "Groceries", 97_65, "Fresh Market"),
-            (13, "Entertainment", 35_00, "Bowling"), (14, "Dining out", 41_90, "Luigi's"),
-        };
-        foreach (var (day, category, minor, payee) in spend.Where(s => categories.ContainsKey(s.Category)))
-        {
-            var date = range.From.AddDays(day - 1);
-            if (date <= range.To)
+            var date = t.Date.AddMonths(1);
+            if (date <= today && date <= range.To)
             {
-                await expenses.CreateAsync(new ExpenseInput { AmountMinor = minor, Date = date, AccountId = account, Payee = payee, Lines = [new LineInput(categories[category], minor)] });
+                await expenses.CreateAsync(new ExpenseInput
+                {
+                    AmountMinor = t.AmountMinor,
+                    Date = date,
+                    AccountId = t.AccountId,
+                    Payee = t.Payee?.Name,
+                    PaidByMemberId = t.PaidByMemberId,
+                    Lines = [.. t.Lines.Select(l => new LineInput(l.CategoryId, l.AmountMinor, l.Note))],
+                });
             }
         }
     }
