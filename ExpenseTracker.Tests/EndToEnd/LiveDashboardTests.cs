@@ -1,5 +1,6 @@
 using ExpenseTracker.Tests.Infrastructure;
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Bills;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Demo;
 using ExpenseTracker.Web.Features.Expenses;
@@ -177,10 +178,18 @@ public sealed class LiveDashboardTests(BrowserFixture browser) : IClassFixture<B
             .OrderBy(t => t.Date).ThenBy(t => t.Id)
             .ToListAsync();
         var expenses = sp.GetRequiredService<ExpenseService>();
+        var bills = sp.GetRequiredService<BillService>();
+        var dueBills = (await data.Bills.AsNoTracking().Where(b => b.Payee != null).Select(b => new { b.Id, b.Payee!.Name, b.NextDue }).ToListAsync())
+            .ToDictionary(b => b.Name, b => (b.Id, b.NextDue), StringComparer.Ordinal);
         foreach (var t in lastMonth)
         {
             var date = t.Date.AddMonths(1);
-            if (date <= today && date <= range.To)
+            if (t.Payee is { } payee && dueBills.TryGetValue(payee.Name, out var bill) && bill.NextDue <= date && date <= today)
+            {
+                // A bill due by today is paid as the family would: from the bill, which moves on to its next month.
+                await bills.MarkPaidAsync(bill.Id, t.AmountMinor, date);
+            }
+            else if (date <= today && date <= range.To)
             {
                 await expenses.CreateAsync(new ExpenseInput
                 {

@@ -74,6 +74,21 @@ public sealed class DemoSeederTests : IAsyncLifetime
         var gifts = await expenses.ListAsync(new ExpensePageRequest(new ExpenseFilter { TagIds = [christmas.Id] }, 0, 1));
         Assert.Equal(2 * DemoDataGenerator.DecemberGifts, gifts.TotalCount);
         Assert.True(await db.ChangeLog.CountAsync(c => c.HouseholdId == householdId && c.Action == "BulkInsert") >= 3);
+
+        // The monthly bills the history pays are bills from this month on, to the same payees: none overdue, the 15th's
+        // due today, the 1st's next month (an occurrence before the day a bill is added counts as paid).
+        var bills = await db.Bills.IgnoreQueryFilters().Where(b => b.HouseholdId == householdId)
+            .OrderBy(b => b.DayOfMonth).ThenBy(b => b.Name)
+            .Select(b => new { b.Name, Payee = b.Payee!.Name, b.DayOfMonth, b.AmountMinor, b.IsEstimate, b.NextDue, b.StartDate })
+            .ToListAsync();
+        Assert.Equal(DemoDataGenerator.Bills.Count, bills.Count);
+        Assert.Equal(DemoDataGenerator.Bills.Select(b => b.Payee).Order(StringComparer.Ordinal), bills.Select(b => b.Payee).Order(StringComparer.Ordinal));
+        Assert.All(bills, b => Assert.Equal(new DateOnly(2026, 11, 1), b.StartDate));
+        Assert.All(bills, b => Assert.True(b.NextDue >= new DateOnly(2026, 11, 15), $"{b.Name} is due {b.NextDue}."));
+        var rent = Assert.Single(bills, b => b.Name == "Rent");
+        Assert.Equal((1, 165_000L, false, new DateOnly(2026, 12, 1)), (rent.DayOfMonth!.Value, rent.AmountMinor, rent.IsEstimate, rent.NextDue!.Value));
+        var power = Assert.Single(bills, b => b.Name == "Power and water");
+        Assert.Equal((15, true, new DateOnly(2026, 11, 15)), (power.DayOfMonth!.Value, power.IsEstimate, power.NextDue!.Value));
     }
 
     [ProviderTheory]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Bills;
 using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -55,7 +56,7 @@ public static class DemoSeeder
         await output.WriteLineAsync($"Sign in as {Email} with the password {Password}.");
     }
 
-    /// <summary>Adds Sam, the two payment accounts and the generated history to a freshly provisioned household.</summary>
+    /// <summary>Adds Sam, the two payment accounts, the generated history and its monthly bills to a freshly provisioned household.</summary>
     private static async Task<int> FillAsync(IServiceProvider provider, Household household, AppUser owner, CancellationToken cancellationToken)
     {
         var db = provider.GetRequiredService<AppDbContext>();
@@ -93,7 +94,43 @@ public static class DemoSeeder
         var zone = TimeZoneInfo.FindSystemTimeZoneById(household.TimeZoneId);
         var data = new DemoDataGenerator(time, zone).Generate();
         var inputs = data.Transactions.Select(t => t.ToInput(categories, accounts, members)).ToList();
-        await using var bulk = DemoDataWriter.CreateBulkContext(db, scope);
-        return await DemoDataWriter.InsertAsync(bulk, inputs, time, cancellationToken);
+        int inserted;
+        await using (var bulk = DemoDataWriter.CreateBulkContext(db, scope))
+        {
+            inserted = await DemoDataWriter.InsertAsync(bulk, inputs, time, cancellationToken);
+        }
+
+        // The monthly bills the history pays, as bills from this month on: the Bills page, reminders and the month-end
+        // forecast (bills added exactly, their payees kept out of the everyday pattern) work on the demo as for a family.
+        var bills = provider.GetRequiredService<BillService>();
+        var thisMonth = data.Window.To.AddDays(1);
+        foreach (var bill in DemoDataGenerator.Bills)
+        {
+            var estimate = bill.MinAmountMinor != bill.MaxAmountMinor;
+            await bills.AddAsync(new BillInput
+            {
+                Name = BillName(bill),
+                Payee = bill.Payee,
+                CategoryId = categories[bill.Category],
+                AmountMinor = estimate ? (bill.MinAmountMinor + bill.MaxAmountMinor) / 2 : bill.MaxAmountMinor,
+                IsEstimate = estimate,
+                MinAmountMinor = estimate ? bill.MinAmountMinor : null,
+                MaxAmountMinor = estimate ? bill.MaxAmountMinor : null,
+                DayOfMonth = bill.Day,
+                Start = thisMonth,
+                AccountId = accounts[bill.Account],
+            }, cancellationToken);
+        }
+
+        return inserted;
     }
+
+    private static string BillName(DemoBill bill) => bill.Payee switch
+    {
+        "Maple Street Apartments" => "Rent",
+        "FiberNet" => "Internet",
+        "City Power & Water" => "Power and water",
+        "Telco Mobile" => "Phones",
+        _ => bill.Payee,
+    };
 }
