@@ -1,3 +1,5 @@
+using ExpenseTracker.Web.Data;
+using ExpenseTracker.Web.Features.Bills;
 using ExpenseTracker.Web.Features.Budgets;
 
 namespace ExpenseTracker.Tests.Unit.Budgets;
@@ -117,6 +119,42 @@ public sealed class BudgetMathTests
         Assert.Equal(PaceState.OnPace, BudgetMath.Figures(300_00, 0, 0, November, new DateOnly(2026, 10, 20)).State);
         Assert.Equal(300_00, BudgetMath.Figures(300_00, 0, 0, November, new DateOnly(2026, 12, 20)).ExpectedByNowMinor);
         Assert.Equal(PaceState.UnderPace, BudgetMath.Figures(300_00, 0, 100_00, November, new DateOnly(2026, 12, 20)).State);
+    }
+
+    [Fact]
+    public void RentDueOnTheFirstIsExpectedOnTheFirstAndTheRestOfTheBudgetEvenly()
+    {
+        // Housing 2,000 with 1,650 rent due on the 1st: on the 15th, expected = 1,650 + 350 × 15 ÷ 30 = 1,825.
+        var rent = BillPlan.Of([(new BillScheduleSpec(BillScheduleKind.MonthlyOnDay, new DateOnly(2026, 1, 1), DayOfMonth: 1), 1_650_00)], November, new DateOnly(2026, 11, 15));
+        Assert.Equal(new BillPlan(1_650_00, 1_650_00), rent);
+
+        var paid = BudgetMath.Figures(2_000_00, 0, 1_650_00, November, new DateOnly(2026, 11, 15), bills: rent);
+        Assert.Equal(1_825_00, paid.ExpectedByNowMinor);
+        Assert.Equal(PaceState.OnPace, paid.State);
+        // Spread evenly, as without the bill, paying the rent looked 65 % over pace.
+        Assert.Equal(PaceState.OverPace, BudgetMath.Figures(2_000_00, 0, 1_650_00, November, new DateOnly(2026, 11, 15)).State);
+
+        // On the 1st the whole rent is expected; on the last day, everything; a future month, nothing.
+        Assert.Equal(1_650_00 + 11_67, BudgetMath.Figures(2_000_00, 0, 0, November, new DateOnly(2026, 11, 1), bills: rent).ExpectedByNowMinor);
+        Assert.Equal(2_000_00, BudgetMath.Figures(2_000_00, 0, 0, November, new DateOnly(2026, 11, 30), bills: rent).ExpectedByNowMinor);
+        Assert.Equal(0, BudgetMath.Figures(2_000_00, 0, 0, November, new DateOnly(2026, 10, 20), bills: new BillPlan(1_650_00, 0)).ExpectedByNowMinor);
+    }
+
+    [Fact]
+    public void BillsAreExpectedOnEachDueDateAndNeverBeyondWhatIsAvailable()
+    {
+        // A weekly 100 from Monday 2 November: five in November (2, 9, 16, 23, 30), two due by the 10th.
+        var weekly = BillPlan.Of([(new BillScheduleSpec(BillScheduleKind.Weekly, new DateOnly(2026, 11, 2), DayOfWeek: DayOfWeek.Monday), 100_00)], November, new DateOnly(2026, 11, 10));
+        Assert.Equal(new BillPlan(500_00, 200_00), weekly);
+        Assert.Equal(200_00 + 33_33, BudgetMath.Expected(600_00, November, new DateOnly(2026, 11, 10), weekly));
+
+        // Bills above the budget count only up to the budget (nothing is left to spread); a deficit expects no bills.
+        Assert.Equal(200_00, BudgetMath.Expected(300_00, November, new DateOnly(2026, 11, 10), weekly));
+        var lastDay = new DateOnly(2026, 11, 30);
+        var weeklyByLastDay = BillPlan.Of([(new BillScheduleSpec(BillScheduleKind.Weekly, new DateOnly(2026, 11, 2), DayOfWeek: DayOfWeek.Monday), 100_00)], November, lastDay);
+        Assert.Equal(new BillPlan(500_00, 500_00), weeklyByLastDay);
+        Assert.Equal(300_00, BudgetMath.Expected(300_00, November, lastDay, weeklyByLastDay));
+        Assert.Equal(BudgetMath.Expected(-50_00, November, new DateOnly(2026, 11, 10)), BudgetMath.Expected(-50_00, November, new DateOnly(2026, 11, 10), weekly));
     }
 
     [Fact]

@@ -50,12 +50,34 @@ public sealed record BudgetFigures(
 /// was spent then, from the first month with an amount. Negative = a deficit. Reported apart from the amount.</item>
 /// <item>Spent = expenses − refunds (over category lines), so it can be negative.</item>
 /// <item>Pace: expected = available × days elapsed ÷ days in the month, counting today as elapsed (so on the last day
-/// the whole budget is expected; a future month expects 0, a past one everything). Spent above the available amount
+/// the whole budget is expected; a future month expects 0, a past one everything). The part of the budget that the
+/// month's bills take (<see cref="BillPlan"/>) is expected on their due dates instead of spread evenly: rent due on the
+/// 1st does not make Housing "over pace" for the rest of the month. Spent above the available amount
 /// is <see cref="PaceState.OverBudget"/>; above expected + 10 % is <see cref="PaceState.OverPace"/>; below
 /// expected − 10 % is <see cref="PaceState.UnderPace"/>; else <see cref="PaceState.OnPace"/>.</item>
 /// <item>Remaining per day = remaining ÷ days left (today included), rounded down; none when the month is over.</item>
 /// </list>
 /// </summary>
+/// <summary>What a month's scheduled bills take from a budget: all their occurrences in the month, and those due by today.</summary>
+public readonly record struct BillPlan(long MonthMinor, long DueByTodayMinor)
+{
+    /// <summary>Sums the occurrences of each bill's schedule in the month, at the bill's amount.</summary>
+    public static BillPlan Of(IEnumerable<(Bills.BillScheduleSpec Schedule, long AmountMinor)> bills, MonthRange range, DateOnly today)
+    {
+        long month = 0, byToday = 0;
+        foreach (var (schedule, amount) in bills)
+        {
+            foreach (var due in Bills.BillSchedule.Between(schedule, range.From, range.To))
+            {
+                month += amount;
+                byToday += due <= today ? amount : 0;
+            }
+        }
+
+        return new BillPlan(month, byToday);
+    }
+}
+
 public static class BudgetMath
 {
     public const int PaceTolerancePercent = 10;
@@ -113,12 +135,13 @@ public static class BudgetMath
         return carried;
     }
 
-    public static BudgetFigures Figures(long budgetMinor, long carriedMinor, long spentMinor, MonthRange range, DateOnly today, int warnPercent = 80, int alertPercent = 100)
+    public static BudgetFigures Figures(long budgetMinor, long carriedMinor, long spentMinor, MonthRange range, DateOnly today, int warnPercent = 80, int alertPercent = 100,
+        BillPlan bills = default)
     {
         var available = budgetMinor + carriedMinor;
         var remaining = available - spentMinor;
         var daysLeft = BudgetPeriods.DaysLeft(range, today);
-        var expected = Expected(available, range, today);
+        var expected = Expected(available, range, today, bills);
         return new BudgetFigures(
             budgetMinor,
             carriedMinor,
@@ -134,10 +157,18 @@ public static class BudgetMath
     }
 
     /// <summary>available × elapsed days ÷ days in the month, rounded half away from zero.</summary>
-    public static long Expected(long availableMinor, MonthRange range, DateOnly today)
+    public static long Expected(long availableMinor, MonthRange range, DateOnly today) => Expected(availableMinor, range, today, default);
+
+    /// <summary>
+    /// The bills' share of the available amount as they fall due (never more than is available), plus the rest × elapsed
+    /// days ÷ days in the month, rounded half away from zero.
+    /// </summary>
+    public static long Expected(long availableMinor, MonthRange range, DateOnly today, BillPlan bills)
     {
         var elapsed = BudgetPeriods.DaysElapsed(range, today);
-        return RoundDiv((Int128)availableMinor * elapsed, range.Days);
+        var billed = Math.Clamp(bills.MonthMinor, 0, Math.Max(availableMinor, 0));
+        var billedByToday = Math.Clamp(bills.DueByTodayMinor, 0, billed);
+        return billedByToday + RoundDiv((Int128)(availableMinor - billed) * elapsed, range.Days);
     }
 
     public static PaceState Pace(long availableMinor, long spentMinor, long expectedMinor)

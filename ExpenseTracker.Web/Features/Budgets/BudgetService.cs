@@ -12,7 +12,7 @@ namespace ExpenseTracker.Web.Features.Budgets;
 /// a Child reads only their own allowance. Sums run in SQL (grouped by category, and by month for rollover), never over
 /// a household's rows in memory. A budget's amount rows are few and are read as they are.
 /// </summary>
-public sealed class BudgetService(IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, TimeProvider time, MonthlyAggregateCache cache)
+public sealed class BudgetService(IDbContextFactory<AppDbContext> dbFactory, HouseholdScope scope, TimeProvider time, MonthlyAggregateCache cache, Bills.BillService bills)
 {
     public const long MaxAmountMinor = 100_000_000_000;
 
@@ -94,8 +94,16 @@ public sealed class BudgetService(IDbContextFactory<AppDbContext> dbFactory, Hou
             }
         }
 
+        // The month's bills (those this member can see), per category and in all: their share of a budget is expected on
+        // their due dates, not spread over the month.
+        var billList = isChild ? [] : await bills.ListAsync(cancellationToken: cancellationToken);
+        var billsByCategory = billList.Where(b => b.CategoryId is not null).GroupBy(b => b.CategoryId!.Value)
+            .ToDictionary(g => g.Key, g => BillPlan.Of(g.Select(b => (b.Schedule, b.AmountMinor)), range, today));
+        var allBills = BillPlan.Of(billList.Select(b => (b.Schedule, b.AmountMinor)), range, today);
+
         var monthFilter = new ExpenseFilter { From = range.From, To = range.To, Kinds = [TransactionKind.Expense, TransactionKind.Refund] };
-        BudgetRow Row(LoadedBudget budget, string name, string? color, string? icon, long spent, Func<BudgetMonth, long> spentIn, ExpenseFilter drill)
+        BudgetRow Row(LoadedBudget budget, string name, string? color, string? icon, long spent, Func<BudgetMonth, long> spentIn, ExpenseFilter drill,
+            BillPlan billPlan = default)
         {
             var carried = budget.Rollover
                 ? BudgetMath.Carried(budget.Amounts, spentIn, month)
@@ -104,7 +112,7 @@ public sealed class BudgetService(IDbContextFactory<AppDbContext> dbFactory, Hou
             var isOverride = budget.Amounts.Any(a => a.IsOverride && a.Month == month);
             return new BudgetRow(budget.Id, budget.CategoryId, budget.MemberId, name, color, icon, budget.Rollover,
                 budget.WarnPercent, budget.AlertPercent, isOverride,
-                BudgetMath.Figures(amount, carried, spent, range, today, budget.WarnPercent, budget.AlertPercent), drill);
+                BudgetMath.Figures(amount, carried, spent, range, today, budget.WarnPercent, budget.AlertPercent, billPlan), drill);
         }
 
         var categoryRows = new List<BudgetRow>();
@@ -123,13 +131,13 @@ public sealed class BudgetService(IDbContextFactory<AppDbContext> dbFactory, Hou
                 budgeted.Add(category.Id);
                 categoryRows.Add(Row(budget, category.Name, category.Color, category.Icon, spentByCategory.GetValueOrDefault(category.Id),
                     m => history.GetValueOrDefault((m, category.Id)),
-                    monthFilter with { CategoryIds = [category.Id] }));
+                    monthFilter with { CategoryIds = [category.Id] }, billsByCategory.GetValueOrDefault(category.Id)));
             }
 
             if (budgets.FirstOrDefault(b => b.CategoryId is null && b.MemberId is null) is { } overallBudget)
             {
                 overall = Row(overallBudget, "Overall", null, null, spentByCategory.Values.Sum(),
-                    m => history.Where(h => h.Key.Month == m).Sum(h => h.Value), monthFilter);
+                    m => history.Where(h => h.Key.Month == m).Sum(h => h.Value), monthFilter, allBills);
             }
         }
 
