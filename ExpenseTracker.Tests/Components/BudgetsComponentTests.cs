@@ -165,8 +165,9 @@ public sealed class BudgetsComponentTests : MudComponentTest
 
         foreach (var chart in new[] { "chart-by-category", "chart-trend", "chart-members" })
         {
-            page.Find($"[data-testid={chart}] [data-testid=table-toggle]").Click();
-            var table = page.Find($"[data-testid={chart}] [data-testid=chart-table]");
+            // Find and click in one renderer turn, then wait for the table: under load the page can still be re-rendering.
+            await page.InvokeAsync(() => page.Find($"[data-testid={chart}] [data-testid=table-toggle]").Click());
+            var table = page.WaitForElement($"[data-testid={chart}] [data-testid=chart-table]", TimeSpan.FromSeconds(15));
             Assert.All(table.QuerySelectorAll("td"), td => Assert.NotNull(td.QuerySelector("a[href^='expenses']")));
             var cells = table.QuerySelectorAll("[data-testid=table-cell], [data-testid=table-total]");
             Assert.NotEmpty(cells);

@@ -76,7 +76,7 @@ public sealed class AnalyticsView(HouseholdInfo household)
 
     public string[] BudgetLabels => BudgetVsActual.Bars.Select(b => b.Name).ToArray();
 
-    public BarChartOptions BudgetBarOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#90a4ae", "#1e88e5"], XAxisLabelRotation = 45 });
+    public BarChartOptions BudgetBarOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#90a4ae", "#1e88e5"], XAxisLabelRotation = 45 }, ChartAxis.ValuesOf(BudgetBars));
 
     public List<ChartSeries<double>> CumulativeLines
     {
@@ -99,7 +99,7 @@ public sealed class AnalyticsView(HouseholdInfo household)
     public string[] CumulativeLabels => Cumulative.Days
         .Select((d, i) => i == 0 || (i + 1) % 5 == 0 ? d.Date.Day.ToString(household.CultureInfo) : string.Empty).ToArray();
 
-    public LineChartOptions CumulativeOptions => AxisOptions(new LineChartOptions { ChartPalette = ["#1e88e5", "#e53935"], ShowDataMarkers = false });
+    public LineChartOptions CumulativeOptions => AxisOptions(new LineChartOptions { ChartPalette = ["#1e88e5", "#e53935"], ShowDataMarkers = false }, ChartAxis.ValuesOf(CumulativeLines));
 
     /// <summary>The top payees and, last, other members' private spending as one bar.</summary>
     public List<ChartSeries<double>> PayeeBars =>
@@ -109,7 +109,7 @@ public sealed class AnalyticsView(HouseholdInfo household)
         .Select(name => name.Length > 12 ? name[..11] + "…" : name).ToArray();
 
     // Upright labels: at 45° the first payee's name runs off the left edge of a phone-width chart.
-    public BarChartOptions PayeeOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#1e88e5"], XAxisLabelRotation = 90, ShowLegend = false });
+    public BarChartOptions PayeeOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#1e88e5"], XAxisLabelRotation = 90, ShowLegend = false }, ChartAxis.ValuesOf(PayeeBars));
 
     public List<ChartSeries<double>> MemberDonut =>
     [
@@ -137,7 +137,7 @@ public sealed class AnalyticsView(HouseholdInfo household)
 
     public string[] IncomeLabels => AxisMonthLabels(Income.Months.Select(m => m.Month));
 
-    public BarChartOptions IncomeOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#43a047", "#e53935"], XAxisLabelRotation = 45 });
+    public BarChartOptions IncomeOptions => AxisOptions(new BarChartOptions { ChartPalette = ["#43a047", "#e53935"], XAxisLabelRotation = 45 }, ChartAxis.ValuesOf(IncomeBars));
 
     public double Major(long minor) => (double)Money.ToMajor(minor, household.BaseCurrency);
 
@@ -147,12 +147,12 @@ public sealed class AnalyticsView(HouseholdInfo household)
     public string[] AxisMonthLabels(IEnumerable<BudgetMonth> months) => months
         .Select((m, i) => new DateOnly(m.Year, m.Month, 1).ToString(i == 0 || m.Month == 1 ? "MMM yy" : "MMM", household.CultureInfo)).ToArray();
 
-    public T AxisOptions<T>(T options)
+    /// <summary>Amounts on the Y axis in the household's culture, at a nice step for <paramref name="values"/>.</summary>
+    public T AxisOptions<T>(T options, IEnumerable<double> values)
         where T : MudBlazor.Charts.DefaultAxisChartOptions
     {
         options.YAxisToStringFunc = v => v.ToString("N0", household.CultureInfo);
-        options.MaxNumYAxisTicks = 6;
-        return options;
+        return options.WithNiceYAxis(values, 6);
     }
 
     /// <summary>
@@ -178,7 +178,11 @@ public sealed class AnalyticsView(HouseholdInfo household)
             ChartPalette = [.. Trend.Series.Select(s => s.Color), .. Trend.Private is null ? Array.Empty<string>() : [PrivateSlice.Color]],
             ShowLegend = true,
             XAxisLabelRotation = 45,
-        });
+        }, StackHeights.Concat(ChartAxis.ValuesOf(AverageLine)));
+
+        /// <summary>Each month's stacked bar: the sum of its segments.</summary>
+        private IEnumerable<double> StackHeights =>
+            Bars.Count == 0 ? [] : Enumerable.Range(0, Bars.Max(b => b.Data.Count)).Select(i => Bars.Sum(b => i < b.Data.Count ? b.Data.GetValue(i) : 0));
 
         public const string AverageColor = "#212121";
 
