@@ -31,16 +31,9 @@ public static class ChartAxis
         }
 
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        foreach (var multiple in new[] { 1, 2, 2.5, 5, 10 })
-        {
-            var step = multiple * magnitude;
-            if (step >= raw && (multiple != 2.5 || magnitude >= 10))
-            {
-                return (int)Math.Min(int.MaxValue, Math.Round(step));
-            }
-        }
-
-        return (int)Math.Min(int.MaxValue, Math.Round(10 * magnitude));
+        // 2.5 only from 25 up: a step of 2.5 is not whole.
+        var multiple = new[] { 1, 2, 2.5, 5 }.FirstOrDefault(m => m * magnitude >= raw && (m != 2.5 || magnitude >= 10), 10);
+        return (int)Math.Min(int.MaxValue, Math.Round(multiple * magnitude));
     }
 
     /// <summary>Sets a nice step for these values and the most lines the chart may draw.</summary>
@@ -52,6 +45,6 @@ public static class ChartAxis
         return options;
     }
 
-    /// <summary>Every drawn value of the series (gaps left out).</summary>
+    /// <summary>Every value of the series; a gap reads as zero, which the axis includes anyway.</summary>
     public static IEnumerable<double> ValuesOf(IEnumerable<ChartSeries<double>> series) => series.SelectMany(s => s.Data);
 }

@@ -239,7 +239,8 @@ public sealed class BillService(IDbContextFactory<AppDbContext> dbFactory, House
         }
     }
 
-    private async Task<List<BillDetails>> ListAsync(AppDbContext db, bool includeArchived, CancellationToken cancellationToken)
+    /// <summary>The bills this member can see, on the caller's context (the budget month reads them beside its own queries).</summary>
+    internal async Task<List<BillDetails>> ListAsync(AppDbContext db, bool includeArchived, CancellationToken cancellationToken)
     {
         scope.RequireHousehold();
         var isChild = scope.Role == MemberRole.Child;

@@ -41,23 +41,6 @@ public sealed record BudgetFigures(
     PaceState State,
     BudgetThreshold Threshold);
 
-/// <summary>
-/// The budget maths, pure and in integer minor units.
-/// <list type="bullet">
-/// <item>Amount for a month: an override row for that month wins; else the latest non-override row at or before it
-/// (a budget "repeats until changed"); else the budget has no amount that month.</item>
-/// <item>Rollover: carried into a month = what was available the month before (its amount + what it carried) minus what
-/// was spent then, from the first month with an amount. Negative = a deficit. Reported apart from the amount.</item>
-/// <item>Spent = expenses − refunds (over category lines), so it can be negative.</item>
-/// <item>Pace: expected = available × days elapsed ÷ days in the month, counting today as elapsed (so on the last day
-/// the whole budget is expected; a future month expects 0, a past one everything). The part of the budget that the
-/// month's bills take (<see cref="BillPlan"/>) is expected on their due dates instead of spread evenly: rent due on the
-/// 1st does not make Housing "over pace" for the rest of the month. Spent above the available amount
-/// is <see cref="PaceState.OverBudget"/>; above expected + 10 % is <see cref="PaceState.OverPace"/>; below
-/// expected − 10 % is <see cref="PaceState.UnderPace"/>; else <see cref="PaceState.OnPace"/>.</item>
-/// <item>Remaining per day = remaining ÷ days left (today included), rounded down; none when the month is over.</item>
-/// </list>
-/// </summary>
 /// <summary>What a month's scheduled bills take from a budget: all their occurrences in the month, and those due by today.</summary>
 public readonly record struct BillPlan(long MonthMinor, long DueByTodayMinor)
 {
@@ -78,6 +61,23 @@ public readonly record struct BillPlan(long MonthMinor, long DueByTodayMinor)
     }
 }
 
+/// <summary>
+/// The budget maths, pure and in integer minor units.
+/// <list type="bullet">
+/// <item>Amount for a month: an override row for that month wins; else the latest non-override row at or before it
+/// (a budget "repeats until changed"); else the budget has no amount that month.</item>
+/// <item>Rollover: carried into a month = what was available the month before (its amount + what it carried) minus what
+/// was spent then, from the first month with an amount. Negative = a deficit. Reported apart from the amount.</item>
+/// <item>Spent = expenses − refunds (over category lines), so it can be negative.</item>
+/// <item>Pace: expected = available × days elapsed ÷ days in the month, counting today as elapsed (so on the last day
+/// the whole budget is expected; a future month expects 0, a past one everything). The part of the budget that the
+/// month's bills take (<see cref="BillPlan"/>) is expected on their due dates instead of spread evenly: rent due on the
+/// 1st does not make Housing "over pace" for the rest of the month. Spent above the available amount
+/// is <see cref="PaceState.OverBudget"/>; above expected + 10 % is <see cref="PaceState.OverPace"/>; below
+/// expected − 10 % is <see cref="PaceState.UnderPace"/>; else <see cref="PaceState.OnPace"/>.</item>
+/// <item>Remaining per day = remaining ÷ days left (today included), rounded down; none when the month is over.</item>
+/// </list>
+/// </summary>
 public static class BudgetMath
 {
     public const int PaceTolerancePercent = 10;

@@ -96,7 +96,7 @@ public sealed class BudgetService(IDbContextFactory<AppDbContext> dbFactory, Hou
 
         // The month's bills (those this member can see), per category and in all: their share of a budget is expected on
         // their due dates, not spread over the month.
-        var billList = isChild ? [] : await bills.ListAsync(cancellationToken: cancellationToken);
+        var billList = isChild || budgets.Count == 0 ? [] : await bills.ListAsync(db, includeArchived: false, cancellationToken);
         var billsByCategory = billList.Where(b => b.CategoryId is not null).GroupBy(b => b.CategoryId!.Value)
             .ToDictionary(g => g.Key, g => BillPlan.Of(g.Select(b => (b.Schedule, b.AmountMinor)), range, today));
         var allBills = BillPlan.Of(billList.Select(b => (b.Schedule, b.AmountMinor)), range, today);

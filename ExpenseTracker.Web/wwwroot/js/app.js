@@ -4,7 +4,6 @@ window.expenseTracker = {
     markInteractive() {
         document.documentElement.dataset.interactive = "true";
     },
-    // Focuses an element once the current render (and any dialog focus handling) has settled.
     // Focuses a field shortly after a dialog rendered, unless the person already moved to another field of the same
     // form: a late call (a busy server) must not pull the caret out of the payee field mid-word, sending the rest of
     // the typing into the amount.
