@@ -47,7 +47,9 @@ public static class ApiBenchmark
         var before = await CountAsync(app.ConnectionString, householdId);
         await TraceOneCreateAsync(client, body);
         var warm = await LoadAsync(client, body, WarmUp, record: false);
+        Profile.Reset();
         var run = await LoadAsync(client, body, timed, record: true);
+        Profile.Print();
         var after = await CountAsync(app.ConnectionString, householdId);
 
         // Every 201 is one more row; the two creates of the trace are the "+ 2".

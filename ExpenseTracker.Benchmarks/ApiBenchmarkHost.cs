@@ -77,6 +77,11 @@ internal static class SqlTrace
 
         public void OnNext(KeyValuePair<string, object?> value)
         {
+            if (Profile.Enabled)
+            {
+                Profile.Note(value);
+            }
+
             if (Current.Value is not { Closed: false } trace)
             {
                 return;
@@ -105,6 +110,51 @@ internal static class SqlTrace
 
         public void OnError(Exception error)
         {
+        }
+    }
+}
+
+/// <summary>
+/// With ET_BENCH_SQL_PROFILE=1: every SQL command the app runs during a benchmark (requests and background work alike),
+/// counted and timed per statement text (a reader until it is disposed), for finding where the database time goes.
+/// </summary>
+internal static class Profile
+{
+    public static readonly bool Enabled = Environment.GetEnvironmentVariable("ET_BENCH_SQL_PROFILE") == "1";
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (int Count, double Ms)> Totals = new();
+
+    public static void Note(KeyValuePair<string, object?> value)
+    {
+        var (command, duration) = value.Value switch
+        {
+            DataReaderDisposingEventData disposing => (disposing.Command, disposing.Duration),
+            CommandExecutedEventData { Result: not System.Data.Common.DbDataReader } executed => (executed.Command, executed.Duration),
+            _ => (null, TimeSpan.Zero),
+        };
+        if (command is null)
+        {
+            return;
+        }
+
+        var text = string.Join(' ', command.CommandText.Split((char[])['\r', '\n', ' '], StringSplitOptions.RemoveEmptyEntries));
+        Totals.AddOrUpdate(text, (1, duration.TotalMilliseconds), (_, t) => (t.Count + 1, t.Ms + duration.TotalMilliseconds));
+    }
+
+    private static readonly bool Verbose = Environment.GetEnvironmentVariable("ET_BENCH_SQL_PROFILE_FULL") == "1";
+
+    public static void Reset() => Totals.Clear();
+
+    public static void Print()
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        Console.WriteLine("SQL profile (statement: count, total ms, mean ms):");
+        foreach (var (text, (count, ms)) in Totals.OrderByDescending(t => t.Value.Ms).Take(25))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ms,9:0.0} ms {count,7} x {ms / count,7:0.000}  {(Verbose || text.Length <= 160 ? text : text[..160])}"));
         }
     }
 }

@@ -154,8 +154,10 @@ public sealed class SpendingAlerts(
             return requests;
         }
 
+        // The candidates are the household's own transactions: their lines are read by TransactionId. With the household
+        // filter on the lines, SQLite reads all of the household's lines through (HouseholdId, CategoryId) instead.
         var ids = candidates.Select(c => c.Id).ToArray();
-        var mains = (await db.TransactionLines.AsNoTracking()
+        var mains = (await db.TransactionLines.IgnoreQueryFilters([AppDbContext.HouseholdFilter]).AsNoTracking()
                 .Where(l => ids.Contains(l.TransactionId))
                 .Select(l => new MainLine(l.TransactionId, l.Id, l.CategoryId, l.AmountMinor, l.Category!.Name))
                 .ToListAsync(cancellationToken))
@@ -180,13 +182,13 @@ public sealed class SpendingAlerts(
         {
             var (first, last) = Span(group);
             var category = group.Key;
-            var between = await After(Expenses(db), first).Where(t => t.Date < last.Date || (t.Date == last.Date && t.Id < last.Id))
+            var between = await After(CategoryHistory(db, audience.HouseholdId), first).Where(t => t.Date < last.Date || (t.Date == last.Date && t.Id < last.Id))
                 .SelectMany(t => t.Lines, (t, l) => new { t.Date, t.Id, LineId = l.Id, l.CategoryId, l.AmountMinor })
-                .Where(l => l.CategoryId == category)
+                .Where(l => l.CategoryId + 0 == category)
                 .Select(l => new Point(l.Date, l.Id, l.LineId, l.AmountMinor)).ToListAsync(cancellationToken);
-            var before = await Before(Expenses(db), first)
+            var before = await Before(CategoryHistory(db, audience.HouseholdId), first)
                 .SelectMany(t => t.Lines, (t, l) => new { t.Date, t.Id, LineId = l.Id, l.CategoryId, l.AmountMinor })
-                .Where(l => l.CategoryId == category)
+                .Where(l => l.CategoryId + 0 == category)
                 .OrderByDescending(l => l.Date).ThenByDescending(l => l.Id).ThenByDescending(l => l.LineId)
                 .Take(UnusualExpenseDetector.MaxHistory)
                 .Select(l => new Point(l.Date, l.Id, l.LineId, l.AmountMinor)).ToListAsync(cancellationToken);
@@ -207,6 +209,17 @@ public sealed class SpendingAlerts(
     }
 
     private static IQueryable<Transaction> Expenses(AppDbContext db) => db.Transactions.AsNoTracking().Where(t => t.Kind == TransactionKind.Expense);
+
+    /// <summary>
+    /// The household's expenses for a category's history, read newest first by (HouseholdId, Date) with each one's lines
+    /// by TransactionId. The household is named on the transactions only (lines are reached through them), and the query
+    /// compares <c>CategoryId + 0</c>: with the household filter on the lines, or an indexable category column, SQLite
+    /// (no ANALYZE statistics) walks the transactions and, for each, every line of the category through a category index:
+    /// 40–130 ms a pass on the 6,000-row demo household, growing with its square, against 1–3 ms this way.
+    /// </summary>
+    private static IQueryable<Transaction> CategoryHistory(AppDbContext db, long householdId) =>
+        db.Transactions.IgnoreQueryFilters([AppDbContext.HouseholdFilter]).AsNoTracking()
+            .Where(t => t.HouseholdId == householdId && t.Kind == TransactionKind.Expense);
 
     /// <summary>"Before the expense": earlier dates, and on the same date the ones saved before it.</summary>
     private static IQueryable<Transaction> Before(IQueryable<Transaction> expenses, Candidate candidate) =>
