@@ -158,17 +158,3 @@ public sealed class ConcurrencyConflictException()
 
 /// <summary>The id does not exist in the current household (which includes: it belongs to another one).</summary>
 public sealed class NotFoundException(string what) : Exception($"{what} was not found.");
-
-public sealed record CategorySpending(long CategoryId, string Name, string Color, string Icon, long SpendingMinor);
-
-/// <summary>Spending of a period, by category, aggregated in SQL.</summary>
-/// <param name="SpendingMinor">Spending of the transactions this member sees in detail.</param>
-/// <param name="HiddenPrivate">Other people's private spending in the period, shown as one "private (n items)" line.</param>
-public sealed record SpendingSummary(
-    DateOnly From, DateOnly To, long SpendingMinor, IReadOnlyList<CategorySpending> ByCategory, bool HouseholdHasExpenses,
-    PrivateSummary? HiddenPrivate = null)
-{
-    public PrivateSummary Private => HiddenPrivate ?? PrivateSummary.None;
-
-    public long TotalSpendingMinor => SpendingMinor + Private.SpendingMinor;
-}

@@ -289,39 +289,6 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
         return await query.OrderBy(p => p.Key).Take(Math.Clamp(take, 1, 200)).Select(p => p.Name).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Spending (Expense − Refund) between two dates, in total and by category — summed by SQLite, not in memory.</summary>
-    public async Task<SpendingSummary> GetSpendingSummaryAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var visible = db.Transactions.AsNoTracking().VisibleTo(scope);
-        var byCategory = await db.TransactionLines.AsNoTracking()
-            .Where(l => visible.Any(t => t.Id == l.TransactionId))
-            .Where(l => l.Transaction!.Date >= from && l.Transaction.Date <= to && l.Transaction.DeletedAt == null
-                        && (l.Transaction.Kind == TransactionKind.Expense || l.Transaction.Kind == TransactionKind.Refund))
-            .GroupBy(l => l.CategoryId)
-            .Select(g => new
-            {
-                CategoryId = g.Key,
-                Sum = g.Sum(l => l.Transaction!.Kind == TransactionKind.Refund ? -l.AmountMinor : l.AmountMinor),
-            })
-            .ToListAsync(cancellationToken);
-        var ids = byCategory.Select(c => c.CategoryId).ToArray();
-        var categories = await db.Categories.AsNoTracking().Where(c => ids.Contains(c.Id))
-            .ToDictionaryAsync(c => c.Id, cancellationToken);
-        var rows = byCategory
-            .Where(c => categories.ContainsKey(c.CategoryId))
-            .Select(c => new CategorySpending(c.CategoryId, categories[c.CategoryId].Name, categories[c.CategoryId].Color, categories[c.CategoryId].Icon, c.Sum))
-            .OrderByDescending(c => c.SpendingMinor)
-            .ToList();
-        var period = Apply(db, db.Transactions.AsNoTracking(), new ExpenseFilter { From = from, To = to });
-        var total = await period.VisibleTo(scope)
-            .Where(t => t.Kind == TransactionKind.Expense || t.Kind == TransactionKind.Refund)
-            .SumAsync(t => t.Kind == TransactionKind.Refund ? -t.AmountMinor : t.AmountMinor, cancellationToken);
-        var hidden = await period.SummarizeHiddenPrivateAsync(scope, null, cancellationToken);
-        var any = await db.Transactions.AsNoTracking().VisibleTo(scope).AnyAsync(cancellationToken);
-        return new SpendingSummary(from, to, total, rows, any, hidden);
-    }
-
     public async Task<long> CreateAsync(ExpenseInput input, CancellationToken cancellationToken = default) =>
         (await RetryOnNewNameRaceAsync(() => CreateOnceAsync(input, cancellationToken))).Id;
 
