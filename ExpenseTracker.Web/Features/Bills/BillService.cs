@@ -65,7 +65,7 @@ public sealed class BillService(IDbContextFactory<AppDbContext> dbFactory, House
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (today, _) = await TodayAsync(db, cancellationToken);
         var from = today.AddYears(-3);
-        var expenses = db.Transactions.AsNoTracking().VisibleTo(scope)
+        var expenses = db.HouseholdTransactions(scope.RequireHousehold()).AsNoTracking().VisibleTo(scope)
             .Where(t => t.Kind == TransactionKind.Expense && t.PayeeId != null && t.Date >= from && t.Date <= today);
         var frequent = expenses.GroupBy(t => t.PayeeId).Where(g => g.Count() >= RecurringDetector.MinOccurrences).Select(g => g.Key);
         var history = await expenses.Where(t => frequent.Contains(t.PayeeId))

@@ -431,7 +431,7 @@ public sealed class ExpenseService(IDbContextFactory<AppDbContext> dbFactory, Ho
     private async Task<Transaction> LoadEditableAsync(
         AppDbContext db, long id, Func<IQueryable<Transaction>, IQueryable<Transaction>> include, CancellationToken cancellationToken)
     {
-        var transaction = await include(db.Transactions.EditableBy(scope)).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        var transaction = await include(db.HouseholdTransactions(scope.RequireHousehold()).EditableBy(scope)).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (transaction is not null)
         {
             return transaction;

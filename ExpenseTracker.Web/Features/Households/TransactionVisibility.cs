@@ -24,6 +24,15 @@ public sealed record PrivateSummary(int Count, long SpendingMinor, long IncomeMi
 public static class TransactionVisibility
 {
     /// <summary>
+    /// The household's transactions with the household named on the transactions only (soft-deleted rows stay filtered):
+    /// the lines, tags and shares a query reaches from them (Include, navigation subqueries) are read by TransactionId.
+    /// With the household filter on every table, SQLite (no ANALYZE statistics) reads a transaction's lines through their
+    /// (HouseholdId, CategoryId) index, and its tags and shares likewise: every row of the household, for each transaction.
+    /// </summary>
+    public static IQueryable<Transaction> HouseholdTransactions(this AppDbContext db, long householdId) =>
+        db.Transactions.IgnoreQueryFilters([AppDbContext.HouseholdFilter]).Where(t => t.HouseholdId == householdId);
+
+    /// <summary>
     /// Private transactions only for their author; children only what they paid or logged. With no member in the
     /// scope (a job), private transactions stay hidden.
     /// </summary>

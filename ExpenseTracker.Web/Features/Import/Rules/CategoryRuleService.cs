@@ -137,7 +137,7 @@ public sealed class CategoryRuleService(IDbContextFactory<AppDbContext> dbFactor
         var changed = 0;
         foreach (var chunk in matches.Keys.Chunk(ApplyChunk))
         {
-            var loaded = await db.Transactions.Include(t => t.Lines).Include(t => t.Tags).Include(t => t.Payee)
+            var loaded = await db.HouseholdTransactions(scope.RequireHousehold()).Include(t => t.Lines).Include(t => t.Tags).Include(t => t.Payee)
                 .Where(t => chunk.Contains(t.Id))
                 .ToListAsync(cancellationToken);
             foreach (var t in loaded)
