@@ -4,6 +4,7 @@ using ExpenseTracker.Tests.Integration.Notifications;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Bills;
 using ExpenseTracker.Web.Features.Expenses;
+using ExpenseTracker.Web.Features.Households;
 using ExpenseTracker.Web.Features.Import.Rules;
 using ExpenseTracker.Web.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,9 @@ namespace ExpenseTracker.Tests.Integration.QueryPlans;
 /// </summary>
 public sealed class HouseholdRowsPlanTests(ProviderApps apps) : IClassFixture<ProviderApps>
 {
-    private static readonly string[] HouseholdWideLineIndexes = ["IX_TransactionLines_HouseholdId_CategoryId", "IX_TransactionLines_CategoryId"];
+    private const string ByTransaction = "IX_TransactionLines_TransactionId";
+    private const string TagsByTransaction = "sqlite_autoindex_TransactionTags_1";
+    private const string SharesByTransaction = "sqlite_autoindex_MemberShares_1";
 
     [Fact]
     public async Task BillSuggestionsReadEachExpensesFirstLineByTransaction()
@@ -35,7 +38,7 @@ public sealed class HouseholdRowsPlanTests(ProviderApps apps) : IClassFixture<Pr
             Assert.NotEmpty(await scope.ServiceProvider.GetRequiredService<BillService>().DetectRecurringAsync());
         });
 
-        await QueryPlanProbe.AssertNotReadThroughAsync(commands, "TransactionLines", HouseholdWideLineIndexes);
+        await QueryPlanProbe.AssertReadOnlyThroughAsync(commands, "TransactionLines", ByTransaction);
     }
 
     [Fact]
@@ -50,9 +53,9 @@ public sealed class HouseholdRowsPlanTests(ProviderApps apps) : IClassFixture<Pr
             await scope.ServiceProvider.GetRequiredService<ExpenseService>().UpdateAsync(id, 1, Input(family, new DateOnly(2026, 11, 4), "Corner shop", ["weekly", "food"]));
         });
 
-        await QueryPlanProbe.AssertNotReadThroughAsync(commands, "TransactionLines", HouseholdWideLineIndexes);
-        await QueryPlanProbe.AssertNotReadThroughAsync(commands, "TransactionTags", "IX_TransactionTags_HouseholdId_TagId");
-        await QueryPlanProbe.AssertNotReadThroughAsync(commands, "MemberShares", "IX_MemberShares_HouseholdId_MemberId");
+        await QueryPlanProbe.AssertReadOnlyThroughAsync(commands, "TransactionLines", ByTransaction);
+        await QueryPlanProbe.AssertReadOnlyThroughAsync(commands, "TransactionTags", TagsByTransaction);
+        await QueryPlanProbe.AssertReadOnlyThroughAsync(commands, "MemberShares", SharesByTransaction);
     }
 
     [Fact]
@@ -72,8 +75,44 @@ public sealed class HouseholdRowsPlanTests(ProviderApps apps) : IClassFixture<Pr
             Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<CategoryRuleService>().ApplyToExistingAsync());
         });
 
-        await QueryPlanProbe.AssertNotReadThroughAsync(commands, "TransactionLines", HouseholdWideLineIndexes);
-        await QueryPlanProbe.AssertNotReadThroughAsync(commands, "TransactionTags", "IX_TransactionTags_HouseholdId_TagId");
+        await QueryPlanProbe.AssertReadOnlyThroughAsync(commands, "TransactionLines", ByTransaction);
+        await QueryPlanProbe.AssertReadOnlyThroughAsync(commands, "TransactionTags", TagsByTransaction);
+    }
+
+    /// <summary>
+    /// Shared expenses: the list marks each row shared, filters by who spent, and the balances add up every share. On a
+    /// 250,000-row household with a fifth of its expenses shared, the list's first page took 571 ms and a month's
+    /// spending per member 92 s through the (HouseholdId, MemberId) index, against 0.3 ms and 16 ms by transaction.
+    /// </summary>
+    [Fact]
+    public async Task SharedExpensesAreListedFilteredAndBalancedReadingSharesByTransaction()
+    {
+        var (app, family) = await StartAsync();
+        var ana = family.Id("Ana");
+        var ben = family.Id("Ben");
+        await using (var scope = ScopeOf(app, family))
+        {
+            var expenses = scope.ServiceProvider.GetRequiredService<ExpenseService>();
+            for (var day = 1; day <= 3; day++)
+            {
+                await expenses.CreateAsync(Input(family, new DateOnly(2026, 11, day), "Corner shop", []) with
+                {
+                    Split = new ShareSplit(SplitMethod.Equal, [new SplitPart(ana), new SplitPart(ben)]),
+                });
+            }
+        }
+
+        var commands = await QueryPlanProbe.CommandsOfAsync(async () =>
+        {
+            await using var scope = ScopeOf(app, family);
+            var expenses = scope.ServiceProvider.GetRequiredService<ExpenseService>();
+            Assert.All((await expenses.ListAsync(new ExpensePageRequest(new ExpenseFilter(), 0, 10))).Items, row => Assert.True(row.IsShared));
+            Assert.Equal(3, (await expenses.ListAsync(new ExpensePageRequest(new ExpenseFilter { SpendingOfMemberId = ben }, 0, 10))).Items.Count);
+            await scope.ServiceProvider.GetRequiredService<BalanceService>().GetBalancesAsync();
+        });
+
+        // The balances sum each member's shares once per member: that reads the member's own shares.
+        await QueryPlanProbe.AssertReadOnlyThroughAsync(commands, "MemberShares", SharesByTransaction, "IX_MemberShares_MemberId_HouseholdId (MemberId=? AND HouseholdId=?)");
     }
 
     private async Task<(TestApp App, Family Family)> StartAsync()

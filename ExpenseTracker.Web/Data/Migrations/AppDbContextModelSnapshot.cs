@@ -929,9 +929,7 @@ namespace ExpenseTracker.Web.Data.Migrations
 
                     b.HasKey("TransactionId", "MemberId");
 
-                    b.HasIndex("MemberId");
-
-                    b.HasIndex("HouseholdId", "MemberId");
+                    b.HasIndex("MemberId", "HouseholdId");
 
                     b.ToTable("MemberShares");
                 });
@@ -1476,9 +1474,7 @@ namespace ExpenseTracker.Web.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CategoryId");
-
-                    b.HasIndex("HouseholdId", "CategoryId");
+                    b.HasIndex("CategoryId", "HouseholdId");
 
                     b.HasIndex("TransactionId", "CategoryId", "AmountMinor");
 
@@ -1526,9 +1522,7 @@ namespace ExpenseTracker.Web.Data.Migrations
 
                     b.HasKey("TransactionId", "TagId");
 
-                    b.HasIndex("TagId");
-
-                    b.HasIndex("HouseholdId", "TagId");
+                    b.HasIndex("TagId", "HouseholdId");
 
                     b.ToTable("TransactionTags");
                 });

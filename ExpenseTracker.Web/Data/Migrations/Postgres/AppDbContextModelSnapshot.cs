@@ -965,9 +965,7 @@ namespace ExpenseTracker.Web.Data.Migrations.Postgres
 
                     b.HasKey("TransactionId", "MemberId");
 
-                    b.HasIndex("MemberId");
-
-                    b.HasIndex("HouseholdId", "MemberId");
+                    b.HasIndex("MemberId", "HouseholdId");
 
                     b.ToTable("MemberShares");
                 });
@@ -1534,9 +1532,7 @@ namespace ExpenseTracker.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CategoryId");
-
-                    b.HasIndex("HouseholdId", "CategoryId");
+                    b.HasIndex("CategoryId", "HouseholdId");
 
                     b.HasIndex("TransactionId", "CategoryId", "AmountMinor");
 
@@ -1584,9 +1580,7 @@ namespace ExpenseTracker.Web.Data.Migrations.Postgres
 
                     b.HasKey("TransactionId", "TagId");
 
-                    b.HasIndex("TagId");
-
-                    b.HasIndex("HouseholdId", "TagId");
+                    b.HasIndex("TagId", "HouseholdId");
 
                     b.ToTable("TransactionTags");
                 });
