@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ExpenseTracker.Web.Features.Bills;
 using ExpenseTracker.Web.Data;
 using ExpenseTracker.Web.Features.Budgets;
 using ExpenseTracker.Web.Features.Demo;
@@ -230,6 +231,7 @@ internal sealed class BenchHost : IAsyncDisposable
         builder.AddIdentityAccounts();
         builder.AddExpenses();
         builder.AddBudgetsAndAnalytics();
+        builder.AddBills(); // the demo seeder adds bills; budgets pace them
         var app = builder.Build();
         await DatabaseSetup.MigrateAsync(app.Services);
         return new BenchHost(app, dataDirectory, keep);
