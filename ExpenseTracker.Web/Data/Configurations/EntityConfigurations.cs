@@ -125,8 +125,8 @@ internal sealed class TransactionLineConfiguration : IEntityTypeConfiguration<Tr
         builder.Property(l => l.Note).HasMaxLength(200);
         builder.HasOne(l => l.Category).WithMany().HasForeignKey(l => l.CategoryId);
         // Category first: a query reaching a transaction's lines names the household too (the query filter), and an index
-        // that starts with HouseholdId let SQLite (no ANALYZE statistics) read every line of the household for each
-        // transaction. See HouseholdChildIndexes.
+        // that started with HouseholdId let SQLite (no ANALYZE statistics) read every line of the household for each
+        // transaction (migration HouseholdChildIndexes). No index on lines, tags or shares starts with HouseholdId.
         builder.HasIndex(l => new { l.CategoryId, l.HouseholdId });
         // Covering: sums by category reach lines through their transaction without reading the table.
         builder.HasIndex(l => new { l.TransactionId, l.CategoryId, l.AmountMinor });

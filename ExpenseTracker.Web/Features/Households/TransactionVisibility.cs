@@ -24,10 +24,11 @@ public sealed record PrivateSummary(int Count, long SpendingMinor, long IncomeMi
 public static class TransactionVisibility
 {
     /// <summary>
-    /// The household's transactions with the household named on the transactions only (soft-deleted rows stay filtered):
-    /// the lines, tags and shares a query reaches from them (Include, navigation subqueries) are read by TransactionId.
-    /// With the household filter on every table, SQLite (no ANALYZE statistics) reads a transaction's lines through their
-    /// (HouseholdId, CategoryId) index, and its tags and shares likewise: every row of the household, for each transaction.
+    /// The household's transactions with the household named on the transactions only (soft-deleted rows stay filtered).
+    /// The lines, tags and shares a query reaches from them (Include, navigation subqueries) then carry no household
+    /// condition of their own and are read by TransactionId. With the filter on every table and a household-first index
+    /// on them (before the HouseholdChildIndexes migration), SQLite (no ANALYZE statistics) read every row of the
+    /// household for each transaction; with a category-first index it can still prefer the category for lines.
     /// </summary>
     public static IQueryable<Transaction> HouseholdTransactions(this AppDbContext db, long householdId) =>
         db.Transactions.IgnoreQueryFilters([AppDbContext.HouseholdFilter]).Where(t => t.HouseholdId == householdId);
