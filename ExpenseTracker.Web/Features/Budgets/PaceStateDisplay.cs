@@ -1,3 +1,4 @@
+using System.Globalization;
 using MudBlazor;
 
 namespace ExpenseTracker.Web.Features.Budgets;
@@ -37,6 +38,20 @@ public static class PaceStateDisplay
         PaceState.OverPace => "over-pace",
         _ => "over-budget",
     };
+
+    /// <summary>Whether a budget belongs under the dashboard's "Budgets at risk": spending ahead of pace, or past its warning threshold.</summary>
+    public static bool IsAtRisk(BudgetFigures figures) =>
+        figures.State is PaceState.OverPace or PaceState.OverBudget || figures.Threshold != BudgetThreshold.None;
+
+    /// <summary>
+    /// Why a budget is at risk, in a few words: its pace when that is the reason, else how much of it is used. A budget
+    /// past its warning threshold can still be on pace (rent paid on the 1st), and "at risk … On pace" read as a
+    /// contradiction.
+    /// </summary>
+    public static (string Label, string Icon, Color Color) RiskReason(BudgetFigures figures) =>
+        figures.State is PaceState.OverPace or PaceState.OverBudget
+            ? (Label(figures.State), Icon(figures.State), Color(figures.State))
+            : (string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(figures.PercentUsed ?? 100):0}% used"), Icons.Material.Filled.Warning, MudBlazor.Color.Warning);
 
     /// <summary>The progress bar's fill: share of the available amount used, 0–100.</summary>
     public static double Progress(BudgetFigures figures) => Math.Clamp(figures.PercentUsed ?? (figures.SpentMinor > 0 ? 100 : 0), 0, 100);
