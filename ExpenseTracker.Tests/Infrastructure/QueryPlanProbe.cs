@@ -33,6 +33,28 @@ internal static class QueryPlanProbe
         Assert.True(indexed > 0, $"no statement read {table} through an index");
     }
 
+    /// <summary>
+    /// Asserts that no statement searches a household-wide range (an index step constrained by <c>HouseholdId=?</c> alone)
+    /// once per row of something else: as the inner loop of a join, or inside a correlated subquery.
+    /// </summary>
+    public static async Task AssertNoHouseholdWideInnerLoopAsync(IReadOnlyList<Command> commands)
+    {
+        Assert.NotEmpty(commands);
+        foreach (var command in commands)
+        {
+            var steps = await PlanStepsAsync(command);
+            var byId = steps.ToDictionary(s => s.Id);
+            var loops = new HashSet<int>();
+            foreach (var step in steps.Where(s => s.Detail.StartsWith("SEARCH ", StringComparison.Ordinal) || s.Detail.StartsWith("SCAN ", StringComparison.Ordinal)))
+            {
+                var correlated = byId.TryGetValue(step.Parent, out var parent) && parent.Detail.StartsWith("CORRELATED", StringComparison.Ordinal);
+                var inner = !loops.Add(step.Parent) || correlated;
+                Assert.False(inner && step.Detail.Contains("(HouseholdId=?)", StringComparison.Ordinal),
+                    $"a household-wide search per row:\n{command.Text}\n{string.Join('\n', steps.Select(s => s.Detail))}");
+            }
+        }
+    }
+
     internal sealed record Command(string ConnectionString, string Text, List<(string Name, object? Value)> Parameters);
 
     private static readonly AsyncLocal<List<Command>?> Recording = new();
@@ -56,7 +78,9 @@ internal static class QueryPlanProbe
         return recorded;
     }
 
-    public static async Task<List<string>> PlanAsync(Command command)
+    public static async Task<List<string>> PlanAsync(Command command) => [.. (await PlanStepsAsync(command)).Select(s => s.Detail)];
+
+    private static async Task<List<(int Id, int Parent, string Detail)>> PlanStepsAsync(Command command)
     {
         await using var connection = new SqliteConnection(command.ConnectionString);
         await connection.OpenAsync();
@@ -67,11 +91,11 @@ internal static class QueryPlanProbe
             explain.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
 
-        var steps = new List<string>();
+        var steps = new List<(int Id, int Parent, string Detail)>();
         await using var reader = await explain.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            steps.Add(reader.GetString(3));
+            steps.Add((reader.GetInt32(0), reader.GetInt32(1), reader.GetString(3)));
         }
 
         return steps;

@@ -16,8 +16,14 @@ public sealed class PaymentAccountService(IDbContextFactory<AppDbContext> dbFact
 
     public async Task<IReadOnlyList<AccountItem>> ListAsync(CancellationToken cancellationToken = default)
     {
+        // The household is named on the accounts only: each count then reads the account's transactions through the
+        // AccountId and ToAccountId indexes. With the household filter inside the count too, SQLite (no ANALYZE
+        // statistics) walked every transaction of the household once per account (3.3 s for 3 accounts and 250,000
+        // transactions, 0.3 s this way).
+        var householdId = scope.RequireHousehold();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Accounts.AsNoTracking()
+        return await db.Accounts.IgnoreQueryFilters([AppDbContext.HouseholdFilter]).AsNoTracking()
+            .Where(a => a.HouseholdId == householdId)
             .OrderBy(a => a.Archived).ThenBy(a => a.Name)
             .Select(a => new AccountItem(a.Id, a.Name, a.Kind, a.Currency, a.MaskedNumber, a.Archived,
                 db.Transactions.Count(t => t.AccountId == a.Id || t.ToAccountId == a.Id)))

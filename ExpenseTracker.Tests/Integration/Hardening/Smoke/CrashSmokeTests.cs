@@ -30,17 +30,24 @@ public sealed class CrashSmokeTests : IAsyncLifetime
 
         var cycles = await kill.CrashCyclesAsync(file, 3, seed: 10);
 
+        // The kill is sent when the child prints the target percent; on a starved machine it can arrive after the last
+        // rows and the commit (a few hundred ms later). Then the whole batch is there, which is not a partial batch; later
+        // cycles import only duplicates. At least one kill must land mid-import.
+        bool Whole(ImportKill.Footprint f) =>
+            f.Transactions == before.Transactions + Rows && f.Keys == before.Keys + Rows && f.Batches > before.Batches;
         Assert.All(cycles, cycle =>
         {
             Assert.True(cycle.KilledAt is not null, $"No kill between 10% and 90% (aimed at {cycle.Target}%): {cycle.Output}");
-            Assert.Equal(before, cycle.After);
+            Assert.True(cycle.After == before || Whole(cycle.After), $"A partial batch after the kill at {cycle.KilledAt}%: {cycle.After} (before {before})");
             Assert.True(cycle.IntegrityOk, string.Join("; ", cycle.Integrity));
         });
+        Assert.Contains(cycles, cycle => cycle.After == before);
+        var landedBeforeAKill = cycles.Any(cycle => Whole(cycle.After));
 
         var retry = await kill.RetryTwiceAsync(file);
 
-        Assert.True(retry.Added == Rows, $"The retry imported {retry.Added}: {retry.Error}");
-        Assert.Equal((before.Transactions + Rows, before.Keys + Rows, before.Batches + 1), (retry.AfterFirst.Transactions, retry.AfterFirst.Keys, retry.AfterFirst.Batches));
+        Assert.True(retry.Added == (landedBeforeAKill ? 0 : Rows), $"The retry imported {retry.Added}: {retry.Error}");
+        Assert.True(Whole(retry.AfterFirst), $"After the retry: {retry.AfterFirst} (before {before})");
         Assert.Equal(0, retry.AddedAgain);
         Assert.Equal(retry.AfterFirst with { Batches = 0 }, retry.AfterSecond with { Batches = 0 });
     }
