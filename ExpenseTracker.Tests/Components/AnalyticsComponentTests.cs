@@ -78,9 +78,13 @@ public sealed class AnalyticsComponentTests : MudComponentTest
         var page = await RenderPageAsync();
         var navigation = Services.GetRequiredService<NavigationManager>();
 
-        var bars = page.FindAll("[data-testid=chart-income] svg path.mud-chart-bar");
-        Assert.NotEmpty(bars);
-        bars.First(b => b.GetAttribute("fill") == "#43a047").Click();
+        // Find and click in one renderer turn: a re-render in between (the page's live updates) leaves a stale handler.
+        await page.InvokeAsync(() =>
+        {
+            var bars = page.FindAll("[data-testid=chart-income] svg path.mud-chart-bar");
+            Assert.NotEmpty(bars);
+            bars.First(b => b.GetAttribute("fill") == "#43a047").Click();
+        });
 
         var query = Uri.UnescapeDataString(new Uri(navigation.Uri).Query);
         Assert.Contains("kind=income", query, StringComparison.OrdinalIgnoreCase);
@@ -96,7 +100,7 @@ public sealed class AnalyticsComponentTests : MudComponentTest
         {
             if (page.FindAll($"[data-testid={card}] [data-testid=table-toggle]").Count > 0)
             {
-                page.Find($"[data-testid={card}] [data-testid=table-toggle]").Click();
+                await page.InvokeAsync(() => page.Find($"[data-testid={card}] [data-testid=table-toggle]").Click());
             }
 
             page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll($"[data-testid={card}] [data-testid=chart-table]")), TimeSpan.FromSeconds(10));

@@ -23,7 +23,7 @@ internal static class QueryPlanProbe
         var indexed = 0;
         foreach (var command in reading)
         {
-            var plan = await PlanAsync(command);
+            var plan = (await PlanStepsAsync(command)).Select(s => s.Detail).ToList();
             var steps = plan.Where(step => step.Contains($"IX_{table}_", StringComparison.Ordinal) || step.Contains($"sqlite_autoindex_{table}_", StringComparison.Ordinal)).ToList();
             indexed += steps.Count;
             Assert.True(steps.All(step => allowed.Any(index => step.Contains(index, StringComparison.Ordinal))),
@@ -77,8 +77,6 @@ internal static class QueryPlanProbe
 
         return recorded;
     }
-
-    public static async Task<List<string>> PlanAsync(Command command) => [.. (await PlanStepsAsync(command)).Select(s => s.Detail)];
 
     private static async Task<List<(int Id, int Parent, string Detail)>> PlanStepsAsync(Command command)
     {

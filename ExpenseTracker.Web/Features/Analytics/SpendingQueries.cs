@@ -50,7 +50,7 @@ public static class SpendingQueries
     public static IQueryable<Transaction> Filtered(AppDbContext db, ExpenseFilter filter, HouseholdScope scope)
     {
         var householdId = scope.RequireHousehold();
-        var transactions = db.Transactions.IgnoreQueryFilters([AppDbContext.HouseholdFilter]).Where(t => t.HouseholdId == householdId);
+        var transactions = db.HouseholdTransactions(householdId);
         return ExpenseService.Apply(db, transactions, filter);
     }
 
@@ -68,8 +68,7 @@ public static class SpendingQueries
     public static Task<bool> AnyPrivateAsync(AppDbContext db, HouseholdScope scope, CancellationToken cancellationToken)
     {
         var householdId = scope.RequireHousehold();
-        return db.Transactions.IgnoreQueryFilters([AppDbContext.HouseholdFilter])
-            .AnyAsync(t => t.HouseholdId == householdId && t.IsPrivate, cancellationToken);
+        return db.HouseholdTransactions(householdId).AnyAsync(t => t.IsPrivate, cancellationToken);
     }
 
     public static IQueryable<Transaction> SpendingKinds(this IQueryable<Transaction> query) =>
